@@ -1,0 +1,1 @@
+# bench/: benchmarks; not part of make check (a smoke run is, in tests/).

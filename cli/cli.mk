@@ -1,0 +1,9 @@
+# cli/: the operator's tools.
+bin_PROGRAMS += cli/l2tpsh cli/l2tpdump
+
+cli_l2tpsh_SOURCES = cli/l2tpsh.c
+cli_l2tpsh_LDADD = $(PROTO_LIBS)
+
+cli_l2tpdump_SOURCES = cli/l2tpdump.c
+cli_l2tpdump_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
+cli_l2tpdump_LDADD = $(PROTO_LIBS) $(LIBPCAP_LIBS)

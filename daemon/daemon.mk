@@ -1,0 +1,25 @@
+# daemon/: l2tpv3d.  Everything but main() is a library so unit tests can
+# link the pieces they test.
+noinst_LIBRARIES += daemon/libl2tpd.a
+daemon_libl2tpd_a_SOURCES = \
+	daemon/log.c daemon/log.h \
+	daemon/config.c daemon/config.h \
+	daemon/reliable.c daemon/reliable.h \
+	daemon/control.c daemon/control.h \
+	daemon/ctl_cmds.c daemon/ctl_cmds.h \
+	daemon/idtable.c daemon/idtable.h \
+	daemon/transport.c daemon/transport.h \
+	daemon/ctlconn_fsm.c daemon/ctlconn_fsm.h \
+	daemon/tunnel.c daemon/tunnel.h \
+	daemon/tunnel_msg.c
+daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
+	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
+	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS)
+DAEMON_LIBS = daemon/libl2tpd.a $(PROTO_LIBS) $(LIBEVENT_LIBS) \
+	$(LIBCONFUSE_LIBS) $(LIBNLROUTE_LIBS) $(LIBNLGENL_LIBS) $(LIBNL_LIBS) \
+	$(LIBCRYPTO_LIBS)
+
+sbin_PROGRAMS += daemon/l2tpv3d
+daemon_l2tpv3d_SOURCES = daemon/l2tpv3d.c
+daemon_l2tpv3d_CFLAGS = $(daemon_libl2tpd_a_CFLAGS)
+daemon_l2tpv3d_LDADD = $(DAEMON_LIBS)

@@ -1,0 +1,50 @@
+/*
+ * The control socket's framing, shared by l2tpv3d and l2tpsh.
+ *
+ * Every frame: u32 length of what follows the 8-byte header, u16 protocol
+ * version (CTL_VERSION), u16 frame type; all big-endian.  A client sends
+ * CTL_REQUEST frames whose payload is one command line ("show tunnel
+ * json").  The daemon answers each with zero or more CTL_DATA frames
+ * (output text, streamed in chunks) and one CTL_END frame whose payload is
+ * u32 status (0 = success) then an optional message.  A frame with a
+ * version the peer does not speak gets CTL_END with CTL_STATUS_VERSION.
+ */
+#ifndef L2TP_PROTO_CTLPROTO_H
+#define L2TP_PROTO_CTLPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+
+#define CTL_VERSION 1
+#define CTL_HDR_LEN 8
+#define CTL_MAX_PAYLOAD (64 * 1024)
+
+enum ctl_frame_type {
+	CTL_REQUEST = 1,
+	CTL_DATA = 2,
+	CTL_END = 3,
+};
+
+enum ctl_status {
+	CTL_STATUS_OK = 0,
+	CTL_STATUS_ERROR = 1,           /* the command failed */
+	CTL_STATUS_UNKNOWN = 2,         /* no such command */
+	CTL_STATUS_DENIED = 3,          /* not allowed on this socket */
+	CTL_STATUS_VERSION = 4,
+	CTL_STATUS_INCOMPLETE = 5,      /* command needs more words */
+};
+
+struct ctl_frame_hdr {
+	uint32_t len;
+	uint16_t version;
+	uint16_t type;
+};
+
+int ctl_put_hdr(struct wbuf *, uint16_t type, uint32_t payload_len);
+/* 0 and *hdr filled when CTL_HDR_LEN bytes are there; -1 if short. */
+int ctl_get_hdr(struct rbuf *, struct ctl_frame_hdr *);
+int ctl_put_end(struct wbuf *, uint32_t status, const char *message);
+
+#endif

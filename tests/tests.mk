@@ -1,0 +1,94 @@
+# tests/: everything `make check` runs.
+#
+# Unit tests are cmocka programs over raw bytes; shell tests (.sh) drive
+# the built programs, tshark, namespaces and VMs.  A shell test that lacks
+# what it needs exits 77 (SKIP) only for reasons outside the project (not
+# root); CI runs as root, so there nothing is skipped.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	TSHARK='$(TSHARK)'; PYTHON3='$(PYTHON3)'; \
+	export top_srcdir top_builddir TSHARK PYTHON3;
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCRYPTO_CFLAGS)
+UNIT_LIBS = $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+UNIT_PROTO_TESTS = \
+	tests/unit/test_buf \
+	tests/unit/test_avp \
+	tests/unit/test_msg \
+	tests/unit/test_schema \
+	tests/unit/test_dump \
+	tests/unit/test_digest \
+	tests/unit/test_data
+check_PROGRAMS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable
+TESTS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable
+
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_buf_LDADD = $(UNIT_LIBS)
+tests_unit_test_avp_SOURCES = tests/unit/test_avp.c
+tests_unit_test_avp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_avp_LDADD = $(UNIT_LIBS)
+tests_unit_test_msg_SOURCES = tests/unit/test_msg.c
+tests_unit_test_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_msg_LDADD = $(UNIT_LIBS)
+tests_unit_test_schema_SOURCES = tests/unit/test_schema.c
+tests_unit_test_schema_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_schema_LDADD = $(UNIT_LIBS)
+tests_unit_test_dump_SOURCES = tests/unit/test_dump.c
+tests_unit_test_dump_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dump_LDADD = $(UNIT_LIBS)
+tests_unit_test_digest_SOURCES = tests/unit/test_digest.c
+tests_unit_test_digest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_digest_LDADD = $(UNIT_LIBS)
+tests_unit_test_data_SOURCES = tests/unit/test_data.c
+tests_unit_test_data_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_data_LDADD = $(UNIT_LIBS)
+tests_unit_test_reliable_SOURCES = tests/unit/test_reliable.c
+tests_unit_test_reliable_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_reliable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+
+# The wire judge: a generator writes a pcap of messages built by proto/,
+# tshark decodes it.
+check_PROGRAMS += tests/tshark/gen_pcap
+tests_tshark_gen_pcap_SOURCES = tests/tshark/gen_pcap.c
+tests_tshark_gen_pcap_LDADD = $(PROTO_LIBS)
+TESTS += tests/tshark/wire.sh
+
+# l2tpdump against real third-party captures.
+TESTS += tests/l2tpdump/captures.sh
+
+# Configuration: golden round trips and error messages.
+TESTS += tests/conf/golden.sh
+
+# Fuzz targets: always built as corpus replayers (so they cannot rot and
+# every seed is a regression test); with --enable-fuzzing also as
+# libFuzzer binaries run for a bounded time.
+FUZZ_TARGETS = tests/fuzz/fuzz_ctrl tests/fuzz/fuzz_data
+check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data
+tests_fuzz_replay_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c tests/fuzz/replay.c
+tests_fuzz_replay_ctrl_LDADD = $(PROTO_LIBS)
+tests_fuzz_replay_data_SOURCES = tests/fuzz/fuzz_data.c tests/fuzz/replay.c
+tests_fuzz_replay_data_LDADD = $(PROTO_LIBS)
+TESTS += tests/fuzz/replay.sh
+if FUZZING
+check_PROGRAMS += $(FUZZ_TARGETS)
+tests_fuzz_fuzz_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c
+tests_fuzz_fuzz_ctrl_LDADD = $(PROTO_LIBS)
+tests_fuzz_fuzz_ctrl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_data_SOURCES = tests/fuzz/fuzz_data.c
+tests_fuzz_fuzz_data_LDADD = $(PROTO_LIBS)
+tests_fuzz_fuzz_data_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+TESTS += tests/fuzz/run-fuzz.sh
+endif
+
+# Two daemons in two network namespaces (control plane, no kernel L2TP).
+NS_TESTS =
+TESTS += $(NS_TESTS)
+
+EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
+	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \
+	tests/tshark/wire.sh tests/l2tpdump/captures.sh \
+	tests/conf/golden.sh tests/conf/cases
