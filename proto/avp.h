@@ -16,22 +16,22 @@
 
 /* How a value is laid out, for validation and for rendering. */
 enum avp_format {
-	AVP_FMT_NONE,       /* no value (length 0) */
+	AVP_FMT_NONE, /* no value (length 0) */
 	AVP_FMT_U8,
 	AVP_FMT_U16,
 	AVP_FMT_U32,
 	AVP_FMT_U64,
-	AVP_FMT_STRING,     /* printable text, not NUL-terminated */
-	AVP_FMT_BYTES,      /* opaque, shown as hex */
-	AVP_FMT_MSG_TYPE,   /* u16 message type, shown by name */
-	AVP_FMT_RESULT,     /* u16 result [u16 error [message]] */
-	AVP_FMT_PROTO_VER,  /* u8 version, u8 revision */
-	AVP_FMT_U16_LIST,   /* list of u16 (PW capabilities) */
-	AVP_FMT_PW_TYPE,    /* u16 pseudowire type, shown by name */
-	AVP_FMT_DIGEST,     /* u8 digest type, then the digest */
-	AVP_FMT_CIRCUIT,    /* u16 circuit status bits (A, N) */
-	AVP_FMT_Q931,       /* u16 cause, u8 msg, [advisory text] */
-	AVP_FMT_IPV4,       /* Router ID shown as dotted quad */
+	AVP_FMT_STRING, /* printable text, not NUL-terminated */
+	AVP_FMT_BYTES, /* opaque, shown as hex */
+	AVP_FMT_MSG_TYPE, /* u16 message type, shown by name */
+	AVP_FMT_RESULT, /* u16 result [u16 error [message]] */
+	AVP_FMT_PROTO_VER, /* u8 version, u8 revision */
+	AVP_FMT_U16_LIST, /* list of u16 (PW capabilities) */
+	AVP_FMT_PW_TYPE, /* u16 pseudowire type, shown by name */
+	AVP_FMT_DIGEST, /* u8 digest type, then the digest */
+	AVP_FMT_CIRCUIT, /* u16 circuit status bits (A, N) */
+	AVP_FMT_Q931, /* u16 cause, u8 msg, [advisory text] */
+	AVP_FMT_IPV4, /* Router ID shown as dotted quad */
 	AVP_FMT_CALL_ERRORS,
 	AVP_FMT_ACCM,
 };
@@ -44,10 +44,10 @@ enum avp_format {
 struct avp_def {
 	uint16_t vendor;
 	uint16_t type;
-	const char *name;      /* "Assigned Control Connection ID" */
+	const char *name; /* "Assigned Control Connection ID" */
 	const char *json_name; /* "assignedControlConnectionId" */
 	enum avp_format format;
-	uint16_t min_len;      /* value length, AVP header excluded */
+	uint16_t min_len; /* value length, AVP header excluded */
 	uint16_t max_len;
 	uint8_t flags;
 };
@@ -57,11 +57,11 @@ struct avp_def {
 struct l2tp_avp {
 	uint16_t vendor;
 	uint16_t type;
-	uint16_t flags;         /* L2TP_AVP_F_M, L2TP_AVP_F_H as on the wire */
-	uint16_t len;           /* value length */
-	uint16_t offset;        /* offset of the AVP header in the message */
-	int16_t rv_index;       /* Random Vector for a hidden AVP, else -1 */
-	uint8_t hidden;         /* still hidden (value is ciphertext) */
+	uint16_t flags; /* L2TP_AVP_F_M, L2TP_AVP_F_H as on the wire */
+	uint16_t len; /* value length */
+	uint16_t offset; /* offset of the AVP header in the message */
+	int16_t rv_index; /* Random Vector for a hidden AVP, else -1 */
+	uint8_t hidden; /* still hidden (value is ciphertext) */
 	const uint8_t *value;
 	const struct avp_def *def; /* NULL when the AVP is unknown */
 };

@@ -126,8 +126,8 @@ rbuf_peek_u32(const struct rbuf *r, size_t off, uint32_t *v)
 	if (rbuf_left(r) < 4 || rbuf_left(r) - 4 < off)
 		return -1;
 	p = r->data + r->pos + off;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+	    p[3];
 	return 0;
 }
 
@@ -138,6 +138,13 @@ wbuf_init(struct wbuf *w, void *mem, size_t cap)
 	w->cap = mem == NULL ? 0 : cap;
 	w->len = 0;
 	w->overflow = 0;
+}
+
+void
+wbuf_wrap(struct wbuf *w, void *mem, size_t n)
+{
+	wbuf_init(w, mem, n);
+	w->len = w->cap;
 }
 
 size_t
@@ -203,9 +210,11 @@ wbuf_put_u32(struct wbuf *w, uint32_t v)
 int
 wbuf_put_u64(struct wbuf *w, uint64_t v)
 {
-	if (wbuf_put_u32(w, (uint32_t)(v >> 32)) == -1)
+	/* Claim all 8 bytes first, so a short buffer gets no half value. */
+	if (wbuf_claim(w, 8) == NULL)
 		return -1;
-	return wbuf_put_u32(w, (uint32_t)v);
+	wbuf_patch_u32(w, w->len - 8, (uint32_t)(v >> 32));
+	return wbuf_patch_u32(w, w->len - 4, (uint32_t)v);
 }
 
 int

@@ -45,6 +45,8 @@ int rbuf_peek_u16(const struct rbuf *, size_t off, uint16_t *);
 int rbuf_peek_u32(const struct rbuf *, size_t off, uint32_t *);
 
 void wbuf_init(struct wbuf *, void *, size_t);
+/* A writer over n bytes already in place (to patch a built datagram). */
+void wbuf_wrap(struct wbuf *, void *, size_t n);
 size_t wbuf_len(const struct wbuf *);
 const uint8_t *wbuf_data(const struct wbuf *);
 int wbuf_ok(const struct wbuf *);

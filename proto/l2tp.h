@@ -112,7 +112,8 @@ enum l2tp_avp_type {
 	L2TP_AVP_RX_CONNECT_SPEED_V3 = 75,
 	L2TP_AVP_ATTACHMENT_GROUP_ID = 89,
 	L2TP_AVP_LOCAL_END_ID = 90,
-	L2TP_AVP_REMOTE_END_ID_4667 = 91,
+	L2TP_AVP_REMOTE_END_ID_4667 = 91, /* old name: 91 is Interface MTU */
+	L2TP_AVP_INTERFACE_MTU = 91, /* RFC 4667 */
 };
 
 /* Cisco vendor-9 AVP types. */
