@@ -19,6 +19,23 @@
  * delivered through ops->deliver, followed by any queued ones that became
  * in sequence; a duplicate is acknowledged again and dropped; one ahead
  * (within our window) is copied and queued.
+ *
+ * Ownership: rl_send() takes a malloc'd datagram and free()s it once it
+ * is acknowledged, or in rl_free().  rl_recv() copies what it keeps.
+ *
+ * Callbacks and re-entry: ops->deliver may call rl_send() (a reply then
+ * piggy-backs the ack, because Nr has already moved) and
+ * rl_set_peer_window(); ops->transmit and ops->send_ack may only call the
+ * const getters (rl_nr(), rl_next_ns(), ...); ops->peer_dead may call
+ * rl_send() (the datagram is kept, never sent).  No callback may call
+ * rl_recv(), rl_timer() or rl_free(): the owner frees the rl later, from
+ * its own event, never from inside a callback.  After peer_dead (called
+ * at most once) the layer is inert: it transmits, delivers and times
+ * nothing more.
+ *
+ * Memory: the struct is about 230 bytes plus 32 bytes per queued sent
+ * message; the reorder ring (local_window pointers) exists only while
+ * out-of-order messages wait in it.
  */
 #ifndef L2TP_DAEMON_RELIABLE_H
 #define L2TP_DAEMON_RELIABLE_H
@@ -38,35 +55,40 @@ struct rl_ops {
 	void (*peer_dead)(void *arg);
 };
 
+/* A zero field (or a NULL params) means the default shown; windows are
+ * capped at 32767, half the sequence space. */
 struct rl_params {
-	uint16_t local_window;          /* what we advertise (queue bound) */
-	uint16_t peer_window;           /* the peer's RWS; 4 if absent */
-	uint32_t rto_initial_ms;        /* 1000 */
-	uint32_t rto_cap_ms;            /* 8000 */
-	uint32_t max_retries;           /* 5 */
-	uint32_t ack_delay_ms;          /* delay before a lone ZLB */
+	uint16_t local_window; /* what we advertise (queue bound); 64 */
+	uint16_t peer_window; /* the peer's RWS; 4 if absent */
+	uint32_t rto_initial_ms; /* 1000 */
+	uint32_t rto_cap_ms; /* 8000 */
+	uint32_t max_retries; /* 5 */
+	uint32_t ack_delay_ms; /* delay before a lone ZLB; 100 */
 };
 
 struct rl_stats {
-	uint64_t tx_msgs;
+	uint64_t tx_msgs; /* first transmissions */
 	uint64_t tx_retransmits;
-	uint64_t tx_acks;
-	uint64_t rx_msgs;
-	uint64_t rx_duplicates;
-	uint64_t rx_out_of_order;
-	uint64_t rx_out_of_window;
-	uint64_t rx_acks;
+	uint64_t tx_acks; /* explicit acks (ops->send_ack) */
+	uint64_t rx_msgs; /* delivered in order */
+	uint64_t rx_duplicates; /* already delivered or queued */
+	uint64_t rx_out_of_order; /* queued ahead of a gap */
+	uint64_t rx_out_of_window; /* dropped, too far ahead */
+	uint64_t rx_acks; /* ack-only messages received */
 };
 
 struct rl;
 
 struct rl *rl_new(const struct rl_params *, const struct rl_ops *, void *arg);
 void rl_free(struct rl *);
-/* The peer's Receive Window Size becomes known (SCCRQ/SCCRP). */
+/* The peer's Receive Window Size becomes known (SCCRQ/SCCRP); messages
+ * waiting for the window may go out at once (timed by the latest now_ms
+ * the layer was given). */
 void rl_set_peer_window(struct rl *, uint16_t);
 
 uint16_t rl_next_ns(const struct rl *);
 uint16_t rl_nr(const struct rl *);
+/* Takes dgram (malloc'd, its Ns = rl_next_ns()); the Ns is consumed. */
 void rl_send(struct rl *, uint8_t *dgram, size_t len, uint64_t now_ms);
 /* is_ack_only: a ZLB or explicit ACK (it carries no Ns of its own). */
 void rl_recv(struct rl *, uint16_t ns, uint16_t nr, int is_ack_only,
@@ -80,5 +102,8 @@ size_t rl_in_flight(const struct rl *);
 const struct rl_stats *rl_stats(const struct rl *);
 /* Congestion window (for tests and `show tunnel detail`). */
 uint16_t rl_cwnd(const struct rl *);
+/* Bytes held now: the struct, queued datagrams and the reorder ring
+ * (for `show memory` and the per-tunnel budget). */
+size_t rl_memory(const struct rl *);
 
 #endif
