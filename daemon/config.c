@@ -1,0 +1,1500 @@
+/*
+ * Configuration.  libconfuse tokenises the file and checks its grammar;
+ * everything it holds is a string, and this file turns the strings into
+ * struct daemon_conf with one set of rules and one style of message:
+ *
+ *	FILE:LINE: tunnel "pe1": option 'receive-window': 2000 is out of range 1..1024
+ *
+ * Each section type is a table of options (struct optdef) plus a builder.
+ * The libconfuse option arrays are generated from the tables, so an option
+ * exists in exactly one place.  Adding a section type (sessions inside
+ * tunnels, later) means one more table, one more builder, and listing the
+ * table in its parent's `subs`.
+ *
+ * libconfuse keeps no line number per option, so a validation callback on
+ * every option records the line while the lexer is still on it; the values
+ * are checked after parsing, against those lines.
+ */
+#include <sys/types.h>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <confuse.h>
+
+#include "daemon/config.h"
+
+#define DEFAULT_PORT 1701
+#define DEFAULT_VENDOR "l2tpv3d"
+#define CONF_OPTS_MAX 32 /* options per section type */
+#define LIST_LINES (CONF_MAX_LISTEN + 1)
+
+#define FIELD_SIZE(type, member) sizeof(((type *)0)->member)
+
+/* Constraints that depend on other options of the same tunnel. */
+#define OPT_DYNAMIC 0x01 /* only with mode = dynamic */
+#define OPT_STATIC 0x02 /* only with mode = static */
+#define OPT_UDP 0x04 /* only with encap = udp */
+#define OPT_DIGEST 0x08 /* only with a digest */
+#define OPT_LIST 0x10 /* a list: { "a", "b" } */
+
+struct keyword {
+	const char *name;
+	int value;
+};
+
+/* Where an option was set: the last time for a scalar, per element for a
+ * list. */
+struct opt_rec {
+	int line;
+	unsigned int nelem;
+	int elem_line[LIST_LINES];
+};
+
+/* One section instance as the parser saw it. */
+struct sec_rec {
+	cfg_t *sec;
+	int line; /* of its opening brace */
+	struct opt_rec opt[CONF_OPTS_MAX];
+	struct sec_rec *next;
+};
+
+struct load_ctx {
+	const char *path;
+	cfg_t *root;
+	struct sec_rec *recs;
+	struct daemon_conf *conf;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+struct optdef;
+
+/* One value being applied to the struct under construction. */
+struct optref {
+	struct load_ctx *ctx;
+	cfg_t *sec;
+	const struct optdef *def;
+	int line;
+	void *obj;
+};
+
+struct optdef {
+	const char *name;
+	int (*set)(const struct optref *, const char *);
+	size_t off; /* of the target field in obj */
+	size_t size; /* of the target field */
+	uint32_t min, max;
+	const struct keyword *kw;
+	int flags;
+};
+
+struct section_def {
+	const char *name; /* NULL for the file's top level */
+	const struct optdef *opts;
+	const struct section_def *const *subs;
+};
+
+/* A tunnel under construction: ports are kept apart until the address
+ * family is known, then folded into the sockaddrs. */
+struct tunnel_build {
+	struct tunnel_conf t;
+	uint16_t local_port;
+	uint16_t remote_port;
+};
+
+/*
+ * libconfuse hands its callbacks no user pointer, and its lexer is global
+ * state, so only one load can run at a time anyway; the load in progress
+ * is found here.
+ */
+static struct load_ctx *loading;
+
+static const struct keyword kw_bool[] = {
+	{ "yes", 1 },
+	{ "no", 0 },
+	{ "true", 1 },
+	{ "false", 0 },
+	{ "on", 1 },
+	{ "off", 0 },
+	{ NULL, 0 },
+};
+static const struct keyword kw_mode[] = {
+	{ "dynamic", TUNNEL_DYNAMIC },
+	{ "static", TUNNEL_STATIC },
+	{ NULL, 0 },
+};
+static const struct keyword kw_encap[] = {
+	{ "udp", L2TP_ENCAP_UDP },
+	{ "ip", L2TP_ENCAP_IP },
+	{ NULL, 0 },
+};
+static const struct keyword kw_dataplane[] = {
+	{ "kernel", DATAPLANE_KERNEL },
+	{ "none", DATAPLANE_NONE },
+	{ NULL, 0 },
+};
+static const struct keyword kw_dialect[] = {
+	{ "auto", DIALECT_AUTO },
+	{ "ietf", DIALECT_IETF },
+	{ "cisco", DIALECT_CISCO },
+	{ NULL, 0 },
+};
+static const struct keyword kw_digest[] = {
+	{ "none", L2TP_DIGEST_NONE },
+	{ "md5", L2TP_DIGEST_MD5 },
+	{ "sha1", L2TP_DIGEST_SHA1 },
+	{ NULL, 0 },
+};
+static const struct keyword kw_kdf[] = {
+	{ "md5", L2TP_KDF_MD5 },
+	{ "same-hash", L2TP_KDF_SAME_HASH },
+	{ NULL, 0 },
+};
+
+_Static_assert(sizeof(enum tunnel_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum l2tp_encap) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum l2tp_digest_alg) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum l2tp_kdf) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum peer_dialect) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum dataplane_mode) == sizeof(int), "enum size");
+
+static const char *
+kw_name(const struct keyword *kw, int value)
+{
+	for (; kw->name != NULL; kw++)
+		if (kw->value == value)
+			return kw->name;
+	return "?";
+}
+
+const char *
+dialect_name(enum peer_dialect d)
+{
+	return kw_name(kw_dialect, d);
+}
+
+const char *
+digest_name(enum l2tp_digest_alg alg)
+{
+	return kw_name(kw_digest, alg);
+}
+
+/* Error reporting */
+
+static void
+ctx_verror(struct load_ctx *ctx, cfg_t *sec, int line, const char *opt,
+    const char *fmt, va_list ap)
+{
+	size_t used;
+	int n;
+
+	if (ctx->failed++)
+		return; /* the first error is the one that matters */
+	if (line > 0)
+		n = snprintf(ctx->err, ctx->errlen, "%s:%d: ", ctx->path, line);
+	else
+		n = snprintf(ctx->err, ctx->errlen, "%s: ", ctx->path);
+	used = n > 0 ? (size_t)n : 0;
+	if (used < ctx->errlen && sec != NULL && sec != ctx->root) {
+		n = snprintf(ctx->err + used, ctx->errlen - used,
+		    "%s \"%s\": ", cfg_name(sec),
+		    cfg_title(sec) ? cfg_title(sec) : "");
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used < ctx->errlen && opt != NULL) {
+		n = snprintf(
+		    ctx->err + used, ctx->errlen - used, "option '%s': ", opt);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used < ctx->errlen)
+		vsnprintf(ctx->err + used, ctx->errlen - used, fmt, ap);
+}
+
+static int
+ctx_error(struct load_ctx *ctx, cfg_t *sec, int line, const char *opt,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+ctx_error(struct load_ctx *ctx, cfg_t *sec, int line, const char *opt,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_verror(ctx, sec, line, opt, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error about the value being applied. */
+static int ref_error(const struct optref *ref, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+ref_error(const struct optref *ref, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_verror(ref->ctx, ref->sec, ref->line, ref->def->name, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static struct sec_rec *
+rec_find(struct load_ctx *ctx, cfg_t *sec)
+{
+	struct sec_rec *r;
+
+	for (r = ctx->recs; r != NULL; r = r->next)
+		if (r->sec == sec)
+			return r;
+	return NULL;
+}
+
+static struct sec_rec *
+rec_get(struct load_ctx *ctx, cfg_t *sec, int line)
+{
+	struct sec_rec *r;
+
+	if ((r = rec_find(ctx, sec)) != NULL)
+		return r;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->sec = sec;
+	r->line = line;
+	r->next = ctx->recs;
+	ctx->recs = r;
+	return r;
+}
+
+/* The record of cfg's subsection that has this title, and its kind. */
+static struct sec_rec *
+find_titled(
+    struct load_ctx *ctx, cfg_t *cfg, const char *title, const char **kind)
+{
+	cfg_t *sec;
+	size_t i;
+
+	for (i = 0; cfg->opts[i].name != NULL; i++) {
+		if (cfg->opts[i].type != CFGT_SEC)
+			continue;
+		*kind = cfg->opts[i].name;
+		if ((sec = cfg_opt_gettsec(&cfg->opts[i], title)) != NULL)
+			return rec_find(ctx, sec);
+	}
+	return NULL;
+}
+
+/* libconfuse's own complaints: syntax, unknown options, duplicate titles. */
+static void
+confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct load_ctx *ctx = loading;
+	struct sec_rec *first;
+	const char *title, *kind = "section";
+
+	if (ctx == NULL)
+		return;
+	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
+		title = va_arg(ap, const char *);
+		if ((first = find_titled(ctx, cfg, title, &kind)) != NULL)
+			ctx_error(ctx, NULL, cfg->line, NULL,
+			    "%s \"%s\": duplicate name, first defined at "
+			    "line %d",
+			    kind, title, first->line);
+		else
+			ctx_error(ctx, NULL, cfg->line, NULL,
+			    "%s \"%s\": duplicate name", kind, title);
+		return;
+	}
+	ctx_verror(ctx, cfg, cfg->line, NULL, fmt, ap);
+}
+
+/*
+ * Called by libconfuse right after each value is stored, while the lexer
+ * is still on its line.  Records the line; checks come later.
+ */
+static int
+record_option(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = loading;
+	struct sec_rec *r;
+	struct opt_rec *o;
+	long idx = opt - cfg->opts;
+
+	/*
+	 * While a section's body is parsed its parent's line counter stays
+	 * on the opening brace: that is the section's line.  (Sections nested
+	 * deeper will need their parent's counter, not the root's.)
+	 */
+	if ((r = rec_get(ctx, cfg, ctx->root->line)) == NULL) {
+		ctx_error(ctx, NULL, cfg->line, NULL, "out of memory");
+		return -1;
+	}
+	if (idx < 0 || idx >= CONF_OPTS_MAX)
+		return 0;
+	o = &r->opt[idx];
+	o->line = cfg->line;
+	if ((opt->flags & CFGF_LIST) && cfg_opt_size(opt) > o->nelem) {
+		o->nelem = cfg_opt_size(opt);
+		if (o->nelem <= LIST_LINES)
+			o->elem_line[o->nelem - 1] = cfg->line;
+	}
+	return 0;
+}
+
+/* After a section closes: an empty section has no record yet. */
+static int
+record_section(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct load_ctx *ctx = loading;
+	cfg_t *sec;
+
+	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	if (sec != NULL && rec_get(ctx, sec, cfg->line) == NULL) {
+		ctx_error(ctx, NULL, cfg->line, NULL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Value parsers */
+
+static int
+parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	if (*s == '\0' || strlen(s) > 10)
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+parse_keyword(const struct keyword *kw, const char *s, int *out)
+{
+	for (; kw->name != NULL; kw++) {
+		if (strcmp(kw->name, s) == 0) {
+			*out = kw->value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "a, b or c" for messages */
+static void
+keyword_list(const struct keyword *kw, char *buf, size_t len)
+{
+	size_t used = 0;
+	int n, i, count;
+
+	for (count = 0; kw[count].name != NULL; count++)
+		;
+	if (kw == kw_bool)
+		count = 2; /* suggest only yes and no */
+	buf[0] = '\0';
+	for (i = 0; i < count && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s",
+		    i == 0 ? "" : (i == count - 1 ? " or " : ", "), kw[i].name);
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* Without a port: "192.0.2.1" or "2001:db8::1". */
+static int
+parse_addr(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		return 0;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+addr_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+}
+
+static uint16_t
+addr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+static int
+addr_is_unspecified(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
+		    htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+}
+
+static const char *
+addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *a;
+
+	if (ss->ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)ss)->sin_addr;
+	else
+		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (inet_ntop(ss->ss_family, a, buf, len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static int
+addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	char x[INET6_ADDRSTRLEN], y[INET6_ADDRSTRLEN];
+
+	return a->ss_family == b->ss_family && addr_port(a) == addr_port(b) &&
+	    strcmp(addr_str(a, x, sizeof(x)), addr_str(b, y, sizeof(y))) == 0;
+}
+
+static const char *
+family_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT", or a bare IPv6 address (which
+ * cannot carry a port: its colons would be ambiguous).
+ */
+static int
+parse_hostport(const char *s, uint16_t defport, struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *end, *portstr = NULL;
+	uint32_t port = defport;
+	size_t hlen;
+	int bracketed = s[0] == '[';
+
+	if (bracketed) {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		hlen = (size_t)(end - s - 1);
+		if (end[1] == ':')
+			portstr = end + 2;
+		else if (end[1] != '\0')
+			return -1;
+		s++;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		hlen = (size_t)(colon - s);
+		portstr = colon + 1;
+	} else {
+		hlen = strlen(s);
+	}
+	if (hlen >= sizeof(host))
+		return -1;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (portstr != NULL &&
+	    (parse_u32(portstr, &port) == -1 || port < 1 || port > 65535))
+		return -1;
+	if (parse_addr(host, ss) == -1)
+		return -1;
+	if (bracketed && ss->ss_family != AF_INET6)
+		return -1;
+	addr_set_port(ss, (uint16_t)port);
+	return 0;
+}
+
+/* Setters: one per kind of value.  The target is obj + def->off. */
+
+static void *
+ref_target(const struct optref *ref)
+{
+	return (char *)ref->obj + ref->def->off;
+}
+
+static int
+set_uint(const struct optref *ref, const char *s)
+{
+	const struct optdef *def = ref->def;
+	uint32_t v;
+
+	if (parse_u32(s, &v) == -1)
+		return ref_error(ref, "'%s' is not a number", s);
+	if (v < def->min || v > def->max)
+		return ref_error(
+		    ref, "%s is out of range %u..%u", s, def->min, def->max);
+	if (def->size == sizeof(uint16_t))
+		*(uint16_t *)ref_target(ref) = (uint16_t)v;
+	else
+		*(uint32_t *)ref_target(ref) = v;
+	return 0;
+}
+
+static int
+set_keyword(const struct optref *ref, const char *s)
+{
+	char choices[128];
+	int v;
+
+	if (parse_keyword(ref->def->kw, s, &v) == -1) {
+		keyword_list(ref->def->kw, choices, sizeof(choices));
+		return ref_error(ref, "'%s' is not %s", s, choices);
+	}
+	*(int *)ref_target(ref) = v;
+	return 0;
+}
+
+static int
+check_text(const struct optref *ref, const char *s, size_t max)
+{
+	const unsigned char *p;
+
+	if (*s == '\0')
+		return ref_error(ref, "must not be empty");
+	if (strlen(s) > max)
+		return ref_error(ref, "longer than %zu characters", max);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return ref_error(ref, "contains a control character");
+	return 0;
+}
+
+static int
+set_text(const struct optref *ref, const char *s)
+{
+	if (check_text(ref, s, ref->def->size - 1) == -1)
+		return -1;
+	memcpy(ref_target(ref), s, strlen(s) + 1);
+	return 0;
+}
+
+static int
+set_router_id(const struct optref *ref, const char *s)
+{
+	struct in_addr in;
+	uint32_t v;
+
+	if (inet_pton(AF_INET, s, &in) == 1)
+		v = ntohl(in.s_addr);
+	else if (parse_u32(s, &v) == -1)
+		return ref_error(
+		    ref, "'%s' is neither a dotted quad nor a number", s);
+	if (v == 0)
+		return ref_error(ref, "must not be 0");
+	*(uint32_t *)ref_target(ref) = v;
+	return 0;
+}
+
+static int
+set_listen(const struct optref *ref, const char *s)
+{
+	struct daemon_conf *conf = ref->obj;
+	struct sockaddr_storage ss;
+	size_t i;
+
+	if (parse_hostport(s, conf->port, &ss) == -1)
+		return ref_error(
+		    ref, "'%s' is not ADDR, ADDR:PORT or [IPV6]:PORT", s);
+	if (conf->nlisten == CONF_MAX_LISTEN)
+		return ref_error(
+		    ref, "more than %d addresses", CONF_MAX_LISTEN);
+	for (i = 0; i < conf->nlisten; i++)
+		if (addr_equal(&conf->listen[i], &ss))
+			return ref_error(ref, "'%s' is listed twice", s);
+	conf->listen[conf->nlisten++] = ss;
+	return 0;
+}
+
+static int
+set_addr(const struct optref *ref, const char *s)
+{
+	struct sockaddr_storage *ss = ref_target(ref);
+
+	if (parse_addr(s, ss) == -1)
+		return ref_error(ref, "'%s' is not an IPv4 or IPv6 address", s);
+	return 0;
+}
+
+static int
+set_local(const struct optref *ref, const char *s)
+{
+	struct tunnel_build *b = ref->obj;
+
+	if (set_addr(ref, s) == -1)
+		return -1;
+	b->t.has_local = 1;
+	return 0;
+}
+
+static int
+set_remote(const struct optref *ref, const char *s)
+{
+	struct tunnel_build *b = ref->obj;
+
+	if (set_addr(ref, s) == -1)
+		return -1;
+	if (addr_is_unspecified(&b->t.remote))
+		return ref_error(ref, "%s is not a peer address", s);
+	return 0;
+}
+
+static int
+set_secret(const struct optref *ref, const char *s)
+{
+	struct tunnel_build *b = ref->obj;
+
+	if (check_text(ref, s, sizeof(b->t.secret) - 1) == -1)
+		return -1;
+	memcpy(b->t.secret, s, strlen(s) + 1);
+	b->t.secret_len = strlen(s);
+	return 0;
+}
+
+/* Option tables */
+
+#define OPT_NUM(name, type, member, lo, hi, flags) \
+	{ \
+		name, set_uint, offsetof(type, member), \
+		    FIELD_SIZE(type, member), lo, hi, NULL, flags \
+	}
+#define OPT_KW(name, type, member, table, flags) \
+	{ \
+		name, set_keyword, offsetof(type, member), \
+		    FIELD_SIZE(type, member), 0, 0, table, flags \
+	}
+#define OPT_FN(name, fn, type, member, flags) \
+	{ \
+		name, fn, offsetof(type, member), FIELD_SIZE(type, member), 0, \
+		    0, NULL, flags \
+	}
+/* Timers exist globally and per tunnel, with the same names and ranges. */
+#define TIMER_OPTS(type, t, flags) \
+	OPT_NUM("hello-interval", type, t.hello_interval, 0, 86400, flags), \
+	    OPT_NUM("receive-window", type, t.rx_window, 1, 1024, flags), \
+	    OPT_NUM("retransmit-initial", type, t.retransmit_initial, 100, \
+		60000, flags), \
+	    OPT_NUM( \
+		"retransmit-cap", type, t.retransmit_cap, 100, 600000, flags), \
+	    OPT_NUM("retries", type, t.retries, 1, 100, flags), \
+	    OPT_NUM("retry-interval", type, t.retry_interval, 1, 86400, flags)
+
+static const struct optdef tunnel_opts[] = {
+	OPT_KW("mode", struct tunnel_build, t.mode, kw_mode, 0),
+	OPT_KW("encap", struct tunnel_build, t.encap, kw_encap, 0),
+	OPT_FN("remote", set_remote, struct tunnel_build, t.remote, 0),
+	OPT_FN("local", set_local, struct tunnel_build, t.local, 0),
+	OPT_NUM(
+	    "local-port", struct tunnel_build, local_port, 1, 65535, OPT_UDP),
+	OPT_NUM(
+	    "remote-port", struct tunnel_build, remote_port, 1, 65535, OPT_UDP),
+	OPT_FN("peer-hostname", set_text, struct tunnel_build, t.peer_hostname,
+	    OPT_DYNAMIC),
+	OPT_KW(
+	    "initiate", struct tunnel_build, t.initiate, kw_bool, OPT_DYNAMIC),
+	OPT_KW("persist", struct tunnel_build, t.persist, kw_bool, OPT_DYNAMIC),
+	OPT_KW("peer-dialect", struct tunnel_build, t.dialect, kw_dialect,
+	    OPT_DYNAMIC),
+	OPT_KW("digest", struct tunnel_build, t.digest, kw_digest, OPT_DYNAMIC),
+	OPT_KW("digest-key", struct tunnel_build, t.digest_kdf, kw_kdf,
+	    OPT_DYNAMIC | OPT_DIGEST),
+	OPT_FN(
+	    "secret", set_secret, struct tunnel_build, t.secret, OPT_DYNAMIC),
+	TIMER_OPTS(struct tunnel_build, t.timers, OPT_DYNAMIC),
+	OPT_NUM("local-tunnel-id", struct tunnel_build, t.local_tunnel_id, 1,
+	    UINT32_MAX, OPT_STATIC),
+	OPT_NUM("remote-tunnel-id", struct tunnel_build, t.remote_tunnel_id, 1,
+	    UINT32_MAX, OPT_STATIC),
+	OPT_KW("debug", struct tunnel_build, t.debug, kw_bool, 0),
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+
+static const struct section_def tunnel_section = {
+	"tunnel",
+	tunnel_opts,
+	NULL,
+};
+
+/* Order matters where one value is the default of another: `port` is
+ * applied before `listen`. */
+static const struct optdef global_opts[] = {
+	OPT_FN("hostname", set_text, struct daemon_conf, hostname, 0),
+	OPT_FN("router-id", set_router_id, struct daemon_conf, router_id, 0),
+	OPT_NUM("port", struct daemon_conf, port, 1, 65535, 0),
+	OPT_FN("listen", set_listen, struct daemon_conf, listen, OPT_LIST),
+	OPT_KW("dataplane", struct daemon_conf, dataplane, kw_dataplane, 0),
+	OPT_FN("vendor-name", set_text, struct daemon_conf, vendor_name, 0),
+	TIMER_OPTS(struct daemon_conf, timers, 0),
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+
+static const struct section_def *const global_subs[] = {
+	&tunnel_section,
+	NULL,
+};
+
+static const struct section_def global_section = {
+	NULL,
+	global_opts,
+	global_subs,
+};
+
+/* libconfuse option arrays, generated from the tables above */
+
+static void
+free_opts(cfg_opt_t *opts)
+{
+	size_t i;
+
+	if (opts == NULL)
+		return;
+	for (i = 0; opts[i].name != NULL; i++)
+		if (opts[i].type == CFGT_SEC)
+			free_opts(opts[i].subopts);
+	free(opts);
+}
+
+static size_t
+count_opts(const struct optdef *defs)
+{
+	size_t n;
+
+	for (n = 0; defs[n].name != NULL; n++)
+		;
+	return n;
+}
+
+static cfg_opt_t *
+build_opts(const struct section_def *sd)
+{
+	cfg_opt_t *opts, end = CFG_END();
+	size_t nopt = count_opts(sd->opts), nsub = 0, i;
+
+	while (sd->subs != NULL && sd->subs[nsub] != NULL)
+		nsub++;
+	if (nopt > CONF_OPTS_MAX)
+		abort(); /* raise CONF_OPTS_MAX */
+	if ((opts = calloc(nopt + nsub + 1, sizeof(*opts))) == NULL)
+		return NULL;
+	for (i = 0; i < nopt; i++) {
+		cfg_opt_t str = CFG_STR(sd->opts[i].name, NULL, CFGF_NODEFAULT);
+		cfg_opt_t list =
+		    CFG_STR_LIST(sd->opts[i].name, NULL, CFGF_NODEFAULT);
+
+		opts[i] = (sd->opts[i].flags & OPT_LIST) ? list : str;
+		opts[i].validcb = record_option;
+	}
+	for (i = 0; i < nsub; i++) {
+		cfg_opt_t sec = CFG_SEC(sd->subs[i]->name, NULL,
+		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
+
+		opts[nopt + i] = sec;
+		opts[nopt + i].validcb = record_section;
+		if ((opts[nopt + i].subopts = build_opts(sd->subs[i])) ==
+		    NULL) {
+			free_opts(opts);
+			return NULL;
+		}
+	}
+	opts[nopt + nsub] = end;
+	return opts;
+}
+
+/* Apply every option the section sets, in table order. */
+static int
+apply_opts(struct load_ctx *ctx, cfg_t *sec, const struct optdef *defs,
+    const struct sec_rec *rec, void *obj)
+{
+	struct optref ref;
+	cfg_opt_t *opt;
+	unsigned int i, n;
+	size_t k;
+
+	for (k = 0; defs[k].name != NULL; k++) {
+		opt = cfg_getopt(sec, defs[k].name);
+		n = cfg_opt_size(opt);
+		ref.ctx = ctx;
+		ref.sec = sec;
+		ref.def = &defs[k];
+		ref.obj = obj;
+		for (i = 0; i < n; i++) {
+			ref.line = rec != NULL ? rec->opt[k].line : 0;
+			if (rec != NULL && i < LIST_LINES &&
+			    rec->opt[k].elem_line[i] != 0)
+				ref.line = rec->opt[k].elem_line[i];
+			if (defs[k].set(&ref, cfg_opt_getnstr(opt, i)) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+opt_line(const struct sec_rec *rec, const struct optdef *defs, const char *name)
+{
+	size_t k;
+
+	for (k = 0; defs[k].name != NULL; k++)
+		if (strcmp(defs[k].name, name) == 0)
+			return rec != NULL ? rec->opt[k].line : 0;
+	return 0;
+}
+
+/* Defaults */
+
+/* FNV-1a: a stable, non-zero Router ID from the host name. */
+static uint32_t
+hash_router_id(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h != 0 ? h : 1;
+}
+
+/*
+ * RFC 3931 wants a Router ID unique among the peers; the first
+ * non-loopback IPv4 address is what routers conventionally use, and a
+ * hash of the host name is the stable fallback.
+ */
+static uint32_t
+default_router_id(const char *hostname)
+{
+	struct ifaddrs *ifa, *i;
+	uint32_t id = 0, a;
+
+	if (getifaddrs(&ifa) == 0) {
+		for (i = ifa; i != NULL && id == 0; i = i->ifa_next) {
+			if (i->ifa_addr == NULL ||
+			    i->ifa_addr->sa_family != AF_INET ||
+			    (i->ifa_flags & IFF_LOOPBACK))
+				continue;
+			a = ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)
+				      ->sin_addr.s_addr);
+			if (a != 0 && (a >> 24) != 127)
+				id = a;
+		}
+		freeifaddrs(ifa);
+	}
+	return id != 0 ? id : hash_router_id(hostname);
+}
+
+static void
+default_hostname(char *buf, size_t len)
+{
+	if (gethostname(buf, len) == -1 || buf[0] == '\0')
+		snprintf(buf, len, "%s", DEFAULT_VENDOR);
+	buf[len - 1] = '\0';
+}
+
+static void
+default_listen(struct daemon_conf *conf)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&conf->listen[0];
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&conf->listen[1];
+
+	memset(conf->listen, 0, 2 * sizeof(conf->listen[0]));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(conf->port);
+	sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(conf->port);
+	sin6->sin6_addr = in6addr_any;
+	conf->nlisten = 2;
+}
+
+static void
+default_timers(struct timer_conf *t)
+{
+	t->hello_interval = 60;
+	t->rx_window = 64;
+	t->retransmit_initial = 1000;
+	t->retransmit_cap = 8000;
+	t->retries = 5;
+	t->retry_interval = 10;
+}
+
+/* Everything but the defaults derived from other values. */
+static struct daemon_conf *
+conf_new(void)
+{
+	struct daemon_conf *conf;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		return NULL;
+	TAILQ_INIT(&conf->tunnels);
+	default_hostname(conf->hostname, sizeof(conf->hostname));
+	conf->port = DEFAULT_PORT;
+	conf->dataplane = DATAPLANE_KERNEL;
+	snprintf(
+	    conf->vendor_name, sizeof(conf->vendor_name), "%s", DEFAULT_VENDOR);
+	default_timers(&conf->timers);
+	return conf;
+}
+
+struct daemon_conf *
+config_default(void)
+{
+	struct daemon_conf *conf;
+
+	if ((conf = conf_new()) == NULL)
+		return NULL;
+	conf->router_id = default_router_id(conf->hostname);
+	default_listen(conf);
+	return conf;
+}
+
+void
+config_free(struct daemon_conf *conf)
+{
+	struct tunnel_conf *t;
+
+	if (conf == NULL)
+		return;
+	while ((t = TAILQ_FIRST(&conf->tunnels)) != NULL) {
+		TAILQ_REMOVE(&conf->tunnels, t, entry);
+		explicit_bzero(t->secret, sizeof(t->secret));
+		free(t);
+	}
+	free(conf);
+}
+
+struct tunnel_conf *
+config_find_tunnel(struct daemon_conf *conf, const char *name)
+{
+	struct tunnel_conf *t;
+
+	TAILQ_FOREACH(t, &conf->tunnels, entry)
+	if (strcmp(t->name, name) == 0)
+		return t;
+	return NULL;
+}
+
+/* Building the configuration from the parsed file */
+
+static int
+build_globals(struct load_ctx *ctx)
+{
+	struct daemon_conf *conf = ctx->conf;
+	struct sec_rec *rec = rec_find(ctx, ctx->root);
+
+	conf->nlisten = 0;
+	if (apply_opts(ctx, ctx->root, global_opts, rec, conf) == -1)
+		return -1;
+	if (conf->router_id == 0)
+		conf->router_id = default_router_id(conf->hostname);
+	if (conf->nlisten == 0)
+		default_listen(conf);
+	if (conf->timers.retransmit_cap < conf->timers.retransmit_initial)
+		return ctx_error(ctx, NULL,
+		    opt_line(rec, global_opts, "retransmit-cap"),
+		    "retransmit-cap", "%u is less than retransmit-initial %u",
+		    conf->timers.retransmit_cap,
+		    conf->timers.retransmit_initial);
+	return 0;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= CONF_NAME_MAX)
+		return 0;
+	return strspn(s,
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_.-") == n;
+}
+
+static const char *
+unmet_reason(int flag)
+{
+	switch (flag) {
+	case OPT_DYNAMIC:
+		return "only applies with mode = dynamic";
+	case OPT_STATIC:
+		return "only applies with mode = static";
+	case OPT_UDP:
+		return "only applies with encap = udp";
+	default:
+		return "only applies with a digest (md5 or sha1)";
+	}
+}
+
+/* Options set in the file that the tunnel's mode, encap or digest rule
+ * out: refused rather than silently ignored. */
+static int
+check_applicable(
+    struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec, int unmet)
+{
+	size_t k;
+	int bad;
+
+	for (k = 0; tunnel_opts[k].name != NULL; k++) {
+		bad = tunnel_opts[k].flags & unmet;
+		if (rec == NULL || rec->opt[k].line == 0 || bad == 0)
+			continue;
+		return ctx_error(ctx, sec, rec->opt[k].line,
+		    tunnel_opts[k].name, "%s", unmet_reason(bad & -bad));
+	}
+	return 0;
+}
+
+/* Secret without digest means md5; digest without secret is an error. */
+static int
+check_digest(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    struct tunnel_conf *t)
+{
+	int digest_line = opt_line(rec, tunnel_opts, "digest");
+
+	if (t->secret_len > 0 && t->digest == L2TP_DIGEST_NONE) {
+		if (digest_line == 0)
+			t->digest = L2TP_DIGEST_MD5;
+		else
+			return ctx_error(ctx, sec,
+			    opt_line(rec, tunnel_opts, "secret"), "secret",
+			    "set, but digest is none");
+	}
+	if (t->secret_len == 0 && t->digest != L2TP_DIGEST_NONE)
+		return ctx_error(ctx, sec, digest_line, "digest",
+		    "%s needs a secret", digest_name(t->digest));
+	return 0;
+}
+
+static int
+check_addresses(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    struct tunnel_build *b)
+{
+	struct tunnel_conf *t = &b->t;
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	if (t->remote.ss_family == 0)
+		return ctx_error(
+		    ctx, sec, rec->line, NULL, "option 'remote' is required");
+	t->family = t->remote.ss_family;
+	if (!t->has_local) {
+		if (t->mode == TUNNEL_STATIC)
+			return ctx_error(ctx, sec, rec->line, NULL,
+			    "option 'local' is required with mode = static");
+		t->local.ss_family = (sa_family_t)t->family;
+		if (t->family == AF_INET6)
+			((struct sockaddr_in6 *)&t->local)->sin6_addr =
+			    in6addr_any;
+	} else if (t->local.ss_family != t->remote.ss_family) {
+		return ctx_error(ctx, sec, opt_line(rec, tunnel_opts, "local"),
+		    "local", "%s is %s but remote %s is %s",
+		    addr_str(&t->local, l, sizeof(l)),
+		    family_name(t->local.ss_family),
+		    addr_str(&t->remote, r, sizeof(r)),
+		    family_name(t->remote.ss_family));
+	}
+	if (t->encap == L2TP_ENCAP_UDP) {
+		addr_set_port(&t->local, b->local_port);
+		addr_set_port(&t->remote, b->remote_port);
+	}
+	return 0;
+}
+
+static int
+build_tunnel(struct load_ctx *ctx, cfg_t *sec)
+{
+	struct daemon_conf *conf = ctx->conf;
+	struct sec_rec *rec = rec_find(ctx, sec);
+	struct tunnel_build b;
+	struct tunnel_conf *t;
+	int line = rec != NULL ? rec->line : 0, unmet;
+
+	if (rec == NULL)
+		return ctx_error(ctx, sec, 0, NULL, "internal: no line record");
+	if (!valid_name(cfg_title(sec)))
+		return ctx_error(ctx, sec, line, NULL,
+		    "invalid name: use 1 to %d of A-Z a-z 0-9 _ . -",
+		    CONF_NAME_MAX - 1);
+	memset(&b, 0, sizeof(b));
+	snprintf(b.t.name, sizeof(b.t.name), "%s", cfg_title(sec));
+	b.t.line = line;
+	b.t.mode = TUNNEL_DYNAMIC;
+	b.t.encap = L2TP_ENCAP_UDP;
+	b.t.initiate = 1;
+	b.t.persist = 1;
+	b.t.dialect = DIALECT_AUTO;
+	b.t.digest = L2TP_DIGEST_NONE;
+	b.t.digest_kdf = L2TP_KDF_MD5;
+	b.t.timers = conf->timers;
+	b.local_port = conf->port;
+	b.remote_port = conf->port;
+	if (apply_opts(ctx, sec, tunnel_opts, rec, &b) == -1)
+		return -1;
+	unmet = b.t.mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
+	if (b.t.encap != L2TP_ENCAP_UDP)
+		unmet |= OPT_UDP;
+	if (check_applicable(ctx, sec, rec, unmet) == -1)
+		return -1;
+	/* Only now is the digest known: a secret alone implies md5. */
+	if (check_digest(ctx, sec, rec, &b.t) == -1)
+		return -1;
+	if (b.t.digest == L2TP_DIGEST_NONE &&
+	    check_applicable(ctx, sec, rec, OPT_DIGEST) == -1)
+		return -1;
+	if (check_addresses(ctx, sec, rec, &b) == -1)
+		return -1;
+	if (b.t.mode == TUNNEL_STATIC && b.t.remote_tunnel_id == 0)
+		return ctx_error(ctx, sec, line, NULL,
+		    "option 'remote-tunnel-id' is required with mode = static");
+	if (b.t.timers.retransmit_cap < b.t.timers.retransmit_initial)
+		return ctx_error(ctx, sec,
+		    opt_line(rec, tunnel_opts, "retransmit-cap") != 0
+			? opt_line(rec, tunnel_opts, "retransmit-cap")
+			: opt_line(rec, tunnel_opts, "retransmit-initial"),
+		    "retransmit-cap", "%u is less than retransmit-initial %u",
+		    b.t.timers.retransmit_cap, b.t.timers.retransmit_initial);
+
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return ctx_error(ctx, sec, line, NULL, "out of memory");
+	*t = b.t;
+	explicit_bzero(&b, sizeof(b));
+	TAILQ_INSERT_TAIL(&conf->tunnels, t, entry);
+	return 0;
+}
+
+static int
+build_conf(struct load_ctx *ctx)
+{
+	unsigned int i, n;
+
+	if (build_globals(ctx) == -1)
+		return -1;
+	n = cfg_size(ctx->root, tunnel_section.name);
+	for (i = 0; i < n; i++)
+		if (build_tunnel(ctx,
+			cfg_getnsec(ctx->root, tunnel_section.name, i)) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * libconfuse 3.3 miscounts lines after comments and fails on a comment
+ * inside a list, so comments are blanked out before it sees the text:
+ * every character of a comment but its newlines becomes a space, which
+ * keeps line numbers exact.  Quoting rules follow libconfuse's lexer.
+ * An unterminated string or comment is reported here, at the line where
+ * it starts, rather than as libconfuse's "premature end of file".
+ */
+static int
+blank_comments(struct load_ctx *ctx, char *s)
+{
+	char quote = 0;
+	int line = 1, start = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\n')
+			line++;
+		if (quote == '"') {
+			if (*s == '\\' && s[1] != '\0')
+				line += *++s == '\n';
+			else if (*s == '"')
+				quote = 0;
+		} else if (quote == '\'') {
+			if (*s == '\\' && (s[1] == '\\' || s[1] == '\''))
+				s++;
+			else if (*s == '\'')
+				quote = 0;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+			start = line;
+		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
+			for (; s[1] != '\0' && s[1] != '\n'; s++)
+				*s = ' ';
+			*s = ' ';
+		} else if (s[0] == '/' && s[1] == '*') {
+			for (start = line;
+			     *s != '\0' && !(s[0] == '*' && s[1] == '/'); s++) {
+				if (*s == '\n')
+					line++;
+				else
+					*s = ' ';
+			}
+			if (*s == '\0')
+				return ctx_error(ctx, NULL, start, NULL,
+				    "unterminated comment");
+			s[0] = s[1] = ' ';
+			s++;
+		}
+	}
+	if (quote != 0)
+		return ctx_error(ctx, NULL, start, NULL, "unterminated string");
+	return 0;
+}
+
+#define CONF_FILE_MAX (1024 * 1024)
+
+/* The whole file, NUL-terminated, or NULL with the reason reported. */
+static char *
+read_file(struct load_ctx *ctx)
+{
+	FILE *fp;
+	char *buf;
+	size_t n;
+
+	if ((fp = fopen(ctx->path, "r")) == NULL) {
+		ctx_error(ctx, NULL, 0, NULL, "%s", strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(CONF_FILE_MAX + 1)) == NULL) {
+		ctx_error(ctx, NULL, 0, NULL, "out of memory");
+		fclose(fp);
+		return NULL;
+	}
+	n = fread(buf, 1, CONF_FILE_MAX + 1, fp);
+	if (ferror(fp))
+		ctx_error(ctx, NULL, 0, NULL, "%s", strerror(errno));
+	else if (n > CONF_FILE_MAX)
+		ctx_error(
+		    ctx, NULL, 0, NULL, "larger than %d bytes", CONF_FILE_MAX);
+	else if (memchr(buf, '\0', n) != NULL)
+		ctx_error(ctx, NULL, 0, NULL, "contains a NUL byte");
+	fclose(fp);
+	if (ctx->failed) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+ctx_cleanup(struct load_ctx *ctx)
+{
+	struct sec_rec *r;
+
+	while ((r = ctx->recs) != NULL) {
+		ctx->recs = r->next;
+		free(r);
+	}
+	if (ctx->root != NULL)
+		cfg_free(ctx->root);
+	ctx->root = NULL;
+}
+
+struct daemon_conf *
+config_load(const char *path, char *errbuf, size_t len)
+{
+	struct load_ctx ctx;
+	cfg_opt_t *opts;
+	char dummy[1], *text;
+	int rc;
+
+	if (errbuf == NULL || len == 0) {
+		errbuf = dummy;
+		len = sizeof(dummy);
+	}
+	errbuf[0] = '\0';
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.path = path;
+	ctx.err = errbuf;
+	ctx.errlen = len;
+	if ((ctx.conf = conf_new()) == NULL ||
+	    (opts = build_opts(&global_section)) == NULL) {
+		snprintf(errbuf, len, "%s: out of memory", path);
+		config_free(ctx.conf);
+		return NULL;
+	}
+	snprintf(ctx.conf->path, sizeof(ctx.conf->path), "%s", path);
+	ctx.root = cfg_init(opts, CFGF_NONE);
+	free_opts(opts);
+	if (ctx.root == NULL) {
+		snprintf(errbuf, len, "%s: out of memory", path);
+		config_free(ctx.conf);
+		return NULL;
+	}
+	cfg_set_error_function(ctx.root, confuse_error);
+
+	if ((text = read_file(&ctx)) != NULL &&
+	    blank_comments(&ctx, text) == 0) {
+		loading = &ctx;
+		rc = cfg_parse_buf(ctx.root, text);
+		loading = NULL;
+		if (rc != CFG_SUCCESS)
+			ctx_error(&ctx, NULL, 0, NULL, "parse error");
+		else
+			build_conf(&ctx);
+	}
+	free(text);
+	ctx_cleanup(&ctx);
+	if (ctx.failed) {
+		config_free(ctx.conf);
+		return NULL;
+	}
+	return ctx.conf;
+}
+
+/* Printing: the file's own syntax, every global explicit, tunnels with
+ * what applies to them. */
+
+static void
+print_quoted(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		/* `$` too: libconfuse expands ${VAR} inside double quotes. */
+		if (*s == '"' || *s == '\\' || *s == '$')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+print_hostport(FILE *fp, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(ss, a, sizeof(a));
+	if (ss->ss_family == AF_INET6)
+		fprintf(fp, "\"[%s]:%u\"", a, addr_port(ss));
+	else
+		fprintf(fp, "\"%s:%u\"", a, addr_port(ss));
+}
+
+static void
+print_timers(FILE *fp, const char *indent, const struct timer_conf *t,
+    const struct timer_conf *base)
+{
+	if (base == NULL || t->hello_interval != base->hello_interval)
+		fprintf(
+		    fp, "%shello-interval = %u\n", indent, t->hello_interval);
+	if (base == NULL || t->rx_window != base->rx_window)
+		fprintf(fp, "%sreceive-window = %u\n", indent, t->rx_window);
+	if (base == NULL || t->retransmit_initial != base->retransmit_initial)
+		fprintf(fp, "%sretransmit-initial = %u\n", indent,
+		    t->retransmit_initial);
+	if (base == NULL || t->retransmit_cap != base->retransmit_cap)
+		fprintf(
+		    fp, "%sretransmit-cap = %u\n", indent, t->retransmit_cap);
+	if (base == NULL || t->retries != base->retries)
+		fprintf(fp, "%sretries = %u\n", indent, t->retries);
+	if (base == NULL || t->retry_interval != base->retry_interval)
+		fprintf(
+		    fp, "%sretry-interval = %u\n", indent, t->retry_interval);
+}
+
+static void
+print_globals(const struct daemon_conf *conf, FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "hostname = ");
+	print_quoted(fp, conf->hostname);
+	fprintf(fp, "\nrouter-id = %u.%u.%u.%u\n", conf->router_id >> 24,
+	    (conf->router_id >> 16) & 0xff, (conf->router_id >> 8) & 0xff,
+	    conf->router_id & 0xff);
+	fprintf(fp, "port = %u\n", conf->port);
+	fprintf(fp, "listen = { ");
+	for (i = 0; i < conf->nlisten; i++) {
+		if (i > 0)
+			fprintf(fp, ", ");
+		print_hostport(fp, &conf->listen[i]);
+	}
+	fprintf(fp, " }\n");
+	fprintf(fp, "dataplane = %s\n", kw_name(kw_dataplane, conf->dataplane));
+	fprintf(fp, "vendor-name = ");
+	print_quoted(fp, conf->vendor_name);
+	fprintf(fp, "\n");
+	print_timers(fp, "", &conf->timers, NULL);
+}
+
+static void
+print_tunnel(
+    const struct daemon_conf *conf, const struct tunnel_conf *t, FILE *fp)
+{
+	char a[INET6_ADDRSTRLEN];
+	int dynamic = t->mode == TUNNEL_DYNAMIC;
+
+	fprintf(fp, "\ntunnel \"%s\" {\n", t->name);
+	fprintf(fp, "\tmode = %s\n", kw_name(kw_mode, t->mode));
+	fprintf(fp, "\tencap = %s\n", kw_name(kw_encap, t->encap));
+	if (t->has_local)
+		fprintf(
+		    fp, "\tlocal = %s\n", addr_str(&t->local, a, sizeof(a)));
+	fprintf(fp, "\tremote = %s\n", addr_str(&t->remote, a, sizeof(a)));
+	if (t->encap == L2TP_ENCAP_UDP)
+		fprintf(fp, "\tlocal-port = %u\n\tremote-port = %u\n",
+		    addr_port(&t->local), addr_port(&t->remote));
+	if (dynamic) {
+		if (t->peer_hostname[0] != '\0') {
+			fprintf(fp, "\tpeer-hostname = ");
+			print_quoted(fp, t->peer_hostname);
+			fprintf(fp, "\n");
+		}
+		fprintf(fp, "\tinitiate = %s\n", t->initiate ? "yes" : "no");
+		fprintf(fp, "\tpersist = %s\n", t->persist ? "yes" : "no");
+		fprintf(fp, "\tpeer-dialect = %s\n", dialect_name(t->dialect));
+		fprintf(fp, "\tdigest = %s\n", digest_name(t->digest));
+		if (t->digest != L2TP_DIGEST_NONE) {
+			fprintf(fp, "\tdigest-key = %s\n",
+			    kw_name(kw_kdf, t->digest_kdf));
+			fprintf(fp, "\tsecret = ");
+			print_quoted(fp, t->secret);
+			fprintf(fp, "\n");
+		}
+		print_timers(fp, "\t", &t->timers, &conf->timers);
+	} else {
+		if (t->local_tunnel_id != 0)
+			fprintf(
+			    fp, "\tlocal-tunnel-id = %u\n", t->local_tunnel_id);
+		fprintf(fp, "\tremote-tunnel-id = %u\n", t->remote_tunnel_id);
+	}
+	fprintf(fp, "\tdebug = %s\n", t->debug ? "yes" : "no");
+	fprintf(fp, "}\n");
+}
+
+void
+config_print(const struct daemon_conf *conf, FILE *fp)
+{
+	const struct tunnel_conf *t;
+
+	fprintf(fp, "# l2tpv3d configuration, normalised\n");
+	print_globals(conf, fp);
+	TAILQ_FOREACH(t, &conf->tunnels, entry)
+	print_tunnel(conf, t, fp);
+}
