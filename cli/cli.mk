@@ -7,3 +7,6 @@ cli_l2tpsh_LDADD = $(PROTO_LIBS)
 cli_l2tpdump_SOURCES = cli/l2tpdump.c
 cli_l2tpdump_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 cli_l2tpdump_LDADD = $(PROTO_LIBS) $(LIBPCAP_LIBS)
+
+dist_man_MANS += docs/l2tpsh.1
+dist_man_MANS += docs/l2tpdump.8

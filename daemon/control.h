@@ -14,25 +14,32 @@
 #include "proto/ctlproto.h"
 #include "proto/sbuf.h"
 
-#define CONTROL_SOCKET_DEFAULT "/run/l2tpv3d/l2tpv3d.sock"
+#define CONTROL_SOCKET_DEFAULT CTL_SOCKET_DEFAULT
+#define CONTROL_GROUP_DEFAULT "l2tp"
+/* Connected clients over all sockets; one more is told "too many". */
+#define CONTROL_MAX_CLIENTS 64
 
 struct control_req {
 	int argc;
-	char **argv;            /* the command line split into words */
-	int readonly;           /* arrived on the read-only socket */
-	int json;               /* last word was "json" (removed from argv) */
-	struct sbuf *out;       /* the answer */
-	struct sbuf *err;       /* message carried in CTL_END on failure */
+	char **argv; /* the words of the command line; argv[argc] is NULL */
+	int readonly; /* arrived on the read-only socket */
+	int json; /* last word was "json" (removed from argv) */
+	struct sbuf *out; /* the answer */
+	struct sbuf *err; /* message carried in CTL_END on failure */
 };
 
 /* Implemented by the command table: returns an enum ctl_status. */
 int control_dispatch(struct control_req *);
 
 /* Create the socket (parent directory too), mode 0660, group if it
- * exists; readonly sockets accept only `show` commands. */
-int control_listen(struct event_base *, const char *path, const char *group,
-    int readonly);
+ * exists (NULL means CONTROL_GROUP_DEFAULT); readonly sockets accept only
+ * `show` commands.  0, or -1 after logging why.  The caller ignores
+ * SIGPIPE: a client may vanish while its answer is being written. */
+int control_listen(
+    struct event_base *, const char *path, const char *group, int readonly);
 /* Close every listener and client, unlink the socket paths. */
 void control_shutdown(void);
+/* Clients connected right now (for tests and `show` commands). */
+int control_nclients(void);
 
 #endif

@@ -37,3 +37,26 @@ ctl_put_end(struct wbuf *w, uint32_t status, const char *message)
 	wbuf_put_bytes(w, message, mlen);
 	return wbuf_ok(w) ? 0 : -1;
 }
+
+int
+ctl_get_end(struct rbuf *r, uint32_t *status)
+{
+	return rbuf_get_u32(r, status);
+}
+
+const char *
+ctl_status_str(uint32_t status)
+{
+	static const char *const names[] = {
+		[CTL_STATUS_OK] = "ok",
+		[CTL_STATUS_ERROR] = "command failed",
+		[CTL_STATUS_UNKNOWN] = "unknown command",
+		[CTL_STATUS_DENIED] = "permission denied",
+		[CTL_STATUS_VERSION] = "unsupported protocol version",
+		[CTL_STATUS_INCOMPLETE] = "incomplete command",
+	};
+
+	if (status >= sizeof(names) / sizeof(names[0]))
+		return "unknown status";
+	return names[status];
+}

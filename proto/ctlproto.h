@@ -20,6 +20,8 @@
 #define CTL_VERSION 1
 #define CTL_HDR_LEN 8
 #define CTL_MAX_PAYLOAD (64 * 1024)
+/* Where l2tpv3d listens and l2tpsh connects unless told otherwise. */
+#define CTL_SOCKET_DEFAULT "/run/l2tpv3d/l2tpv3d.sock"
 
 enum ctl_frame_type {
 	CTL_REQUEST = 1,
@@ -29,11 +31,11 @@ enum ctl_frame_type {
 
 enum ctl_status {
 	CTL_STATUS_OK = 0,
-	CTL_STATUS_ERROR = 1,           /* the command failed */
-	CTL_STATUS_UNKNOWN = 2,         /* no such command */
-	CTL_STATUS_DENIED = 3,          /* not allowed on this socket */
+	CTL_STATUS_ERROR = 1, /* the command failed */
+	CTL_STATUS_UNKNOWN = 2, /* no such command */
+	CTL_STATUS_DENIED = 3, /* not allowed on this socket */
 	CTL_STATUS_VERSION = 4,
-	CTL_STATUS_INCOMPLETE = 5,      /* command needs more words */
+	CTL_STATUS_INCOMPLETE = 5, /* command needs more words */
 };
 
 struct ctl_frame_hdr {
@@ -46,5 +48,10 @@ int ctl_put_hdr(struct wbuf *, uint16_t type, uint32_t payload_len);
 /* 0 and *hdr filled when CTL_HDR_LEN bytes are there; -1 if short. */
 int ctl_get_hdr(struct rbuf *, struct ctl_frame_hdr *);
 int ctl_put_end(struct wbuf *, uint32_t status, const char *message);
+/* Read the status of a CTL_END payload; the reader is left at the message
+ * (which may be empty).  -1 if the payload is shorter than the status. */
+int ctl_get_end(struct rbuf *, uint32_t *status);
+/* A short text for a status, for answers that carry no message. */
+const char *ctl_status_str(uint32_t status);
 
 #endif
