@@ -19,11 +19,11 @@
 
 struct l2tp_data_hdr {
 	uint32_t session_id;
-	uint8_t cookie_len;     /* 0, 4 or 8 */
+	uint8_t cookie_len; /* 0, 4 or 8 */
 	uint8_t cookie[L2TP_COOKIE_MAX];
-	uint8_t l2ss;           /* enum l2tp_l2ss */
-	uint8_t seq_valid;      /* S bit */
-	uint32_t seq;           /* 24 bits */
+	uint8_t l2ss; /* enum l2tp_l2ss */
+	uint8_t seq_valid; /* S bit */
+	uint32_t seq; /* 24 bits */
 };
 
 /*
@@ -34,9 +34,9 @@ int l2tp_data_decode(const void *pkt, size_t len, enum l2tp_encap,
     uint8_t cookie_len, uint8_t l2ss, struct l2tp_data_hdr *,
     size_t *payload_off);
 /* Only the Session ID (to look the session up before the rest). */
-int l2tp_data_session_id(const void *pkt, size_t len, enum l2tp_encap,
-    uint32_t *session_id);
-int l2tp_data_encode(struct wbuf *, enum l2tp_encap,
-    const struct l2tp_data_hdr *);
+int l2tp_data_session_id(
+    const void *pkt, size_t len, enum l2tp_encap, uint32_t *session_id);
+int
+l2tp_data_encode(struct wbuf *, enum l2tp_encap, const struct l2tp_data_hdr *);
 
 #endif

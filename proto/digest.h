@@ -32,9 +32,11 @@ enum l2tp_digest_alg {
 
 /* Which hash derives the shared key. */
 enum l2tp_kdf {
-	L2TP_KDF_MD5,           /* K = HMAC-MD5(secret, 2) always (Wireshark) */
-	L2TP_KDF_SAME_HASH,     /* K = HMAC-<digest hash>(secret, 2) */
+	L2TP_KDF_MD5, /* K = HMAC-MD5(secret, 2) always (Wireshark) */
+	L2TP_KDF_SAME_HASH, /* K = HMAC-<digest hash>(secret, 2) */
 };
+/* What Wireshark checks; only SHA-1 digests differ (authentication.md). */
+#define L2TP_KDF_DEFAULT L2TP_KDF_MD5
 
 struct l2tp_auth {
 	enum l2tp_digest_alg alg;
@@ -48,8 +50,13 @@ struct l2tp_auth {
 
 size_t l2tp_digest_len(enum l2tp_digest_alg);
 enum l2tp_digest_type l2tp_digest_wire_type(enum l2tp_digest_alg);
+/* Derive the key; clears the nonces, so set them afterwards. */
 int l2tp_auth_init(struct l2tp_auth *, enum l2tp_digest_alg, enum l2tp_kdf,
     const void *secret, size_t secret_len);
+/* The nonce we send in SCCRQ/SCCRP (1..L2TP_NONCE_MAX bytes). */
+int l2tp_auth_set_local_nonce(struct l2tp_auth *, const void *, size_t);
+/* Copy the peer's nonce (73, or Cisco 9:13) out of its SCCRQ/SCCRP. */
+int l2tp_auth_take_peer_nonce(struct l2tp_auth *, const struct l2tp_msg *);
 
 /*
  * Sign a built datagram in place (UDP: the message; IP: Session ID + the
@@ -60,8 +67,9 @@ int l2tp_digest_sign(const struct l2tp_auth *, uint16_t msg_type,
     uint8_t *dgram, size_t len, enum l2tp_encap);
 
 /*
- * Verify a decoded message.  0: good.  -1: missing, wrong type/length, or
- * wrong value (compared in constant time).
+ * Verify a decoded message (an SCCRP only once its nonce has been taken
+ * with l2tp_auth_take_peer_nonce()).  0: good.  -1: missing, hidden,
+ * wrong type/length, or wrong value (compared in constant time).
  */
 int l2tp_digest_verify(const struct l2tp_auth *, const struct l2tp_msg *);
 
