@@ -11,7 +11,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/transport.c daemon/transport.h \
 	daemon/ctlconn_fsm.c daemon/ctlconn_fsm.h \
 	daemon/tunnel.c daemon/tunnel.h \
-	daemon/tunnel_msg.c
+	daemon/tunnel_msg.c \
+	proto/pktpeek.c proto/pktpeek.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS)
@@ -23,3 +24,8 @@ sbin_PROGRAMS += daemon/l2tpv3d
 daemon_l2tpv3d_SOURCES = daemon/l2tpv3d.c
 daemon_l2tpv3d_CFLAGS = $(daemon_libl2tpd_a_CFLAGS)
 daemon_l2tpv3d_LDADD = $(DAEMON_LIBS)
+
+dist_man_MANS += docs/l2tpv3d.conf.5
+
+dist_man_MANS += docs/l2tpv3d.8
+EXTRA_DIST += docs/control-json.md

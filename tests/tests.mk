@@ -50,6 +50,31 @@ tests_unit_test_reliable_SOURCES = tests/unit/test_reliable.c
 tests_unit_test_reliable_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_reliable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
+# The control socket server with a fake command table, and l2tpsh
+# against it; its own sources so it does not need the whole daemon.
+check_PROGRAMS += tests/unit/test_control
+TESTS += tests/unit/test_control
+tests_unit_test_control_SOURCES = tests/unit/test_control.c \
+	daemon/control.c daemon/log.c
+tests_unit_test_control_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_control_LDFLAGS = $(AM_LDFLAGS) -pthread
+tests_unit_test_control_LDADD = $(PROTO_LIBS) $(LIBEVENT_LIBS) $(CMOCKA_LIBS)
+
+# The daemon core: ID table, control-connection FSM table, built messages.
+DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
+	tests/unit/test_tunnel_msg
+check_PROGRAMS += $(DAEMON_UNIT_TESTS)
+TESTS += $(DAEMON_UNIT_TESTS)
+tests_unit_test_idtable_SOURCES = tests/unit/test_idtable.c
+tests_unit_test_idtable_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_idtable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_ctlconn_fsm_SOURCES = tests/unit/test_ctlconn_fsm.c
+tests_unit_test_ctlconn_fsm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ctlconn_fsm_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_tunnel_msg_SOURCES = tests/unit/test_tunnel_msg.c
+tests_unit_test_tunnel_msg_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_tunnel_msg_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+
 # The wire judge: a generator writes a pcap of messages built by proto/,
 # tshark decodes it.
 check_PROGRAMS += tests/tshark/gen_pcap
@@ -60,8 +85,22 @@ TESTS += tests/tshark/wire.sh
 # l2tpdump against real third-party captures.
 TESTS += tests/l2tpdump/captures.sh
 
-# Configuration: golden round trips and error messages.
+# Configuration: golden round trips and error messages.  conftest is
+# config_load + config_print alone, so these tests need no other part of
+# the daemon.
+check_PROGRAMS += tests/conf/conftest
+tests_conf_conftest_SOURCES = tests/conf/conftest.c daemon/config.c \
+	daemon/log.c
+tests_conf_conftest_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS)
+tests_conf_conftest_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
 TESTS += tests/conf/golden.sh
+
+# Logging: ring buffer, errno handling, suppressed debug.
+check_PROGRAMS += tests/unit/test_log
+tests_unit_test_log_SOURCES = tests/unit/test_log.c daemon/log.c
+tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_log_LDADD = $(UNIT_LIBS)
+TESTS += tests/unit/test_log
 
 # Fuzz targets: always built as corpus replayers (so they cannot rot and
 # every seed is a regression test); with --enable-fuzzing also as
@@ -85,8 +124,9 @@ TESTS += tests/fuzz/run-fuzz.sh
 endif
 
 # Two daemons in two network namespaces (control plane, no kernel L2TP).
-NS_TESTS =
+NS_TESTS = tests/ns/tunnel-basic.sh
 TESTS += $(NS_TESTS)
+EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS)
 
 EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \

@@ -1,0 +1,386 @@
+/*
+ * Commands of the control socket.  Adding one is a function and a table
+ * line.  Output is produced from struct tunnel directly; nothing here
+ * changes daemon state.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/ctl_cmds.h"
+#include "daemon/tunnel.h"
+#include "proto/l2tp.h"
+#include "proto/msg.h"
+
+#define CMD_MAX_WORDS 3
+
+struct ctl_cmd {
+	const char *words[CMD_MAX_WORDS];
+	int min_args;
+	int max_args;
+	const char *usage;
+	int (*run)(struct control_req *, int, char **);
+};
+
+static int cmd_show_tunnel(struct control_req *, int, char **);
+static int cmd_show_statistics(struct control_req *, int, char **);
+static int cmd_show_version(struct control_req *, int, char **);
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ { "show", "tunnel" }, 0, 1, "show tunnel [NAME] [json]",
+	    cmd_show_tunnel },
+	{ { "show", "statistics" }, 0, 0, "show statistics [json]",
+	    cmd_show_statistics },
+	{ { "show", "version" }, 0, 0, "show version [json]",
+	    cmd_show_version },
+};
+#define NCMDS (sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+
+void
+ctl_cmds_usage(struct sbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		sbuf_printf(sb, "%s\n", ctl_cmds[i].usage);
+}
+
+/* --- helpers ------------------------------------------------------- */
+
+static const char *
+encap_name(enum l2tp_encap e)
+{
+	return e == L2TP_ENCAP_IP ? "ip" : "udp";
+}
+
+/* Where the tunnel talks: the live connection's addresses, else the
+ * configured ones. */
+static void
+tunnel_addrs(const struct tunnel *t, const struct sockaddr_storage **local,
+    const struct sockaddr_storage **peer)
+{
+	if (t->rl != NULL) {
+		*local = &t->local;
+		*peer = &t->peer;
+	} else {
+		*local = &t->conf.local;
+		*peer = &t->conf.remote;
+	}
+}
+
+static unsigned int
+tunnel_port(const struct tunnel *t, const struct sockaddr_storage *ss)
+{
+	if (t->conf.encap != L2TP_ENCAP_UDP)
+		return 0;
+	if (tp_port(ss) != 0)
+		return tp_port(ss);
+	return tunnels_conf() != NULL ? tunnels_conf()->port : L2TP_UDP_PORT;
+}
+
+static void
+uptime_str(uint64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%llud%02lluh",
+		    (unsigned long long)(s / 86400),
+		    (unsigned long long)(s % 86400 / 3600));
+	else
+		snprintf(buf, len, "%02llu:%02llu:%02llu",
+		    (unsigned long long)(s / 3600),
+		    (unsigned long long)(s % 3600 / 60),
+		    (unsigned long long)(s % 60));
+}
+
+static const char *
+slot_name(unsigned int slot)
+{
+	return slot == 0 ? "ZLB" : l2tp_msg_type_name((uint16_t)slot);
+}
+
+/* --- show tunnel ---------------------------------------------------- */
+
+static void
+tunnel_json(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct sockaddr_storage *local, *peer;
+	char abuf[64];
+
+	tunnel_addrs(t, &local, &peer);
+	sbuf_json_str(sb, t->conf.name);
+	sbuf_puts(sb, ":{\"name\":");
+	sbuf_json_str(sb, t->conf.name);
+	sbuf_puts(sb, ",\"state\":");
+	sbuf_json_str(sb, cc_state_name(t->state));
+	sbuf_puts(sb, ",\"localAddress\":");
+	sbuf_json_str(sb,
+	    local->ss_family == AF_UNSPEC
+		? ""
+		: tp_addr_str(local, abuf, sizeof(abuf)));
+	sbuf_printf(
+	    sb, ",\"localPort\":%u,\"peerAddress\":", tunnel_port(t, local));
+	sbuf_json_str(sb, tp_addr_str(peer, abuf, sizeof(abuf)));
+	sbuf_printf(sb,
+	    ",\"peerPort\":%u,\"encap\":\"%s\",\"localCcid\":%u,"
+	    "\"remoteCcid\":%u,\"dialect\":\"%s\",\"peerHostname\":",
+	    tunnel_port(t, peer), encap_name(t->conf.encap), t->local_ccid,
+	    t->peer_ccid, t->cisco ? "cisco" : "ietf");
+	sbuf_json_str(sb, t->peer_hostname);
+	sbuf_puts(sb, ",\"peerVendor\":");
+	sbuf_json_str(sb, t->peer_vendor);
+	sbuf_printf(sb,
+	    ",\"digest\":\"%s\",\"helloInterval\":%u,\"uptime\":%llu,"
+	    "\"sessions\":0}",
+	    tunnel_digest_name(t), t->conf.timers.hello_interval,
+	    (unsigned long long)tunnel_uptime(t));
+}
+
+static void
+tunnel_text_header(struct sbuf *sb)
+{
+	sbuf_printf(sb, "%-16s %-14s %-26s %-10s %-10s %-5s %8s %9s\n", "Name",
+	    "State", "Peer", "Local ID", "Remote ID", "Encap", "Sessions",
+	    "Uptime");
+}
+
+static void
+tunnel_text(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct sockaddr_storage *local, *peer;
+	char abuf[64], up[32];
+
+	tunnel_addrs(t, &local, &peer);
+	uptime_str(tunnel_uptime(t), up, sizeof(up));
+	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
+	    t->conf.name, cc_state_name(t->state),
+	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
+	    encap_name(t->conf.encap), 0, up);
+}
+
+static int
+cmd_show_tunnel(struct control_req *req, int argc, char **argv)
+{
+	struct tunnel *t;
+	int n = 0;
+
+	if (argc == 1 && (t = tunnel_find(argv[0])) == NULL) {
+		sbuf_printf(req->err, "no such tunnel: %s", argv[0]);
+		return CTL_STATUS_ERROR;
+	}
+	if (req->json)
+		sbuf_putc(req->out, '{');
+	else
+		tunnel_text_header(req->out);
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary ||
+		    (argc == 1 && strcmp(t->conf.name, argv[0]) != 0))
+			continue;
+		if (req->json) {
+			if (n > 0)
+				sbuf_putc(req->out, ',');
+			tunnel_json(req->out, t);
+		} else
+			tunnel_text(req->out, t);
+		n++;
+	}
+	if (req->json)
+		sbuf_puts(req->out, "}\n");
+	return CTL_STATUS_OK;
+}
+
+/* --- show statistics ----------------------------------------------- */
+
+static void
+counts_json(struct sbuf *sb, const char *key, const uint32_t *v)
+{
+	unsigned int i;
+	int n = 0;
+
+	sbuf_printf(sb, "\"%s\":{", key);
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		if (v[i] == 0)
+			continue;
+		sbuf_printf(
+		    sb, "%s\"%s\":%u", n++ ? "," : "", slot_name(i), v[i]);
+	}
+	sbuf_putc(sb, '}');
+}
+
+static void
+stats_json(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct tunnel_counters *c = &t->ctr;
+
+	sbuf_json_str(sb, t->conf.name);
+	sbuf_puts(sb, ":{\"messages\":{");
+	counts_json(sb, "sent", c->sent);
+	sbuf_putc(sb, ',');
+	counts_json(sb, "received", c->received);
+	sbuf_putc(sb, ',');
+	counts_json(sb, "retransmitted", c->retransmitted);
+	sbuf_printf(sb,
+	    "},\"retransmits\":%llu,\"digestFailures\":%llu,"
+	    "\"malformedDrops\":%llu,\"duplicates\":%llu,\"zlbSent\":%llu,"
+	    "\"ackSent\":%llu,\"stateChanges\":%llu}",
+	    (unsigned long long)tunnel_retransmits(t),
+	    (unsigned long long)c->digest_failures,
+	    (unsigned long long)c->malformed,
+	    (unsigned long long)tunnel_duplicates(t),
+	    (unsigned long long)c->zlb_sent, (unsigned long long)c->ack_sent,
+	    (unsigned long long)c->state_changes);
+}
+
+static void
+counts_text(struct sbuf *sb, const char *what, const uint32_t *v)
+{
+	unsigned int i;
+
+	sbuf_printf(sb, "  %-14s", what);
+	for (i = 0; i < TUNNEL_NTYPES; i++)
+		if (v[i] != 0)
+			sbuf_printf(sb, " %s %u", slot_name(i), v[i]);
+	sbuf_putc(sb, '\n');
+}
+
+static void
+stats_text(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct tunnel_counters *c = &t->ctr;
+
+	sbuf_printf(
+	    sb, "Tunnel %s (%s)\n", t->conf.name, cc_state_name(t->state));
+	counts_text(sb, "sent", c->sent);
+	counts_text(sb, "received", c->received);
+	counts_text(sb, "retransmitted", c->retransmitted);
+	sbuf_printf(sb,
+	    "  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n"
+	    "  %-14s %llu\n  %-14s %llu\n",
+	    "retransmits", (unsigned long long)tunnel_retransmits(t),
+	    "digest fails", (unsigned long long)c->digest_failures, "malformed",
+	    (unsigned long long)c->malformed, "duplicates",
+	    (unsigned long long)tunnel_duplicates(t), "ZLBs sent",
+	    (unsigned long long)c->zlb_sent, "ACKs sent",
+	    (unsigned long long)c->ack_sent);
+}
+
+static void
+global_text(struct sbuf *sb)
+{
+	const struct tunnel_global_stats *g = tunnels_global_stats();
+
+	sbuf_printf(sb,
+	    "Daemon\n  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n"
+	    "  %-22s %llu\n  %-22s %llu\n",
+	    "data packets dropped", (unsigned long long)g->data_drops,
+	    "L2TPv2 dropped", (unsigned long long)g->v2_drops, "malformed",
+	    (unsigned long long)g->malformed, "unknown CCID",
+	    (unsigned long long)g->unknown_ccid, "unknown peers",
+	    (unsigned long long)g->unknown_peer);
+}
+
+static int
+cmd_show_statistics(struct control_req *req, int argc, char **argv)
+{
+	struct tunnel *t;
+	int n = 0;
+
+	if (req->json)
+		sbuf_putc(req->out, '{');
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary)
+			continue;
+		if (req->json) {
+			if (n > 0)
+				sbuf_putc(req->out, ',');
+			stats_json(req->out, t);
+		} else
+			stats_text(req->out, t);
+		n++;
+	}
+	if (req->json)
+		sbuf_puts(req->out, "}\n");
+	else
+		global_text(req->out);
+	return CTL_STATUS_OK;
+}
+
+/* --- show version --------------------------------------------------- */
+
+static int
+cmd_show_version(struct control_req *req, int argc, char **argv)
+{
+	if (req->json)
+		sbuf_printf(req->out,
+		    "{\"program\":\"%s\",\"version\":\"%s\"}\n", PACKAGE_NAME,
+		    PACKAGE_VERSION);
+	else
+		sbuf_printf(req->out, "%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	return CTL_STATUS_OK;
+}
+
+/* --- dispatch ------------------------------------------------------- */
+
+static size_t
+cmd_nwords(const struct ctl_cmd *c)
+{
+	size_t n = 0;
+
+	while (n < CMD_MAX_WORDS && c->words[n] != NULL)
+		n++;
+	return n;
+}
+
+/* 2: exact, 1: a prefix, 0: no match, over the words given. */
+static int
+cmd_match(const struct ctl_cmd *c, int argc, char **argv)
+{
+	size_t i, n = cmd_nwords(c);
+	int exact = 1;
+
+	for (i = 0; i < n && i < (size_t)argc; i++) {
+		if (strncmp(argv[i], c->words[i], strlen(argv[i])) != 0)
+			return 0;
+		if (strcmp(argv[i], c->words[i]) != 0)
+			exact = 0;
+	}
+	return exact ? 2 : 1;
+}
+
+int
+control_dispatch(struct control_req *req)
+{
+	const struct ctl_cmd *found = NULL;
+	size_t i, n;
+	int m, best = 0, nbest = 0;
+
+	for (i = 0; i < NCMDS; i++) {
+		m = cmd_match(&ctl_cmds[i], req->argc, req->argv);
+		if (m > best) {
+			best = m;
+			nbest = 0;
+		}
+		if (m == best && m > 0) {
+			nbest++;
+			found = &ctl_cmds[i];
+		}
+	}
+	if (best == 0) {
+		sbuf_printf(req->err, "unknown command: %s",
+		    req->argc > 0 ? req->argv[0] : "");
+		return CTL_STATUS_UNKNOWN;
+	}
+	n = cmd_nwords(found);
+	if ((size_t)req->argc < n || nbest > 1) {
+		sbuf_puts(req->err,
+		    (size_t)req->argc < n ? "incomplete command"
+					  : "ambiguous command");
+		return CTL_STATUS_INCOMPLETE;
+	}
+	if (req->argc - (int)n < found->min_args ||
+	    req->argc - (int)n > found->max_args) {
+		sbuf_printf(req->err, "usage: %s", found->usage);
+		return CTL_STATUS_ERROR;
+	}
+	return found->run(req, req->argc - (int)n, req->argv + n);
+}

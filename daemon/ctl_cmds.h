@@ -1,0 +1,16 @@
+/*
+ * The control socket's command table: control_dispatch() (declared in
+ * control.h) matches a request's words against it, unique prefixes
+ * accepted ("sh tun"), and runs the command.  Each command writes text
+ * or, when the request ended in "json", JSON with camelCase keys
+ * (docs/control-json.md).
+ */
+#ifndef L2TP_DAEMON_CTL_CMDS_H
+#define L2TP_DAEMON_CTL_CMDS_H
+
+#include "daemon/control.h"
+
+/* The usage lines of every command, one per line (for help output). */
+void ctl_cmds_usage(struct sbuf *);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The control-connection state machine (RFC 3931, control connection
+ * states), as a transition table in the manner of ospfd's neighbour FSM.
+ * States are bits so one row can cover several; an event with no row is
+ * an FSM error.  The machine never touches sockets: its actions are
+ * tunnel functions (tunnel.c).
+ */
+#ifndef L2TP_DAEMON_CTLCONN_FSM_H
+#define L2TP_DAEMON_CTLCONN_FSM_H
+
+enum cc_state {
+	CC_IDLE = 0x01,
+	CC_WAIT_CTL_REPLY = 0x02,
+	CC_WAIT_CTL_CONN = 0x04,
+	CC_ESTABLISHED = 0x08,
+	CC_CLOSING = 0x10, /* StopCCN sent or received; acks only */
+	CC_DEAD = 0x20, /* resources are released after the event */
+};
+#define CC_ANY 0x3f
+#define CC_OPEN_STATES (CC_WAIT_CTL_REPLY | CC_WAIT_CTL_CONN | CC_ESTABLISHED)
+#define CC_NOCHANGE 0
+
+enum cc_event {
+	CCE_OPEN, /* start as initiator */
+	CCE_RX_SCCRQ,
+	CCE_RX_SCCRP,
+	CCE_RX_SCCCN,
+	CCE_RX_STOPCCN,
+	CCE_RX_BAD, /* a message the schema says to StopCCN for */
+	CCE_PEER_DEAD, /* the reliable layer ran out of retries */
+	CCE_CLOSE, /* administrative close or shutdown */
+	CCE_TIMEOUT, /* the state timer: no SCCCN, closing done */
+	CCE_TIE_LOST, /* the peer's SCCRQ won the tie breaker */
+	CCE__COUNT,
+};
+
+enum cc_action {
+	CCA_NOTHING,
+	CCA_SEND_SCCRQ,
+	CCA_SEND_SCCRP,
+	CCA_SEND_SCCCN,
+	CCA_ESTABLISH,
+	CCA_PEER_STOPPED,
+	CCA_SEND_STOPCCN,
+	CCA_FSM_ERROR,
+	CCA_TEARDOWN,
+	CCA_QUIET_CLOSE,
+};
+
+struct tunnel;
+
+const char *cc_state_name(int state);
+const char *cc_event_name(enum cc_event);
+/* The row for (state, event): 0 and action/next filled, or -1 when the
+ * table has none (an FSM error). next may be CC_NOCHANGE. */
+int ccfsm_lookup(int state, enum cc_event, enum cc_action *, int *next);
+/* Run one event on a tunnel. */
+void ccfsm_event(struct tunnel *, enum cc_event);
+
+#endif

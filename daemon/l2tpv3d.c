@@ -1,0 +1,298 @@
+/*
+ * l2tpv3d: an L2TPv3 (RFC 3931) control-plane daemon.
+ *
+ * main() parses the command line and the configuration, daemonises,
+ * opens the sockets and runs the libevent loop.  SIGTERM/SIGINT close
+ * every control connection with StopCCN and wait (bounded) for the
+ * acknowledgements; SIGHUP reloads the configuration.
+ */
+#include <config.h>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "daemon/config.h"
+#include "daemon/control.h"
+#include "daemon/log.h"
+#include "daemon/tunnel.h"
+
+#define L2TPV3D_CONF SYSCONFDIR "/l2tpv3d/l2tpv3d.conf"
+#define L2TPV3D_PIDFILE RUNSTATEDIR "/l2tpv3d/l2tpv3d.pid"
+#define CONTROL_GROUP "l2tp"
+/* How long shutdown waits for StopCCNs to be acknowledged. */
+#define SHUTDOWN_WAIT_MS 3000
+
+struct daemon {
+	struct event_base *base;
+	const char *conf_path;
+	const char *sock_path;
+	const char *pid_path;
+	int pid_written;
+	int stopping;
+	pid_t modprobe_pid;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fprintf(stderr,
+	    "usage: l2tpv3d [-dfn] [-c file] [-S socket] [-p pidfile]\n");
+	exit(1);
+}
+
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* A socket per tunnel: 10 000 tunnels need the hard limit. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+kernel_has_l2tp(void)
+{
+	struct nl_sock *sk;
+	int family = -1;
+
+	if ((sk = nl_socket_alloc()) == NULL)
+		return 0;
+	if (genl_connect(sk) == 0)
+		family = genl_ctrl_resolve(sk, "l2tp");
+	nl_socket_free(sk);
+	return family >= 0;
+}
+
+/* modprobe runs in the background; its exit is collected on SIGCHLD. */
+static void
+start_modprobe(struct daemon *d)
+{
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) == -1) {
+		log_warn("fork modprobe");
+		return;
+	}
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execlp("modprobe", "modprobe", "-a", "-q", "l2tp_eth",
+		    "l2tp_ip", "l2tp_ip6", "l2tp_netlink", (char *)NULL);
+		_exit(127);
+	}
+	d->modprobe_pid = pid;
+}
+
+static void
+kernel_check(struct daemon *d)
+{
+	if (kernel_has_l2tp())
+		return;
+	log_warnx("kernel has no L2TP support (generic netlink family 'l2tp' "
+		  "missing; modules l2tp_core, l2tp_netlink, l2tp_eth, l2tp_ip "
+		  "needed): running control plane only");
+	start_modprobe(d);
+}
+
+static void
+on_sigchld(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid != d->modprobe_pid)
+			continue;
+		d->modprobe_pid = 0;
+		if (kernel_has_l2tp())
+			log_info("modprobe loaded the kernel's L2TP modules "
+				 "(the kernel dataplane is not used yet)");
+		else
+			log_debug("modprobe did not provide L2TP (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+}
+
+static void
+shutdown_done(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
+on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->stopping) {
+		/* A second signal: stop waiting for acknowledgements. */
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	d->stopping = 1;
+	log_info("received %s, closing every control connection",
+	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	tunnels_shutdown(SHUTDOWN_WAIT_MS, shutdown_done, d);
+}
+
+static void
+on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct daemon_conf *nc;
+	char err[512];
+
+	if (d->stopping)
+		return;
+	if ((nc = config_load(d->conf_path, err, sizeof(err))) == NULL) {
+		log_warnx(
+		    "reload failed, keeping the running configuration: %s",
+		    err);
+		return;
+	}
+	log_info("reloading %s", d->conf_path);
+	tunnels_reload(nc);
+}
+
+static void
+write_pidfile(struct daemon *d)
+{
+	FILE *f;
+	char *dir, *slash;
+
+	if ((dir = strdup(d->pid_path)) != NULL) {
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+			*slash = '\0';
+			(void)mkdir(dir, 0755);
+		}
+		free(dir);
+	}
+	if ((f = fopen(d->pid_path, "w")) == NULL) {
+		log_warn("pid file %s", d->pid_path);
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	d->pid_written = 1;
+}
+
+static struct event *
+add_signal(struct daemon *d, int sig, event_callback_fn cb)
+{
+	struct event *ev = evsignal_new(d->base, sig, cb, d);
+
+	if (ev == NULL || event_add(ev, NULL) == -1)
+		fatalx("cannot watch signal %d", sig);
+	return ev;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon d;
+	struct daemon_conf *conf;
+	struct event *sigs[4];
+	char err[512];
+	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = L2TPV3D_CONF;
+	d.sock_path = CONTROL_SOCKET_DEFAULT;
+	d.pid_path = L2TPV3D_PIDFILE;
+	while ((ch = getopt(argc, argv, "c:dfnp:S:")) != -1) {
+		switch (ch) {
+		case 'c':
+			d.conf_path = optarg;
+			break;
+		case 'd':
+			verbose++;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			d.pid_path = optarg;
+			pid_opt = 1;
+			break;
+		case 'S':
+			d.sock_path = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(1, verbose, "l2tpv3d");
+	if ((conf = config_load(d.conf_path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "l2tpv3d: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		config_print(conf, stdout);
+		config_free(conf);
+		return 0;
+	}
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, verbose, "l2tpv3d");
+	}
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	sigs[0] = add_signal(&d, SIGTERM, on_sigterm);
+	sigs[1] = add_signal(&d, SIGINT, on_sigterm);
+	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
+	sigs[3] = add_signal(&d, SIGCHLD, on_sigchld);
+	if (conf->dataplane == DATAPLANE_KERNEL)
+		kernel_check(&d);
+	if (tunnels_init(d.base, conf) == -1)
+		fatalx("cannot start: no usable listening socket");
+	if (control_listen(d.base, d.sock_path, CONTROL_GROUP, 0) == -1)
+		fatalx("cannot open the control socket %s", d.sock_path);
+	if (!foreground || pid_opt)
+		write_pidfile(&d);
+	log_info("l2tpv3d %s started", PACKAGE_VERSION);
+
+	event_base_dispatch(d.base);
+
+	control_shutdown();
+	tunnels_free();
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		event_free(sigs[i]);
+	event_base_free(d.base);
+	if (d.pid_written)
+		(void)unlink(d.pid_path);
+	log_info("l2tpv3d exiting");
+	return 0;
+}

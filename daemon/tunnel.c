@@ -1,0 +1,1474 @@
+/*
+ * Tunnels: control connections and what happens to their messages.
+ *
+ * A datagram goes: transport -> tunnel_input (classify, peek the CCID)
+ * -> tunnel_rx (decode, authenticate) -> the reliable layer -> deliver
+ * (validate, dispatch) -> the FSM -> actions here, which build messages
+ * (tunnel_msg.c) and hand them back to the reliable layer, whose
+ * transmit callback stamps Nr, signs and sends.
+ *
+ * Nothing is freed while the reliable layer or the FSM is on the stack:
+ * a connection that ends is marked dead and released by tunnel_settle()
+ * at the end of the event handler that ended it.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "daemon/reliable.h"
+#include "daemon/tunnel.h"
+#include "proto/dump.h"
+#include "proto/pktpeek.h"
+#include "proto/schema.h"
+
+#define TN_MAX_LISTENERS (CONF_MAX_LISTEN + 4)
+#define TN_RETRY_CAP_S 300
+#define TN_V2_LOG_SLOTS 32
+#define TN_V2_LOG_INTERVAL_S 60
+#define TN_SHUTDOWN_POLL_MS 50
+
+struct v2_seen {
+	uint32_t hash;
+	time_t when;
+};
+
+static struct {
+	struct event_base *base;
+	struct daemon_conf *conf;
+	struct idtable by_ccid;
+	struct idtable by_peer;
+	struct tunnel_list tunnels;
+	struct tp_listener *listeners[TN_MAX_LISTENERS];
+	size_t nlisteners;
+	struct tunnel_global_stats stats;
+	struct v2_seen v2_seen[TN_V2_LOG_SLOTS];
+	int shutting_down;
+	struct event *ev_shutdown;
+	uint64_t shutdown_deadline;
+	void (*shutdown_done)(void *);
+	void *shutdown_arg;
+} tn;
+
+/* Decoded messages are large; one per role, never on the stack. */
+static struct l2tp_msg rx_msg; /* arriving datagram */
+static struct l2tp_msg dl_msg; /* in-order delivery */
+static struct l2tp_msg dbg_msg; /* debug dumps of what we send */
+
+static void tunnel_input(struct tp_packet *, void *);
+static void tunnel_settle(struct tunnel *);
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static time_t
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void
+timer_arm(struct event *ev, uint64_t ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)((ms % 1000) * 1000);
+	evtimer_add(ev, &tv);
+}
+
+/* How long a closing connection lingers: the whole retransmission
+ * schedule, so every retransmission of the peer's is acknowledged. */
+static uint64_t
+tunnel_hold_ms(const struct tunnel *t)
+{
+	const struct timer_conf *tc = &t->conf.timers;
+	uint64_t rto = tc->retransmit_initial ? tc->retransmit_initial : 1000;
+	uint64_t cap = tc->retransmit_cap ? tc->retransmit_cap : 8000;
+	uint64_t total = 0;
+	uint32_t i;
+
+	for (i = 0; i <= tc->retries; i++) {
+		total += rto < cap ? rto : cap;
+		rto *= 2;
+	}
+	return total;
+}
+
+const struct daemon_conf *
+tunnels_conf(void)
+{
+	return tn.conf;
+}
+
+const struct tunnel_global_stats *
+tunnels_global_stats(void)
+{
+	return &tn.stats;
+}
+
+struct tunnel *
+tunnel_first(void)
+{
+	return TAILQ_FIRST(&tn.tunnels);
+}
+
+struct tunnel *
+tunnel_next(struct tunnel *t)
+{
+	return TAILQ_NEXT(t, entry);
+}
+
+struct tunnel *
+tunnel_find(const char *name)
+{
+	struct tunnel *t;
+
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	if (t->primary && strcmp(t->conf.name, name) == 0)
+		return t;
+	return NULL;
+}
+
+struct tunnel *
+tunnel_by_ccid(uint32_t ccid)
+{
+	struct idt_node *n = idt_find(&tn.by_ccid, ccid);
+
+	return n == NULL ? NULL : idt_entry(n, struct tunnel, by_ccid);
+}
+
+uint64_t
+tunnel_uptime(const struct tunnel *t)
+{
+	if (t->state != CC_ESTABLISHED || t->up_since == 0)
+		return 0;
+	return (uint64_t)(now_s() - t->up_since);
+}
+
+uint64_t
+tunnel_duplicates(const struct tunnel *t)
+{
+	return t->ctr.duplicates +
+	    (t->rl != NULL ? rl_stats(t->rl)->rx_duplicates : 0);
+}
+
+uint64_t
+tunnel_retransmits(const struct tunnel *t)
+{
+	return t->ctr.retransmits +
+	    (t->rl != NULL ? rl_stats(t->rl)->tx_retransmits : 0);
+}
+
+const char *
+tunnel_digest_name(const struct tunnel *t)
+{
+	switch (t->auth.alg) {
+	case L2TP_DIGEST_MD5:
+		return "md5";
+	case L2TP_DIGEST_SHA1:
+		return "sha1";
+	default:
+		return "none";
+	}
+}
+
+static unsigned int
+type_slot(uint16_t type)
+{
+	if (type == L2TP_MT_ZLB)
+		return 0;
+	return type < TUNNEL_NTYPES ? type : 0;
+}
+
+/* --- listeners ---------------------------------------------------- */
+
+static struct tp_listener *
+listener_find(int family, enum l2tp_encap encap)
+{
+	size_t i;
+
+	for (i = 0; i < tn.nlisteners; i++)
+		if (tp_listener_family(tn.listeners[i]) == family &&
+		    tp_listener_encap(tn.listeners[i]) == encap)
+			return tn.listeners[i];
+	return NULL;
+}
+
+static struct tp_listener *
+listener_add(const struct sockaddr_storage *addr, enum l2tp_encap encap)
+{
+	struct tp_listener *l;
+
+	if (tn.nlisteners == TN_MAX_LISTENERS)
+		return NULL;
+	l = tp_listen(tn.base, addr, encap, tunnel_input, NULL);
+	if (l != NULL)
+		tn.listeners[tn.nlisteners++] = l;
+	return l;
+}
+
+/* IP encapsulation listens on demand: one socket per family. */
+static struct tp_listener *
+listener_get(int family, enum l2tp_encap encap)
+{
+	struct tp_listener *l = listener_find(family, encap);
+	struct sockaddr_storage any;
+
+	if (l != NULL || encap != L2TP_ENCAP_IP)
+		return l;
+	memset(&any, 0, sizeof(any));
+	any.ss_family = family;
+	return listener_add(&any, encap);
+}
+
+static void
+default_listen(struct sockaddr_storage *ss, int family, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	tp_set_port(ss, port);
+}
+
+/* --- debug dumps -------------------------------------------------- */
+
+static void
+tunnel_dump(const struct tunnel *t, const char *dir, const struct l2tp_msg *m)
+{
+	struct sbuf sb;
+
+	if (!t->conf.debug)
+		return;
+	sbuf_init(&sb);
+	if (l2tp_msg_dump_full(m, &sb) == 0 && sb.s != NULL)
+		log_debug_forced("tunnel %s: %s %s", t->conf.name, dir, sb.s);
+	sbuf_free(&sb);
+}
+
+static void
+tunnel_dump_raw(
+    const struct tunnel *t, const char *dir, const uint8_t *dgram, size_t len)
+{
+	struct l2tp_decode_err err;
+
+	if (t->conf.debug &&
+	    l2tp_ctrl_decode(dgram, len, t->framing, &dbg_msg, &err) == 0)
+		tunnel_dump(t, dir, &dbg_msg);
+}
+
+/* --- the wire ------------------------------------------------------ */
+
+static void
+tunnel_wire_send(struct tunnel *t, const uint8_t *dgram, size_t len)
+{
+	if (t->quiet)
+		return;
+	if (t->fd != -1)
+		(void)tp_send(t->fd, dgram, len);
+	else if (t->shared != NULL)
+		(void)tp_listener_send(
+		    t->shared, dgram, len, &t->peer, &t->local);
+}
+
+static void
+tunnel_sign(struct tunnel *t, uint8_t *dgram, size_t len, uint16_t type)
+{
+	if (t->auth.alg != L2TP_DIGEST_NONE &&
+	    l2tp_digest_sign(&t->auth, type, dgram, len, t->framing) == -1)
+		log_warnx("tunnel %s: cannot sign %s", t->conf.name,
+		    l2tp_msg_type_name(type));
+}
+
+static void
+rl_cb_transmit(void *arg, uint8_t *dgram, size_t len, int retransmit)
+{
+	struct tunnel *t = arg;
+	uint16_t type = L2TP_MT_ZLB;
+
+	(void)l2tp_ctrl_set_nr(dgram, len, t->framing, rl_nr(t->rl));
+	(void)l2tp_ctrl_peek_type(dgram, len, t->framing, &type);
+	tunnel_sign(t, dgram, len, type);
+	if (retransmit)
+		t->ctr.retransmitted[type_slot(type)]++;
+	else
+		t->ctr.sent[type_slot(type)]++;
+	tunnel_dump_raw(t, retransmit ? "retransmit" : "send", dgram, len);
+	tunnel_wire_send(t, dgram, len);
+}
+
+/* With a digest in use a ZLB (which cannot carry one) is never sent: the
+ * acknowledgement is an ACK message, or Cisco's 9:0 = 102. */
+static void
+rl_cb_send_ack(void *arg)
+{
+	struct tunnel *t = arg;
+	uint8_t buf[256];
+	struct wbuf w;
+	size_t len;
+
+	if (t->auth.alg != L2TP_DIGEST_NONE) {
+		if (tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len) == -1)
+			return;
+		(void)l2tp_ctrl_set_nr(buf, len, t->framing, rl_nr(t->rl));
+		tunnel_sign(t, buf, len, L2TP_MT_ACK);
+		t->ctr.ack_sent++;
+		t->ctr.sent[L2TP_MT_ACK]++;
+	} else {
+		wbuf_init(&w, buf, sizeof(buf));
+		if (l2tp_build_zlb(&w, t->framing, t->peer_ccid,
+			rl_next_ns(t->rl), rl_nr(t->rl), &len) == -1)
+			return;
+		t->ctr.zlb_sent++;
+		t->ctr.sent[0]++;
+	}
+	tunnel_dump_raw(t, "send", buf, len);
+	tunnel_wire_send(t, buf, len);
+}
+
+static void
+rl_cb_peer_dead(void *arg)
+{
+	struct tunnel *t = arg;
+
+	log_warnx("tunnel %s: peer %s not responding after %u retries",
+	    t->conf.name, t->peer_hostname[0] ? t->peer_hostname : "?",
+	    t->conf.timers.retries);
+	ccfsm_event(t, CCE_PEER_DEAD);
+}
+
+static void rl_cb_deliver(void *, const uint8_t *, size_t);
+
+static const struct rl_ops tunnel_rl_ops = {
+	.transmit = rl_cb_transmit,
+	.deliver = rl_cb_deliver,
+	.send_ack = rl_cb_send_ack,
+	.peer_dead = rl_cb_peer_dead,
+};
+
+static void
+tunnel_rl_rearm(struct tunnel *t)
+{
+	uint64_t next, now;
+
+	if (t->rl == NULL)
+		return;
+	next = rl_next_timeout(t->rl);
+	if (next == 0) {
+		evtimer_del(t->ev_rl);
+		t->rl_deadline = 0;
+		return;
+	}
+	if (next == t->rl_deadline && evtimer_pending(t->ev_rl, NULL))
+		return;
+	t->rl_deadline = next;
+	now = now_ms();
+	timer_arm(t->ev_rl, next > now ? next - now : 0);
+}
+
+static int
+tunnel_send(struct tunnel *t, uint16_t type)
+{
+	uint8_t buf[L2TP_MSG_MAX_LEN], *copy;
+	size_t len;
+
+	if (t->rl == NULL)
+		return -1;
+	if (tmsg_build(t, type, buf, sizeof(buf), &len) == -1) {
+		log_warnx("tunnel %s: cannot build %s", t->conf.name,
+		    l2tp_msg_type_name(type));
+		return -1;
+	}
+	if ((copy = malloc(len)) == NULL) {
+		log_warn("tunnel %s", t->conf.name);
+		return -1;
+	}
+	memcpy(copy, buf, len);
+	rl_send(t->rl, copy, len, now_ms());
+	return 0;
+}
+
+/* --- connection set-up and release --------------------------------- */
+
+static void
+tunnel_sock_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel *t = arg;
+
+	tp_read(fd, t->kind, t->local.ss_family, tunnel_input, NULL, NULL);
+}
+
+static uint16_t
+conf_port(const struct sockaddr_storage *ss)
+{
+	uint16_t p = tp_port(ss);
+
+	return p != 0 ? p : tn.conf->port;
+}
+
+/* Addresses, CCID, socket, reliable layer.  pkt is the SCCRQ we answer,
+ * NULL when we initiate. */
+static int
+tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
+{
+	struct rl_params p;
+	struct tp_listener *l;
+	char abuf[64];
+
+	if (pkt != NULL) {
+		t->peer = pkt->peer;
+		t->local = pkt->local;
+	} else {
+		t->peer = t->conf.remote;
+		if (t->conf.has_local)
+			t->local = t->conf.local;
+		else if (tp_route_source(&t->peer, &t->local) == -1) {
+			log_warnx("tunnel %s: no route to %s", t->conf.name,
+			    tp_addr_str(&t->peer, abuf, sizeof(abuf)));
+			return -1;
+		}
+		if (t->conf.encap == L2TP_ENCAP_UDP) {
+			tp_set_port(&t->peer, conf_port(&t->conf.remote));
+			tp_set_port(&t->local, conf_port(&t->conf.local));
+		}
+	}
+	l = listener_get(t->peer.ss_family, t->conf.encap);
+	if (t->conf.encap == L2TP_ENCAP_UDP)
+		t->kind = TP_UDP;
+	else if (l != NULL)
+		t->kind = tp_listener_kind(l);
+	else
+		return -1;
+	t->framing = t->kind == TP_RAWIP ? L2TP_ENCAP_IP : L2TP_ENCAP_UDP;
+	t->local_ccid = idt_alloc_id(&tn.by_ccid);
+	idt_insert(&tn.by_ccid, &t->by_ccid, t->local_ccid);
+	t->in_ccid = 1;
+	if (t->kind == TP_RAWIP) {
+		t->shared = l;
+	} else {
+		t->fd = tp_tunnel_socket(
+		    t->kind, &t->local, &t->peer, t->local_ccid, t->peer_ccid);
+		if (t->fd == -1)
+			return -1;
+		t->ev_sock = event_new(
+		    tn.base, t->fd, EV_READ | EV_PERSIST, tunnel_sock_cb, t);
+		if (t->ev_sock == NULL || event_add(t->ev_sock, NULL) == -1)
+			return -1;
+	}
+	memset(&p, 0, sizeof(p));
+	p.local_window = t->conf.timers.rx_window;
+	p.peer_window = 4;
+	p.rto_initial_ms = t->conf.timers.retransmit_initial;
+	p.rto_cap_ms = t->conf.timers.retransmit_cap;
+	p.max_retries = t->conf.timers.retries;
+	if ((t->rl = rl_new(&p, &tunnel_rl_ops, t)) == NULL)
+		return -1;
+	if (t->auth.alg != L2TP_DIGEST_NONE) {
+		arc4random_buf(t->auth.local_nonce, L2TP_NONCE_LEN);
+		t->auth.local_nonce_len = L2TP_NONCE_LEN;
+		t->auth.peer_nonce_len = 0;
+	}
+	t->cisco = t->conf.dialect == DIALECT_CISCO;
+	t->peer_rws = 4;
+	t->peer_router_id = 0;
+	t->peer_hostname[0] = t->peer_vendor[0] = '\0';
+	t->stop_sent = 0;
+	t->rl_deadline = 0;
+	return 0;
+}
+
+static void
+tunnel_conn_release(struct tunnel *t)
+{
+	if (t->rl != NULL) {
+		t->ctr.duplicates += rl_stats(t->rl)->rx_duplicates;
+		t->ctr.retransmits += rl_stats(t->rl)->tx_retransmits;
+		rl_free(t->rl);
+		t->rl = NULL;
+	}
+	if (t->ev_sock != NULL) {
+		event_free(t->ev_sock);
+		t->ev_sock = NULL;
+	}
+	if (t->fd != -1) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	if (t->in_ccid) {
+		idt_remove(&tn.by_ccid, &t->by_ccid);
+		t->in_ccid = 0;
+	}
+	evtimer_del(t->ev_rl);
+	evtimer_del(t->ev_state);
+	t->shared = NULL;
+	t->local_ccid = t->peer_ccid = 0;
+	t->up_since = 0;
+	t->initiator = 0;
+}
+
+/* --- objects ----------------------------------------------------- */
+
+static void tunnel_state_cb(evutil_socket_t, short, void *);
+static void tunnel_rl_cb(evutil_socket_t, short, void *);
+
+static struct tunnel *
+tunnel_new(const struct tunnel_conf *tc, int autostart)
+{
+	struct tunnel *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		log_warn("tunnel %s", tc->name);
+		return NULL;
+	}
+	t->conf = *tc;
+	memset(&t->conf.entry, 0, sizeof(t->conf.entry));
+	t->fd = -1;
+	t->state = CC_IDLE;
+	t->primary = 1;
+	t->ev_rl = evtimer_new(tn.base, tunnel_rl_cb, t);
+	t->ev_state = evtimer_new(tn.base, tunnel_state_cb, t);
+	if (t->ev_rl == NULL || t->ev_state == NULL) {
+		if (t->ev_rl != NULL)
+			event_free(t->ev_rl);
+		if (t->ev_state != NULL)
+			event_free(t->ev_state);
+		free(t);
+		return NULL;
+	}
+	if (tc->digest != L2TP_DIGEST_NONE && tc->secret_len > 0 &&
+	    l2tp_auth_init(&t->auth, tc->digest, tc->digest_kdf, tc->secret,
+		tc->secret_len) == -1)
+		log_warnx("tunnel %s: cannot set up the digest", tc->name);
+	TAILQ_INSERT_TAIL(&tn.tunnels, t, entry);
+	idt_insert(&tn.by_peer, &t->by_peer, tp_addr_hash(&tc->remote));
+	t->in_peer = 1;
+	if (tc->mode == TUNNEL_STATIC)
+		log_warnx("tunnel %s: static mode is not supported yet; "
+			  "the tunnel stays idle",
+		    tc->name);
+	else if (autostart && tc->initiate)
+		timer_arm(t->ev_state, 0);
+	return t;
+}
+
+static void
+tunnel_free(struct tunnel *t)
+{
+	tunnel_conn_release(t);
+	if (t->in_peer)
+		idt_remove(&tn.by_peer, &t->by_peer);
+	TAILQ_REMOVE(&tn.tunnels, t, entry);
+	event_free(t->ev_rl);
+	event_free(t->ev_state);
+	explicit_bzero(&t->auth, sizeof(t->auth));
+	explicit_bzero(t->conf.secret, sizeof(t->conf.secret));
+	free(t);
+}
+
+/* The connection stops being the configured tunnel's: it lingers (acks
+ * only) until it is dead, then is freed.  Returns the new primary. */
+static struct tunnel *
+tunnel_demote(struct tunnel *t, int replace)
+{
+	struct tunnel *n = NULL;
+
+	if (!t->primary)
+		return NULL;
+	t->primary = 0;
+	if (t->in_peer) {
+		idt_remove(&tn.by_peer, &t->by_peer);
+		t->in_peer = 0;
+	}
+	if (replace && (n = tunnel_new(&t->conf, 0)) != NULL) {
+		n->failures = t->failures;
+		n->ctr = t->ctr;
+		memset(&t->ctr, 0, sizeof(t->ctr));
+	}
+	return n;
+}
+
+static void
+tunnel_schedule_retry(struct tunnel *t)
+{
+	uint64_t base =
+	    t->conf.timers.retry_interval ? t->conf.timers.retry_interval : 1;
+	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
+
+	if (delay > TN_RETRY_CAP_S)
+		delay = TN_RETRY_CAP_S;
+	t->failures++;
+	log_info("tunnel %s: retrying in %llu s", t->conf.name,
+	    (unsigned long long)delay);
+	timer_arm(t->ev_state, delay * 1000);
+}
+
+/* End of every event handler: release what died, re-arm what lives. */
+static void
+tunnel_settle(struct tunnel *t)
+{
+	if (t->state != CC_DEAD) {
+		tunnel_rl_rearm(t);
+		return;
+	}
+	tunnel_conn_release(t);
+	if (!t->primary) {
+		tunnel_free(t);
+		return;
+	}
+	tunnel_set_state(t, CC_IDLE);
+	if (tn.shutting_down || t->conf.mode != TUNNEL_DYNAMIC)
+		return;
+	if (t->conf.initiate && t->conf.persist)
+		tunnel_schedule_retry(t);
+}
+
+static void
+tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel *t = arg;
+
+	switch (t->state) {
+	case CC_IDLE:
+		if (t->conf.initiate && !tn.shutting_down && t->primary)
+			ccfsm_event(t, CCE_OPEN);
+		break;
+	case CC_ESTABLISHED:
+		/* hello-interval seconds of silence: the HELLO goes out
+		 * reliably, so a dead peer shows as retries running out. */
+		if (tunnel_send(t, L2TP_MT_HELLO) == 0)
+			timer_arm(t->ev_state,
+			    (uint64_t)t->conf.timers.hello_interval * 1000);
+		break;
+	case CC_WAIT_CTL_CONN:
+	case CC_CLOSING:
+		ccfsm_event(t, CCE_TIMEOUT);
+		break;
+	}
+	tunnel_settle(t);
+}
+
+static void
+tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel *t = arg;
+
+	t->rl_deadline = 0;
+	if (t->rl != NULL)
+		rl_timer(t->rl, now_ms());
+	tunnel_settle(t);
+}
+
+static void
+tunnel_hello_rearm(struct tunnel *t)
+{
+	if (t->state == CC_ESTABLISHED && t->conf.timers.hello_interval > 0)
+		timer_arm(t->ev_state,
+		    (uint64_t)t->conf.timers.hello_interval * 1000);
+}
+
+/* --- FSM actions --------------------------------------------------- */
+
+void
+tunnel_set_state(struct tunnel *t, int state)
+{
+	int old = t->state;
+
+	if (old == state)
+		return;
+	t->state = state;
+	t->ctr.state_changes++;
+	evtimer_del(t->ev_state);
+	if (state == CC_ESTABLISHED || old == CC_ESTABLISHED)
+		log_info("tunnel %s: %s -> %s (local %u, remote %u, %s)",
+		    t->conf.name, cc_state_name(old), cc_state_name(state),
+		    t->local_ccid, t->peer_ccid, t->cisco ? "cisco" : "ietf");
+	switch (state) {
+	case CC_ESTABLISHED:
+		t->up_since = now_s();
+		t->failures = 0;
+		tunnel_hello_rearm(t);
+		break;
+	case CC_WAIT_CTL_CONN:
+	case CC_CLOSING:
+		timer_arm(t->ev_state, tunnel_hold_ms(t));
+		/* FALLTHROUGH */
+	default:
+		t->up_since = 0;
+		break;
+	}
+}
+
+void
+tunnel_set_stop(
+    struct tunnel *t, uint16_t result, uint16_t error, const char *msg)
+{
+	t->stop_result = result;
+	t->stop_error = error;
+	snprintf(t->stop_msg, sizeof(t->stop_msg), "%.*s",
+	    (int)sizeof(t->stop_msg) - 1, msg ? msg : "");
+}
+
+int
+tunnel_act_send_sccrq(struct tunnel *t)
+{
+	if (tunnel_conn_setup(t, NULL) == -1)
+		return -1;
+	t->initiator = 1;
+	t->tie_breaker = (uint64_t)arc4random() << 32 | arc4random();
+	return tunnel_send(t, L2TP_MT_SCCRQ);
+}
+
+int
+tunnel_act_send_sccrp(struct tunnel *t)
+{
+	return tunnel_send(t, L2TP_MT_SCCRP);
+}
+
+int
+tunnel_act_send_scccn(struct tunnel *t)
+{
+	return tunnel_send(t, L2TP_MT_SCCCN);
+}
+
+int
+tunnel_act_establish(struct tunnel *t)
+{
+	/* The reliable layer acknowledges the SCCCN. */
+	return 0;
+}
+
+int
+tunnel_act_peer_stopped(struct tunnel *t)
+{
+	log_info(
+	    "tunnel %s: peer closed the connection: result %u error %u%s%s",
+	    t->conf.name, t->stop_result, t->stop_error,
+	    t->stop_msg[0] ? ": " : "", t->stop_msg);
+	return 0;
+}
+
+int
+tunnel_act_send_stopccn(struct tunnel *t)
+{
+	log_info("tunnel %s: sending StopCCN result %u error %u%s%s",
+	    t->conf.name, t->stop_result, t->stop_error,
+	    t->stop_msg[0] ? ": " : "", t->stop_msg);
+	t->stop_sent = 1;
+	return tunnel_send(t, L2TP_MT_STOPCCN);
+}
+
+int
+tunnel_act_teardown(struct tunnel *t)
+{
+	log_debug("tunnel %s: connection released", t->conf.name);
+	return 0;
+}
+
+int
+tunnel_act_quiet_close(struct tunnel *t)
+{
+	/* Our SCCRQ must not be retransmitted: arriving after the peer's
+	 * connection is up, it would look like a peer that restarted. */
+	t->quiet = 1;
+	log_info("tunnel %s: lost the tie break, answering the peer's SCCRQ",
+	    t->conf.name);
+	return 0;
+}
+
+/* --- receiving ----------------------------------------------------- */
+
+static void
+copy_string_avp(const struct l2tp_msg *m, uint16_t type, char *out, size_t len)
+{
+	const struct l2tp_avp *a = l2tp_msg_find(m, 0, type);
+
+	out[0] = '\0';
+	if (a != NULL)
+		(void)avp_get_string(a, out, len);
+}
+
+/* Cisco draft mode: vendor-9 IDs in place of the IETF ones.  A Cisco in
+ * "IETF mode" sends both and is answered in IETF. */
+static int
+msg_is_cisco_draft(const struct l2tp_msg *m)
+{
+	int cisco_ids = l2tp_msg_find(m, L2TP_VENDOR_CISCO,
+			    L2TP_CISCO_DRAFT_AVP_VERSION) != NULL ||
+	    l2tp_msg_find(m, L2TP_VENDOR_CISCO, L2TP_CISCO_ASSIGNED_CCID) !=
+		NULL;
+
+	return cisco_ids && l2tp_msg_find(m, 0, L2TP_AVP_ASSIGNED_CCID) == NULL;
+}
+
+static uint32_t
+msg_assigned_ccid(const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_ASSIGNED_CCID, L2TP_CISCO_ASSIGNED_CCID);
+	uint32_t v;
+
+	return a != NULL && avp_get_u32(a, &v) == 0 ? v : 0;
+}
+
+static void
+capture_peer_nonce(struct tunnel *t, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_CTRL_AUTH_NONCE, L2TP_CISCO_AUTH_NONCE);
+	size_t len;
+
+	if (a != NULL &&
+	    avp_get_bytes(
+		a, t->auth.peer_nonce, sizeof(t->auth.peer_nonce), &len) == 0)
+		t->auth.peer_nonce_len = len;
+}
+
+/* What SCCRQ and SCCRP tell us about the peer. */
+static void
+record_peer(struct tunnel *t, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a;
+	uint16_t rws;
+
+	t->peer_ccid = msg_assigned_ccid(m);
+	copy_string_avp(
+	    m, L2TP_AVP_HOST_NAME, t->peer_hostname, sizeof(t->peer_hostname));
+	copy_string_avp(
+	    m, L2TP_AVP_VENDOR_NAME, t->peer_vendor, sizeof(t->peer_vendor));
+	if ((a = l2tp_msg_find(m, 0, L2TP_AVP_ROUTER_ID)) != NULL)
+		(void)avp_get_u32(a, &t->peer_router_id);
+	a = l2tp_msg_find(m, 0, L2TP_AVP_RECV_WINDOW);
+	if (a != NULL && avp_get_u16(a, &rws) == 0 && rws > 0) {
+		t->peer_rws = rws;
+		rl_set_peer_window(t->rl, rws);
+	}
+	if (t->conf.dialect == DIALECT_AUTO)
+		t->cisco = msg_is_cisco_draft(m);
+}
+
+static void
+record_stop(struct tunnel *t, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find(m, 0, L2TP_AVP_RESULT_CODE);
+	struct rbuf r;
+	size_t n;
+
+	tunnel_set_stop(t, 0, 0, NULL);
+	if (a == NULL)
+		return;
+	avp_reader(a, &r);
+	(void)rbuf_get_u16(&r, &t->stop_result);
+	(void)rbuf_get_u16(&r, &t->stop_error);
+	n = rbuf_left(&r);
+	if (n >= sizeof(t->stop_msg))
+		n = sizeof(t->stop_msg) - 1;
+	if (rbuf_get_bytes(&r, t->stop_msg, n) == 0)
+		t->stop_msg[n] = '\0';
+}
+
+static void
+tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
+{
+	switch (m->type) {
+	case L2TP_MT_SCCRQ:
+		record_peer(t, m);
+		ccfsm_event(t, CCE_RX_SCCRQ);
+		break;
+	case L2TP_MT_SCCRP:
+		if (t->state == CC_WAIT_CTL_REPLY)
+			record_peer(t, m);
+		if (t->peer_ccid == 0) {
+			tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_ERROR,
+			    L2TP_ERR_BAD_VALUE,
+			    "no Assigned Control Connection ID");
+			ccfsm_event(t, CCE_RX_BAD);
+			break;
+		}
+		ccfsm_event(t, CCE_RX_SCCRP);
+		break;
+	case L2TP_MT_SCCCN:
+		ccfsm_event(t, CCE_RX_SCCCN);
+		break;
+	case L2TP_MT_STOPCCN:
+		if (t->state != CC_CLOSING)
+			record_stop(t, m);
+		ccfsm_event(t, CCE_RX_STOPCCN);
+		break;
+	case L2TP_MT_HELLO:
+		/* Its acknowledgement is all a HELLO asks for. */
+		break;
+	default:
+		log_debug("tunnel %s: %s ignored (no sessions yet)",
+		    t->conf.name, l2tp_msg_type_name(m->type));
+		break;
+	}
+}
+
+static void
+rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
+{
+	struct tunnel *t = arg;
+	struct l2tp_msg *m = &dl_msg;
+	struct l2tp_decode_err err;
+	struct l2tp_verdict v;
+
+	if (l2tp_ctrl_decode(dgram, len, t->framing, m, &err) == -1) {
+		t->ctr.malformed++;
+		return;
+	}
+	t->ctr.received[type_slot(m->type)]++;
+	tunnel_dump(t, "recv", m);
+	if (t->conf.secret_len > 0 &&
+	    l2tp_msg_unhide(m, t->conf.secret, t->conf.secret_len, &err) ==
+		-1) {
+		tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_ERROR,
+		    L2TP_ERR_BAD_VALUE, "cannot unhide AVP");
+		ccfsm_event(t, CCE_RX_BAD);
+		return;
+	}
+	if (l2tp_msg_validate(m, &v) == 0) {
+		tunnel_dispatch(t, m);
+		return;
+	}
+	switch (v.action) {
+	case L2TP_ACT_STOPCCN:
+		log_warnx("tunnel %s: bad %s: %s", t->conf.name,
+		    l2tp_msg_type_name(m->type), v.reason);
+		tunnel_set_stop(t, v.result, v.error, v.reason);
+		ccfsm_event(t, CCE_RX_BAD);
+		break;
+	case L2TP_ACT_CDN:
+		log_warnx("tunnel %s: bad %s (session scope, no sessions "
+			  "yet): %s",
+		    t->conf.name, l2tp_msg_type_name(m->type), v.reason);
+		break;
+	case L2TP_ACT_DROP:
+		t->ctr.malformed++;
+		log_debug("tunnel %s: dropped %s: %s", t->conf.name,
+		    l2tp_msg_type_name(m->type), v.reason);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+digest_ok(struct tunnel *t, const struct l2tp_msg *m)
+{
+	char abuf[64];
+
+	if (t->auth.alg == L2TP_DIGEST_NONE || m->type == L2TP_MT_ZLB)
+		return 1;
+	if (m->type == L2TP_MT_SCCRQ || m->type == L2TP_MT_SCCRP)
+		capture_peer_nonce(t, m);
+	if (l2tp_digest_verify(&t->auth, m) == 0)
+		return 1;
+	t->ctr.digest_failures++;
+	/* Logged at 1, 2, 4, 8...: visible, never a flood. */
+	if ((t->ctr.digest_failures & (t->ctr.digest_failures - 1)) == 0)
+		log_warnx("tunnel %s: %s from %s with a missing or wrong "
+			  "digest dropped (%llu so far)",
+		    t->conf.name, l2tp_msg_type_name(m->type),
+		    tp_addr_str(&t->peer, abuf, sizeof(abuf)),
+		    (unsigned long long)t->ctr.digest_failures);
+	return 0;
+}
+
+static void
+tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
+{
+	struct l2tp_msg *m = &rx_msg;
+	struct l2tp_decode_err err;
+	int is_ack;
+
+	if (t->rl == NULL || pkt->framing != t->framing ||
+	    !tp_addr_equal(&pkt->peer, &t->peer)) {
+		tn.stats.unknown_ccid++;
+		return;
+	}
+	if (l2tp_ctrl_decode(pkt->data, pkt->len, pkt->framing, m, &err) ==
+	    -1) {
+		t->ctr.malformed++;
+		log_debug("tunnel %s: malformed message dropped: %s",
+		    t->conf.name, l2tp_strerror(err.code));
+		return;
+	}
+	if (!digest_ok(t, m))
+		return;
+	/* RFC 3931 lets the responder answer from another port. */
+	if (t->state == CC_WAIT_CTL_REPLY && t->kind == TP_UDP &&
+	    tp_port(&pkt->peer) != tp_port(&t->peer)) {
+		t->peer = pkt->peer;
+		if (connect(t->fd, (const struct sockaddr *)&t->peer,
+			tp_sockaddr_len(&t->peer)) == -1)
+			log_warn("tunnel %s: reconnect", t->conf.name);
+	}
+	tunnel_hello_rearm(t);
+	is_ack = l2tp_msg_is_ack(m);
+	if (is_ack) {
+		t->ctr.received[m->type == L2TP_MT_ZLB ? 0 : L2TP_MT_ACK]++;
+		tunnel_dump(t, "recv", m);
+	}
+	rl_recv(
+	    t->rl, m->hdr.ns, m->hdr.nr, is_ack, pkt->data, pkt->len, now_ms());
+}
+
+/* --- SCCRQs: new connections --------------------------------------- */
+
+static void
+stateless_stopccn(const struct tp_packet *pkt, uint32_t peer_ccid,
+    uint16_t result, uint16_t error, const char *text)
+{
+	struct tp_listener *l = pkt->via;
+	uint8_t buf[512];
+	size_t len;
+
+	if (l == NULL)
+		l = listener_find(pkt->peer.ss_family, pkt->encap);
+	if (l == NULL || peer_ccid == 0 ||
+	    tmsg_stateless_stopccn(pkt->framing, peer_ccid, result, error, text,
+		buf, sizeof(buf), &len) == -1)
+		return;
+	tn.stats.stateless_stopccn++;
+	(void)tp_listener_send(l, buf, len, &pkt->peer, &pkt->local);
+}
+
+/* The configured tunnel an SCCRQ is for: same address and
+ * encapsulation, and the Host Name when the configuration names one. */
+static struct tunnel *
+sccrq_match(const struct tp_packet *pkt, const char *hostname)
+{
+	struct idt_node *n = idt_find(&tn.by_peer, tp_addr_hash(&pkt->peer));
+	struct tunnel *t, *any = NULL;
+
+	for (; n != NULL; n = idt_find_next(n)) {
+		t = idt_entry(n, struct tunnel, by_peer);
+		if (!tp_addr_equal(&t->conf.remote, &pkt->peer) ||
+		    t->conf.encap != pkt->encap ||
+		    t->conf.mode != TUNNEL_DYNAMIC)
+			continue;
+		if (t->conf.peer_hostname[0] == '\0')
+			any = t;
+		else if (strcmp(t->conf.peer_hostname, hostname) == 0)
+			return t;
+	}
+	return any;
+}
+
+/* 1: our SCCRQ wins, -1: the peer's does, 0: a tie (both give up).
+ * RFC 3931: the lower Tie Breaker value wins, and an SCCRQ with one
+ * wins over an SCCRQ without. */
+static int
+tie_break(const struct tunnel *t, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find(m, 0, L2TP_AVP_TIE_BREAKER);
+	uint64_t theirs;
+
+	if (a == NULL || avp_get_u64(a, &theirs) == -1)
+		return 1;
+	if (t->tie_breaker == theirs)
+		return 0;
+	return t->tie_breaker < theirs ? 1 : -1;
+}
+
+/* Answer the SCCRQ from t, which is idle. */
+static void
+sccrq_accept(
+    struct tunnel *t, const struct tp_packet *pkt, const struct l2tp_msg *m)
+{
+	t->initiator = 0;
+	if (tunnel_conn_setup(t, pkt) == -1) {
+		tunnel_conn_release(t);
+		return;
+	}
+	t->peer_ccid = msg_assigned_ccid(m);
+	if (t->conf.dialect == DIALECT_AUTO)
+		t->cisco = msg_is_cisco_draft(m);
+	if (t->auth.alg != L2TP_DIGEST_NONE)
+		capture_peer_nonce(t, m);
+	rl_recv(t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
+}
+
+static void
+sccrq_input(const struct tp_packet *pkt)
+{
+	struct l2tp_msg *m = &rx_msg;
+	struct l2tp_decode_err err;
+	struct l2tp_verdict v;
+	struct tunnel *t, *old;
+	char host[TUNNEL_TEXT_MAX], abuf[64];
+	uint32_t peer_ccid;
+	int r;
+
+	if (l2tp_ctrl_decode(pkt->data, pkt->len, pkt->framing, m, &err) ==
+		-1 ||
+	    m->type != L2TP_MT_SCCRQ) {
+		tn.stats.malformed++;
+		return;
+	}
+	peer_ccid = msg_assigned_ccid(m);
+	copy_string_avp(m, L2TP_AVP_HOST_NAME, host, sizeof(host));
+	if ((t = sccrq_match(pkt, host)) == NULL) {
+		tn.stats.unknown_peer++;
+		log_info("SCCRQ from unknown peer %s (host \"%s\"): not "
+			 "authorized",
+		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), host);
+		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_NOT_AUTHORIZED,
+		    0, "not authorized");
+		return;
+	}
+	/* A retransmission of an SCCRQ we already answered. */
+	if (t->state != CC_IDLE && t->peer_ccid == peer_ccid && !t->initiator &&
+	    tp_addr_equal(&t->peer, &pkt->peer)) {
+		tunnel_rx(t, pkt);
+		tunnel_settle(t);
+		return;
+	}
+	if (t->auth.alg != L2TP_DIGEST_NONE &&
+	    l2tp_digest_verify(&t->auth, m) == -1) {
+		t->ctr.digest_failures++;
+		if ((t->ctr.digest_failures & (t->ctr.digest_failures - 1)) ==
+		    0)
+			log_warnx("tunnel %s: SCCRQ from %s failed "
+				  "authentication (%llu so far)",
+			    t->conf.name,
+			    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
+			    (unsigned long long)t->ctr.digest_failures);
+		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_NOT_AUTHORIZED,
+		    0, "authentication failed");
+		return;
+	}
+	if (l2tp_msg_validate(m, &v) == -1) {
+		t->ctr.malformed++;
+		log_warnx("tunnel %s: bad SCCRQ from %s: %s", t->conf.name,
+		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), v.reason);
+		if (v.action == L2TP_ACT_STOPCCN)
+			stateless_stopccn(
+			    pkt, peer_ccid, v.result, v.error, v.reason);
+		return;
+	}
+	if (tn.shutting_down) {
+		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_SHUTTING_DOWN, 0,
+		    "shutting down");
+		return;
+	}
+	if (peer_ccid == t->refused_ccid) {
+		/* A late copy of an SCCRQ that lost the tie break. */
+		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_ALREADY_EXISTS,
+		    0, "lost the tie breaker");
+		return;
+	}
+	if (t->state == CC_WAIT_CTL_REPLY) {
+		/* Both sides opened at once. */
+		r = tie_break(t, m);
+		if (r > 0) {
+			log_info("tunnel %s: simultaneous open, our SCCRQ wins",
+			    t->conf.name);
+			t->refused_ccid = peer_ccid;
+			stateless_stopccn(pkt, peer_ccid,
+			    L2TP_STOPCCN_ALREADY_EXISTS, 0,
+			    "lost the tie breaker");
+			return;
+		}
+		old = t;
+		t = tunnel_demote(old, 1);
+		ccfsm_event(old, CCE_TIE_LOST);
+		tunnel_settle(old);
+		if (t == NULL)
+			return;
+		if (r == 0) {
+			/* Equal values: both give up and try again. */
+			if (t->conf.initiate)
+				tunnel_schedule_retry(t);
+			return;
+		}
+	} else if (t->state != CC_IDLE) {
+		/* The peer opens anew: it has forgotten the old one. */
+		log_info("tunnel %s: new SCCRQ from %s replaces the connection "
+			 "in state %s",
+		    t->conf.name, tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
+		    cc_state_name(t->state));
+		old = t;
+		t = tunnel_demote(old, 1);
+		tunnel_set_stop(old, L2TP_STOPCCN_GENERAL_CLEAR, 0,
+		    "replaced by a new connection");
+		ccfsm_event(old, CCE_CLOSE);
+		tunnel_settle(old);
+		if (t == NULL)
+			return;
+	}
+	evtimer_del(t->ev_state);
+	sccrq_accept(t, pkt, m);
+	tunnel_settle(t);
+}
+
+/* --- the way in -------------------------------------------------- */
+
+static void
+log_v2_peer(const struct sockaddr_storage *peer)
+{
+	uint32_t h = tp_addr_hash(peer);
+	time_t now = now_s();
+	struct v2_seen *slot = &tn.v2_seen[h % TN_V2_LOG_SLOTS];
+	char abuf[64];
+
+	if (slot->hash == h && slot->when != 0 &&
+	    now - slot->when < TN_V2_LOG_INTERVAL_S)
+		return;
+	slot->hash = h;
+	slot->when = now;
+	log_warnx("L2TPv2 peer at %s: dropped (this is an L2TPv3 daemon)",
+	    tp_addr_str(peer, abuf, sizeof(abuf)));
+}
+
+static void
+tunnel_input(struct tp_packet *pkt, void *arg)
+{
+	struct l2tp_ctrl_hdr hdr;
+	struct l2tp_decode_err err;
+	struct tunnel *t;
+
+	switch (l2tp_classify(pkt->data, pkt->len, pkt->framing)) {
+	case L2TP_PKT_CONTROL:
+		break;
+	case L2TP_PKT_DATA:
+		tn.stats.data_drops++;
+		return;
+	case L2TP_PKT_V2:
+		tn.stats.v2_drops++;
+		log_v2_peer(&pkt->peer);
+		return;
+	default:
+		tn.stats.malformed++;
+		return;
+	}
+	if (l2tp_ctrl_peek(pkt->data, pkt->len, pkt->framing, &hdr, &err) ==
+	    -1) {
+		tn.stats.malformed++;
+		return;
+	}
+	if (hdr.ccid == 0) {
+		sccrq_input(pkt);
+		return;
+	}
+	if ((t = tunnel_by_ccid(hdr.ccid)) == NULL) {
+		tn.stats.unknown_ccid++;
+		return;
+	}
+	tunnel_rx(t, pkt);
+	tunnel_settle(t);
+}
+
+/* --- life of the daemon ------------------------------------------- */
+
+int
+tunnels_init(struct event_base *base, struct daemon_conf *conf)
+{
+	struct sockaddr_storage ss;
+	struct tunnel_conf *tc;
+	size_t i;
+
+	tn.base = base;
+	tn.conf = conf;
+	TAILQ_INIT(&tn.tunnels);
+	if (idt_init(&tn.by_ccid, 10) == -1 || idt_init(&tn.by_peer, 10) == -1)
+		return -1;
+	if (conf->nlisten == 0) {
+		default_listen(&ss, AF_INET, conf->port);
+		(void)listener_add(&ss, L2TP_ENCAP_UDP);
+		default_listen(&ss, AF_INET6, conf->port);
+		(void)listener_add(&ss, L2TP_ENCAP_UDP);
+	}
+	for (i = 0; i < conf->nlisten; i++)
+		(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
+	if (tn.nlisteners == 0) {
+		log_warnx("no listening socket could be opened");
+		return -1;
+	}
+	TAILQ_FOREACH(tc, &conf->tunnels, entry)
+	{
+		if (tc->encap == L2TP_ENCAP_IP)
+			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
+		(void)tunnel_new(tc, 1);
+	}
+	return 0;
+}
+
+static int
+timers_same(const struct timer_conf *a, const struct timer_conf *b)
+{
+	return a->hello_interval == b->hello_interval &&
+	    a->rx_window == b->rx_window &&
+	    a->retransmit_initial == b->retransmit_initial &&
+	    a->retransmit_cap == b->retransmit_cap &&
+	    a->retries == b->retries && a->retry_interval == b->retry_interval;
+}
+
+static int
+sockaddr_same(
+    const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return a->ss_family == b->ss_family &&
+	    (a->ss_family == AF_UNSPEC ||
+		(tp_addr_equal(a, b) && tp_port(a) == tp_port(b)));
+}
+
+/* Does a change need the connection restarted?  (debug does not.) */
+static int
+conf_same(const struct tunnel_conf *a, const struct tunnel_conf *b)
+{
+	return a->mode == b->mode && a->encap == b->encap &&
+	    a->family == b->family && a->has_local == b->has_local &&
+	    (!a->has_local || sockaddr_same(&a->local, &b->local)) &&
+	    sockaddr_same(&a->remote, &b->remote) &&
+	    strcmp(a->peer_hostname, b->peer_hostname) == 0 &&
+	    a->initiate == b->initiate && a->persist == b->persist &&
+	    a->dialect == b->dialect && a->digest == b->digest &&
+	    a->digest_kdf == b->digest_kdf && a->secret_len == b->secret_len &&
+	    memcmp(a->secret, b->secret, a->secret_len) == 0 &&
+	    timers_same(&a->timers, &b->timers) &&
+	    a->local_tunnel_id == b->local_tunnel_id &&
+	    a->remote_tunnel_id == b->remote_tunnel_id;
+}
+
+/* Stop a tunnel for good (StopCCN if it is open). */
+static void
+tunnel_retire(struct tunnel *t, const char *why)
+{
+	(void)tunnel_demote(t, 0);
+	if (t->state == CC_IDLE) {
+		evtimer_del(t->ev_state);
+		t->state = CC_DEAD;
+	} else {
+		tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 0, why);
+		ccfsm_event(t, CCE_CLOSE);
+	}
+	tunnel_settle(t);
+}
+
+void
+tunnels_reload(struct daemon_conf *nc)
+{
+	struct tunnel *t, *next;
+	struct tunnel_conf *tc;
+
+	for (t = TAILQ_FIRST(&tn.tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (!t->primary)
+			continue;
+		tc = config_find_tunnel(nc, t->conf.name);
+		if (tc == NULL) {
+			log_info("tunnel %s: removed from the configuration",
+			    t->conf.name);
+			tunnel_retire(t, "removed from configuration");
+		} else if (!conf_same(&t->conf, tc)) {
+			log_info("tunnel %s: configuration changed, restarting",
+			    t->conf.name);
+			tunnel_retire(t, "configuration changed");
+			(void)tunnel_new(tc, 1);
+		} else {
+			t->conf.debug = tc->debug;
+			t->conf.line = tc->line;
+		}
+	}
+	/* tunnel_conf pointers into the old configuration die here: every
+	 * tunnel holds its own copy. */
+	config_free(tn.conf);
+	tn.conf = nc;
+	TAILQ_FOREACH(tc, &nc->tunnels, entry)
+	{
+		if (tunnel_find(tc->name) != NULL)
+			continue;
+		log_info("tunnel %s: added", tc->name);
+		if (tc->encap == L2TP_ENCAP_IP)
+			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
+		(void)tunnel_new(tc, 1);
+	}
+}
+
+static int
+shutdown_pending(void)
+{
+	struct tunnel *t;
+
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	if (t->state == CC_CLOSING && t->stop_sent && t->rl != NULL &&
+	    !rl_idle(t->rl))
+		return 1;
+	return 0;
+}
+
+static void
+shutdown_poll(evutil_socket_t fd, short what, void *arg)
+{
+	if (shutdown_pending() && now_ms() < tn.shutdown_deadline)
+		return;
+	event_free(tn.ev_shutdown);
+	tn.ev_shutdown = NULL;
+	tn.shutdown_done(tn.shutdown_arg);
+}
+
+void
+tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg)
+{
+	struct tunnel *t, *next;
+	struct timeval tv = { 0, TN_SHUTDOWN_POLL_MS * 1000 };
+
+	if (tn.shutting_down)
+		return;
+	tn.shutting_down = 1;
+	tn.shutdown_done = done;
+	tn.shutdown_arg = arg;
+	tn.shutdown_deadline = now_ms() + timeout_ms;
+	for (t = TAILQ_FIRST(&tn.tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (t->state == CC_IDLE) {
+			evtimer_del(t->ev_state);
+			continue;
+		}
+		if (t->state & CC_OPEN_STATES) {
+			tunnel_set_stop(
+			    t, L2TP_STOPCCN_SHUTTING_DOWN, 0, "shutting down");
+			ccfsm_event(t, CCE_CLOSE);
+		}
+		tunnel_settle(t);
+	}
+	tn.ev_shutdown =
+	    event_new(tn.base, -1, EV_PERSIST, shutdown_poll, NULL);
+	if (tn.ev_shutdown == NULL || event_add(tn.ev_shutdown, &tv) == -1) {
+		done(arg);
+		return;
+	}
+}
+
+void
+tunnels_free(void)
+{
+	struct tunnel *t;
+	size_t i;
+
+	while ((t = TAILQ_FIRST(&tn.tunnels)) != NULL)
+		tunnel_free(t);
+	for (i = 0; i < tn.nlisteners; i++)
+		tp_listener_close(tn.listeners[i]);
+	tn.nlisteners = 0;
+	if (tn.ev_shutdown != NULL) {
+		event_free(tn.ev_shutdown);
+		tn.ev_shutdown = NULL;
+	}
+	idt_destroy(&tn.by_ccid);
+	idt_destroy(&tn.by_peer);
+	config_free(tn.conf);
+	tn.conf = NULL;
+}

@@ -1,0 +1,148 @@
+/*
+ * Tunnels: one struct tunnel per control connection.
+ *
+ * Every configured tunnel has a "primary" object for its whole life (idle
+ * while down, so `show tunnel` and persistent retries have a home).  A
+ * control connection that must linger after being replaced -- the loser
+ * of a tie break, a connection the peer forgot after a restart -- is
+ * demoted: it stays in the CCID table until its closing period ends, then
+ * is freed.  Incoming datagrams find their tunnel by our CCID (a hash
+ * lookup); SCCRQs (CCID 0) find the configured tunnel through a hash of
+ * the peer's address.  No per-packet or per-timer walk over tunnels.
+ */
+#ifndef L2TP_DAEMON_TUNNEL_H
+#define L2TP_DAEMON_TUNNEL_H
+
+#include <sys/queue.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "daemon/config.h"
+#include "daemon/ctlconn_fsm.h"
+#include "daemon/idtable.h"
+#include "daemon/transport.h"
+#include "proto/digest.h"
+
+/* Counters per message type are indexed by type (1..20); slot 0 holds
+ * ZLBs, slot 20 every acknowledgement message (type 20 or Cisco 9:0). */
+#define TUNNEL_NTYPES 21
+#define TUNNEL_TEXT_MAX 64
+
+struct tunnel_counters {
+	uint32_t sent[TUNNEL_NTYPES];
+	uint32_t received[TUNNEL_NTYPES];
+	uint32_t retransmitted[TUNNEL_NTYPES];
+	uint64_t digest_failures;
+	uint64_t malformed;
+	uint64_t state_changes;
+	uint64_t zlb_sent;
+	uint64_t ack_sent;
+	/* Totals of control connections that have ended (the reliable
+	 * layer's own counters go with it). */
+	uint64_t duplicates;
+	uint64_t retransmits;
+};
+
+struct tunnel {
+	TAILQ_ENTRY(tunnel) entry;
+	struct idt_node by_ccid; /* key: our CCID */
+	struct idt_node by_peer; /* primaries; key: peer address hash */
+	struct tunnel_conf conf; /* a copy: reloads free the old one */
+	int state; /* enum cc_state */
+	unsigned int primary : 1;
+	unsigned int in_ccid : 1;
+	unsigned int in_peer : 1;
+	unsigned int initiator : 1;
+	unsigned int cisco : 1; /* speaking Cisco's draft dialect */
+	unsigned int stop_sent : 1;
+	unsigned int quiet : 1; /* lost a tie break: send nothing */
+	uint32_t local_ccid;
+	uint32_t peer_ccid;
+	uint64_t tie_breaker;
+	uint32_t refused_ccid; /* the peer's SCCRQ that lost a tie */
+	enum tp_kind kind;
+	enum l2tp_encap framing; /* how proto/ reads our datagrams */
+	int fd; /* own socket, or -1 */
+	struct tp_listener *shared; /* raw IP: the socket we share */
+	struct sockaddr_storage local;
+	struct sockaddr_storage peer;
+	struct rl *rl;
+	struct event *ev_sock;
+	struct event *ev_rl; /* the reliable layer's deadline */
+	struct event *ev_state; /* hello, retry, closing, SCCCN wait */
+	uint64_t rl_deadline;
+	struct l2tp_auth auth;
+	uint16_t peer_rws;
+	uint32_t peer_router_id;
+	char peer_hostname[TUNNEL_TEXT_MAX];
+	char peer_vendor[TUNNEL_TEXT_MAX];
+	uint16_t stop_result;
+	uint16_t stop_error;
+	char stop_msg[TUNNEL_TEXT_MAX];
+	uint32_t failures; /* consecutive; persist backoff */
+	time_t up_since; /* monotonic seconds; 0 when down */
+	struct tunnel_counters ctr;
+};
+TAILQ_HEAD(tunnel_list, tunnel);
+
+/* Daemon-wide counters of what no tunnel owns. */
+struct tunnel_global_stats {
+	uint64_t data_drops; /* data packets (no dataplane here) */
+	uint64_t v2_drops; /* L2TPv2 packets */
+	uint64_t malformed; /* not even a control header */
+	uint64_t unknown_ccid;
+	uint64_t unknown_peer; /* SCCRQs refused: not authorised */
+	uint64_t stateless_stopccn;
+};
+
+int tunnels_init(struct event_base *, struct daemon_conf *);
+/* Apply a new configuration (takes ownership): new tunnels start,
+ * removed ones stop with StopCCN, changed ones restart. */
+void tunnels_reload(struct daemon_conf *);
+/* StopCCN to every open connection; done() runs once all are
+ * acknowledged or after timeout_ms. */
+void tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg);
+void tunnels_free(void);
+const struct daemon_conf *tunnels_conf(void);
+const struct tunnel_global_stats *tunnels_global_stats(void);
+
+/* Iteration (control commands, reload): every tunnel object, primaries
+ * and lingering ones alike. */
+struct tunnel *tunnel_first(void);
+struct tunnel *tunnel_next(struct tunnel *);
+/* The primary tunnel of that configured name. */
+struct tunnel *tunnel_find(const char *name);
+struct tunnel *tunnel_by_ccid(uint32_t);
+/* Seconds since established, 0 when not. */
+uint64_t tunnel_uptime(const struct tunnel *);
+/* Counters including the current connection's reliable-layer ones. */
+uint64_t tunnel_duplicates(const struct tunnel *);
+uint64_t tunnel_retransmits(const struct tunnel *);
+const char *tunnel_digest_name(const struct tunnel *);
+
+/* Used by the FSM (ctlconn_fsm.c). */
+void tunnel_set_state(struct tunnel *, int);
+void tunnel_set_stop(
+    struct tunnel *, uint16_t result, uint16_t error, const char *msg);
+int tunnel_act_send_sccrq(struct tunnel *);
+int tunnel_act_send_sccrp(struct tunnel *);
+int tunnel_act_send_scccn(struct tunnel *);
+int tunnel_act_establish(struct tunnel *);
+int tunnel_act_peer_stopped(struct tunnel *);
+int tunnel_act_send_stopccn(struct tunnel *);
+int tunnel_act_teardown(struct tunnel *);
+int tunnel_act_quiet_close(struct tunnel *);
+
+/* Message builders (tunnel_msg.c).  They lay the message out with the
+ * tunnel's current Ns/Nr and dialect and reserve the digest; signing
+ * happens at transmission. */
+int tmsg_build(
+    struct tunnel *, uint16_t type, uint8_t *buf, size_t cap, size_t *len);
+/* A StopCCN that needs no tunnel: the answer to an SCCRQ we refuse. */
+int tmsg_stateless_stopccn(enum l2tp_encap framing, uint32_t peer_ccid,
+    uint16_t result, uint16_t error, const char *text, uint8_t *buf, size_t cap,
+    size_t *len);
+
+#endif

@@ -1,0 +1,276 @@
+# Helpers for tests that run l2tpv3d in network namespaces.
+#
+# Source it from a test script:  . "$(dirname "$0")/lib.sh"
+#
+#   ns_init                 skip (77) unless root with netns; create the
+#                           work dir and the cleanup trap
+#   ns_pair A B             namespaces $NS_A/$NS_B joined by veth, with
+#                           IPv4 $V4_A/$V4_B (10.200.0.0/24) and IPv6
+#                           $V6_A/$V6_B (fd00:200::/64), only inside them
+#   ns_exec NS CMD...       run a command in a namespace
+#   daemon_start NAME NS    start l2tpv3d in NS with the config read from
+#                           stdin; socket $WORK/NAME.sock, log NAME.log
+#   daemon_stop NAME [SIG]  signal it (TERM) and wait for it to exit
+#   daemon_pid NAME
+#   l2tpsh NAME CMD         run one l2tpsh command against NAME
+#   wait_json NAME CMD EXPR [TIMEOUT]
+#                           poll `CMD json` until the jq expression EXPR
+#                           is true (default timeout 20 s)
+#   json_get NAME CMD EXPR  print jq EXPR over `CMD json`
+#   ns_netem NS ARGS...     tc netem qdisc on NS's veth0 (loss, delay...)
+#   fail MSG                print MSG and every daemon log, exit 1
+#   ns_conf HOST TUNNEL LOCAL REMOTE [LINE...]
+#                           print a dataplane-none config with one tunnel
+#   daemon_restart NAME NS  start NAME again with its last config
+#   assert_pair A TA B TB DIGEST
+#                           both ends established, CCIDs cross-match,
+#                           dialect ietf, digest DIGEST on both
+#   capture_start NAME NS   tcpdump on veth0 in NS into $WORK/NAME.pcap
+#   capture_stop NAME       stop it and flush the file
+#   tshark_frames PCAP SECRET FILTER
+#                           FRAMES = frame numbers matching FILTER
+#
+# Everything created (namespaces, daemons, files) goes away on exit,
+# unless KEEP=1 is set (then the work dir is kept and printed).
+
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+L2TPV3D=${L2TPV3D:-$top_builddir/daemon/l2tpv3d}
+L2TPSH=${L2TPSH:-$top_builddir/cli/l2tpsh}
+JQ=${JQ:-jq}
+
+NS_LIST=""
+DAEMONS=""
+CAPTURES=""
+
+ns_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+ns_cleanup() {
+	rc=$?
+	for c in $CAPTURES; do
+		kill -KILL "$(cat "$WORK/$c.cap.pid" 2>/dev/null)" 2>/dev/null
+	done
+	for d in $DAEMONS; do
+		pid=$(cat "$WORK/$d.pid" 2>/dev/null) || continue
+		kill -KILL "$pid" 2>/dev/null
+	done
+	for ns in $NS_LIST; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit $rc
+}
+
+ns_init() {
+	[ "$(id -u)" = 0 ] || ns_skip "needs root (network namespaces)"
+	command -v ip >/dev/null 2>&1 || ns_skip "needs iproute2"
+	command -v "$JQ" >/dev/null 2>&1 || { echo "FAIL: jq missing"; exit 1; }
+	[ -x "$L2TPV3D" ] || { echo "FAIL: $L2TPV3D not built"; exit 1; }
+	[ -x "$L2TPSH" ] || { echo "FAIL: $L2TPSH not built"; exit 1; }
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/l2tpns.XXXXXX")
+	NS_PREFIX="l2tp$$"
+	trap ns_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+ns_exec() {
+	ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# ns_pair A B: two namespaces joined by a veth pair.
+ns_pair() {
+	NS_A="$NS_PREFIX-$1"
+	NS_B="$NS_PREFIX-$2"
+	V4_A=10.200.0.1
+	V4_B=10.200.0.2
+	V6_A=fd00:200::1
+	V6_B=fd00:200::2
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns add "$ns" || fail "cannot create namespace $ns"
+		NS_LIST="$NS_LIST $ns"
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B" ||
+	    fail "cannot create veth"
+	ip -n "$NS_A" addr add "$V4_A/24" dev veth0
+	ip -n "$NS_B" addr add "$V4_B/24" dev veth0
+	ip -n "$NS_A" addr add "$V6_A/64" dev veth0 nodad
+	ip -n "$NS_B" addr add "$V6_B/64" dev veth0 nodad
+	ip -n "$NS_A" link set veth0 up
+	ip -n "$NS_B" link set veth0 up
+}
+
+ns_netem() {
+	ns=$1
+	shift
+	tc -n "$ns" qdisc replace dev veth0 root netem "$@" ||
+	    fail "netem $* in $ns"
+}
+
+# daemon_start NAME NS [extra l2tpv3d options] < config
+daemon_start() {
+	name=$1
+	ns=$2
+	shift 2
+	cat >"$WORK/$name.conf"
+	ip netns exec "$ns" "$L2TPV3D" -f -d -c "$WORK/$name.conf" \
+	    -S "$WORK/$name.sock" -p "$WORK/$name.pidfile" "$@" \
+	    >"$WORK/$name.log" 2>&1 &
+	echo $! >"$WORK/$name.pid"
+	DAEMONS="$DAEMONS $name"
+	i=0
+	while [ ! -S "$WORK/$name.sock" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "$name: no control socket after 10 s"
+		kill -0 "$(cat "$WORK/$name.pid")" 2>/dev/null ||
+		    fail "$name: daemon exited at start"
+		sleep 0.1
+	done
+}
+
+daemon_pid() {
+	cat "$WORK/$1.pid"
+}
+
+# daemon_stop NAME [SIGNAL]: waits up to 10 s for the exit; returns its
+# exit status.
+daemon_stop() {
+	pid=$(daemon_pid "$1")
+	kill -"${2:-TERM}" "$pid" 2>/dev/null || return 1
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "$1: still running 10 s after SIG${2:-TERM}"
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+}
+
+l2tpsh() {
+	"$L2TPSH" -S "$WORK/$1.sock" -c "$2"
+}
+
+json_get() {
+	l2tpsh "$1" "$2 json" | "$JQ" -r "$3"
+}
+
+# wait_json NAME CMD EXPR [TIMEOUT]
+wait_json() {
+	deadline=$(($(date +%s) + ${4:-20}))
+	while :; do
+		if out=$(l2tpsh "$1" "$2 json" 2>/dev/null) &&
+		    [ "$(printf '%s' "$out" | "$JQ" -r "$3" 2>/dev/null)" = true ]; then
+			return 0
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "timeout waiting on $1 for: $2 | $3"
+			echo "last answer: $out"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+fail() {
+	echo "FAIL: $*"
+	for d in $DAEMONS; do
+		echo "--- $d.log"
+		tail -n 60 "$WORK/$d.log" 2>/dev/null
+	done
+	exit 1
+}
+
+# ns_conf HOST TUNNEL LOCAL REMOTE [LINE...]: a configuration with one
+# tunnel; every LINE goes into the tunnel section as is.
+ns_conf() {
+	printf 'hostname = "%s"\ndataplane = none\ntunnel %s {\n' "$1" "$2"
+	printf '\tlocal = %s\n\tremote = %s\n' "$3" "$4"
+	shift 4
+	for line in "$@"; do
+		printf '\t%s\n' "$line"
+	done
+	printf '}\n'
+}
+
+# daemon_restart NAME NS [options]: start NAME again, with the config it
+# had, after it died; its stale control socket goes first so the wait in
+# daemon_start sees the new one.
+daemon_restart() {
+	cp "$WORK/$1.conf" "$WORK/$1.conf.prev"
+	rm -f "$WORK/$1.sock"
+	daemon_start "$@" <"$WORK/$1.conf.prev"
+}
+
+# assert_pair A TA B TB DIGEST: tunnel TA of daemon A and TB of B are one
+# control connection, seen the same way from both ends.
+assert_pair() {
+	_ja=$(l2tpsh "$1" "show tunnel $2 json") || fail "$1: show tunnel $2"
+	_jb=$(l2tpsh "$3" "show tunnel $4 json") || fail "$3: show tunnel $4"
+	_pair_side "$1" "$2" "$5" "$_ja"
+	_pair_side "$3" "$4" "$5" "$_jb"
+	_ids_a=$(printf '%s' "$_ja" | "$JQ" -r --arg t "$2" \
+	    '.[$t] | "\(.localCcid)/\(.remoteCcid)"')
+	_ids_b=$(printf '%s' "$_jb" | "$JQ" -r --arg t "$4" \
+	    '.[$t] | "\(.remoteCcid)/\(.localCcid)"')
+	[ "$_ids_a" = "$_ids_b" ] ||
+	    fail "CCIDs do not cross-match: $1 has $_ids_a, $3 has $_ids_b"
+}
+
+# _pair_side DAEMON TUNNEL DIGEST JSON
+_pair_side() {
+	printf '%s' "$4" | "$JQ" -e --arg t "$2" --arg d "$3" '.[$t] |
+	    .state == "established" and .dialect == "ietf" and
+	    .digest == $d and .localCcid != 0 and .remoteCcid != 0' \
+	    >/dev/null ||
+	    fail "$1: tunnel $2 is not established/ietf/digest $3: $4"
+}
+
+# capture_start NAME NS: tcpdump on NS's veth0 into $WORK/NAME.pcap,
+# returning once the capture is open (bounded wait).
+capture_start() {
+	ns_exec "$2" tcpdump -i veth0 -n -U --immediate-mode -Z root -s 0 \
+	    -w "$WORK/$1.pcap" >"$WORK/$1.tcpdump.log" 2>&1 &
+	echo $! >"$WORK/$1.cap.pid"
+	CAPTURES="$CAPTURES $1"
+	i=0
+	until grep -qs "listening on" "$WORK/$1.tcpdump.log"; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "tcpdump did not start: $(cat "$WORK/$1.tcpdump.log")"
+		sleep 0.1
+	done
+}
+
+# capture_stop NAME: SIGTERM makes tcpdump write out what it holds (a
+# background job of a script ignores SIGINT).
+capture_stop() {
+	pid=$(cat "$WORK/$1.cap.pid")
+	kill -TERM "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && kill -KILL "$pid" 2>/dev/null
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null
+	[ -s "$WORK/$1.pcap" ] || fail "capture $1 is empty"
+}
+
+# tshark_frames PCAP SECRET FILTER: sets FRAMES to the numbers of the
+# frames that match the display filter FILTER, on one line ("" if none).
+# (Not a $(...) function, so that fail can end the test.)
+tshark_frames() {
+	"${TSHARK:-tshark}" -n -r "$1" -o "l2tp.shared_secret:$2" -Y "$3" \
+	    -T fields -e frame.number >"$WORK/tshark.out" 2>"$WORK/tshark.err" ||
+	    fail "tshark -Y '$3' failed: $(cat "$WORK/tshark.err")"
+	FRAMES=$(tr '\n' ' ' <"$WORK/tshark.out" | sed 's/ $//')
+}
