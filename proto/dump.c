@@ -635,6 +635,29 @@ line_result(const struct l2tp_msg *m, struct sbuf *sb)
 		sbuf_printf(sb, "/%u", error);
 }
 
+/* " auth=md5" / " auth=sha1": which digest protects the message, so a
+ * checker's verdict ("digest ok") can follow without repeating a word. */
+static void
+line_digest(const struct l2tp_msg *m, struct sbuf *sb)
+{
+	const struct l2tp_avp *a;
+	uint8_t dtype;
+
+	a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST);
+	if (a == NULL)
+		return;
+	if (a->len < 1 || a->hidden)
+		sbuf_puts(sb, " auth=?");
+	else {
+		dtype = a->value[0];
+		sbuf_puts(sb,
+		    dtype == L2TP_DIGEST_TYPE_MD5	 ? " auth=md5"
+			: dtype == L2TP_DIGEST_TYPE_SHA1 ? " auth=sha1"
+							 : " auth=?");
+	}
+}
+
 int
 l2tp_msg_dump_line(const struct l2tp_msg *m, struct sbuf *sb)
 {
@@ -647,9 +670,7 @@ l2tp_msg_dump_line(const struct l2tp_msg *m, struct sbuf *sb)
 	line_u32(m, L2TP_AVP_REMOTE_SESSION_ID, L2TP_CISCO_REMOTE_SESSION_ID,
 	    "remote-sid", sb);
 	line_result(m, sb);
-	if (l2tp_msg_find_alias(
-		m, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST) != NULL)
-		sbuf_puts(sb, " digest");
+	line_digest(m, sb);
 	return sb_status(sb);
 }
 

@@ -10,6 +10,7 @@ proto_libl2tpproto_a_SOURCES = \
 	proto/digest.h proto/digest.c \
 	proto/data.h proto/data.c \
 	proto/dump.h proto/dump.c \
+	proto/pcapwalk.h proto/pcapwalk.c \
 	proto/ctlproto.h proto/ctlproto.c
 proto_libl2tpproto_a_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS)
 PROTO_LIBS = proto/libl2tpproto.a $(LIBCRYPTO_LIBS)

@@ -146,7 +146,7 @@ test_line(void **state)
 	    "SCCRQ ccid=0 ns=0 nr=0 host=\"lac1\" assigned-ccid=4660");
 	build_stopccn();
 	assert_dump(l2tp_msg_dump_line,
-	    "StopCCN ccid=9 ns=3 nr=4 assigned-ccid=51966 result=2/8 digest");
+	    "StopCCN ccid=9 ns=3 nr=4 assigned-ccid=51966 result=2/8 auth=md5");
 	build_icrq();
 	assert_dump(l2tp_msg_dump_line,
 	    "ICRQ ccid=3165063725 ns=2 nr=1 local-sid=1252061492 "
