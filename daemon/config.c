@@ -7,9 +7,11 @@
  *
  * Each section type is a table of options (struct optdef) plus a builder.
  * The libconfuse option arrays are generated from the tables, so an option
- * exists in exactly one place.  Adding a section type (sessions inside
- * tunnels, later) means one more table, one more builder, and listing the
- * table in its parent's `subs`.
+ * exists in exactly one place.  Adding a section type (as sessions inside
+ * tunnels were) means one more table, one more builder, and listing the
+ * table in its parent's `subs`.  Messages name every enclosing section:
+ *
+ *	FILE:LINE: tunnel "pe1": session "vc101": option 'mtu': ...
  *
  * libconfuse keeps no line number per option, so a validation callback on
  * every option records the line while the lexer is still on it; the values
@@ -33,11 +35,16 @@
 #define DEFAULT_PORT 1701
 #define DEFAULT_VENDOR "l2tpv3d"
 #define CONF_OPTS_MAX 32 /* options per section type */
-#define LIST_LINES (CONF_MAX_LISTEN + 1)
+/* Lines kept per list element: enough for the longest list, plus the
+ * element that is one too many. */
+#define LIST_LINES (CONF_MAX_ROUTES + 1)
+_Static_assert(CONF_MAX_LISTEN < LIST_LINES, "LIST_LINES");
+_Static_assert(CONF_MAX_ADDRS < LIST_LINES, "LIST_LINES");
 
 #define FIELD_SIZE(type, member) sizeof(((type *)0)->member)
 
-/* Constraints that depend on other options of the same tunnel. */
+/* Constraints that depend on other options of the same tunnel (for a
+ * session: of its tunnel). */
 #define OPT_DYNAMIC 0x01 /* only with mode = dynamic */
 #define OPT_STATIC 0x02 /* only with mode = static */
 #define OPT_UDP 0x04 /* only with encap = udp */
@@ -60,6 +67,7 @@ struct opt_rec {
 /* One section instance as the parser saw it. */
 struct sec_rec {
 	cfg_t *sec;
+	cfg_t *parent; /* the enclosing section, NULL for the root */
 	int line; /* of its opening brace */
 	struct opt_rec opt[CONF_OPTS_MAX];
 	struct sec_rec *next;
@@ -69,6 +77,9 @@ struct load_ctx {
 	const char *path;
 	cfg_t *root;
 	struct sec_rec *recs;
+	struct sec_rec **rec_tab; /* recs by section: open addressing */
+	size_t rec_cap; /* a power of two, at least twice nrecs */
+	size_t nrecs;
 	struct daemon_conf *conf;
 	char *err;
 	size_t errlen;
@@ -158,6 +169,23 @@ static const struct keyword kw_kdf[] = {
 	{ "same-hash", L2TP_KDF_SAME_HASH },
 	{ NULL, 0 },
 };
+static const struct keyword kw_pw_type[] = {
+	{ "ethernet", L2TP_PW_ETH },
+	{ "ethernet-vlan", L2TP_PW_ETH_VLAN },
+	{ NULL, 0 },
+};
+static const struct keyword kw_l2spec[] = {
+	{ "none", L2TP_L2SS_NONE },
+	{ "default", L2TP_L2SS_DEFAULT },
+	{ NULL, 0 },
+};
+static const struct keyword kw_seq[] = {
+	{ "none", SEQ_NONE },
+	{ "send", SEQ_SEND },
+	{ "recv", SEQ_RECV },
+	{ "both", SEQ_BOTH },
+	{ NULL, 0 },
+};
 
 _Static_assert(sizeof(enum tunnel_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum l2tp_encap) == sizeof(int), "enum size");
@@ -165,6 +193,9 @@ _Static_assert(sizeof(enum l2tp_digest_alg) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum l2tp_kdf) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum peer_dialect) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dataplane_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum l2tp_pw_type) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum l2tp_l2ss) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum session_seq) == sizeof(int), "enum size");
 
 static const char *
 kw_name(const struct keyword *kw, int value)
@@ -187,35 +218,181 @@ digest_name(enum l2tp_digest_alg alg)
 	return kw_name(kw_digest, alg);
 }
 
+const char *
+pw_type_name(enum l2tp_pw_type type)
+{
+	return kw_name(kw_pw_type, type);
+}
+
+const char *
+l2spec_name(enum l2tp_l2ss l2spec)
+{
+	return kw_name(kw_l2spec, l2spec);
+}
+
+const char *
+seq_name(enum session_seq seq)
+{
+	return kw_name(kw_seq, seq);
+}
+
 /* Error reporting */
+
+/* A message being assembled in the caller's buffer; never overflows. */
+struct msgbuf {
+	char *p;
+	size_t len;
+	size_t used;
+};
+
+static void msg_add(struct msgbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+msg_vadd(struct msgbuf *m, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (m->used >= m->len)
+		return;
+	n = vsnprintf(m->p + m->used, m->len - m->used, fmt, ap);
+	if (n > 0)
+		m->used += (size_t)n;
+}
+
+static void
+msg_add(struct msgbuf *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vadd(m, fmt, ap);
+	va_end(ap);
+}
+
+/* Records are found through a hash of the section's address, so that a
+ * file with thousands of sessions loads in linear time. */
+static size_t
+rec_slot(const struct load_ctx *ctx, const cfg_t *sec)
+{
+	uint64_t h = (uint64_t)(uintptr_t)sec;
+
+	h ^= h >> 29;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (ctx->rec_cap - 1);
+}
+
+static struct sec_rec *
+rec_find(struct load_ctx *ctx, cfg_t *sec)
+{
+	struct sec_rec *r;
+	size_t i;
+
+	if (ctx->rec_cap == 0)
+		return NULL;
+	for (i = rec_slot(ctx, sec); (r = ctx->rec_tab[i]) != NULL;
+	     i = (i + 1) & (ctx->rec_cap - 1))
+		if (r->sec == sec)
+			return r;
+	return NULL;
+}
+
+static void
+rec_tab_put(struct load_ctx *ctx, struct sec_rec *r)
+{
+	size_t i;
+
+	for (i = rec_slot(ctx, r->sec); ctx->rec_tab[i] != NULL;
+	     i = (i + 1) & (ctx->rec_cap - 1))
+		;
+	ctx->rec_tab[i] = r;
+}
+
+/* Room for one more record, growing the table at half load. */
+static int
+rec_tab_reserve(struct load_ctx *ctx)
+{
+	struct sec_rec **old = ctx->rec_tab, *r;
+	size_t cap = ctx->rec_cap != 0 ? 2 * ctx->rec_cap : 64;
+
+	if (2 * (ctx->nrecs + 1) <= ctx->rec_cap)
+		return 0;
+	if ((ctx->rec_tab = calloc(cap, sizeof(*ctx->rec_tab))) == NULL) {
+		ctx->rec_tab = old;
+		return -1;
+	}
+	ctx->rec_cap = cap;
+	for (r = ctx->recs; r != NULL; r = r->next)
+		rec_tab_put(ctx, r);
+	free(old);
+	return 0;
+}
+
+/*
+ * The section that encloses sec while the parser is inside sec: libconfuse
+ * appends a section to its list when it opens it, so the open sections are
+ * the last of each list, one level after the other.
+ */
+static cfg_t *
+open_parent(cfg_t *in, cfg_t *sec)
+{
+	cfg_t *last, *found;
+	unsigned int n;
+	size_t i;
+
+	for (i = 0; in->opts[i].name != NULL; i++) {
+		if (in->opts[i].type != CFGT_SEC ||
+		    (n = cfg_opt_size(&in->opts[i])) == 0)
+			continue;
+		last = cfg_opt_getnsec(&in->opts[i], n - 1);
+		if (last == sec)
+			return in;
+		if ((found = open_parent(last, sec)) != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+/* Recorded once a section has a record; found while it is open. */
+static cfg_t *
+sec_parent(struct load_ctx *ctx, cfg_t *sec)
+{
+	struct sec_rec *r;
+
+	if (sec == ctx->root)
+		return NULL;
+	if ((r = rec_find(ctx, sec)) != NULL && r->parent != NULL)
+		return r->parent;
+	return open_parent(ctx->root, sec);
+}
+
+/* `tunnel "pe1": session "vc101": ` for sec and every section around it. */
+static void
+msg_add_path(struct msgbuf *m, struct load_ctx *ctx, cfg_t *sec)
+{
+	if (sec == NULL || sec == ctx->root)
+		return;
+	msg_add_path(m, ctx, sec_parent(ctx, sec));
+	msg_add(m, "%s \"%s\": ", cfg_name(sec),
+	    cfg_title(sec) ? cfg_title(sec) : "");
+}
 
 static void
 ctx_verror(struct load_ctx *ctx, cfg_t *sec, int line, const char *opt,
     const char *fmt, va_list ap)
 {
-	size_t used;
-	int n;
+	struct msgbuf m = { ctx->err, ctx->errlen, 0 };
 
 	if (ctx->failed++)
 		return; /* the first error is the one that matters */
 	if (line > 0)
-		n = snprintf(ctx->err, ctx->errlen, "%s:%d: ", ctx->path, line);
+		msg_add(&m, "%s:%d: ", ctx->path, line);
 	else
-		n = snprintf(ctx->err, ctx->errlen, "%s: ", ctx->path);
-	used = n > 0 ? (size_t)n : 0;
-	if (used < ctx->errlen && sec != NULL && sec != ctx->root) {
-		n = snprintf(ctx->err + used, ctx->errlen - used,
-		    "%s \"%s\": ", cfg_name(sec),
-		    cfg_title(sec) ? cfg_title(sec) : "");
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used < ctx->errlen && opt != NULL) {
-		n = snprintf(
-		    ctx->err + used, ctx->errlen - used, "option '%s': ", opt);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used < ctx->errlen)
-		vsnprintf(ctx->err + used, ctx->errlen - used, fmt, ap);
+		msg_add(&m, "%s: ", ctx->path);
+	msg_add_path(&m, ctx, sec);
+	if (opt != NULL)
+		msg_add(&m, "option '%s': ", opt);
+	msg_vadd(&m, fmt, ap);
 }
 
 static int
@@ -250,30 +427,44 @@ ref_error(const struct optref *ref, const char *fmt, ...)
 }
 
 static struct sec_rec *
-rec_find(struct load_ctx *ctx, cfg_t *sec)
+rec_new(struct load_ctx *ctx, cfg_t *sec, cfg_t *parent, int line)
 {
 	struct sec_rec *r;
 
-	for (r = ctx->recs; r != NULL; r = r->next)
-		if (r->sec == sec)
-			return r;
-	return NULL;
-}
-
-static struct sec_rec *
-rec_get(struct load_ctx *ctx, cfg_t *sec, int line)
-{
-	struct sec_rec *r;
-
-	if ((r = rec_find(ctx, sec)) != NULL)
-		return r;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
+	if (rec_tab_reserve(ctx) == -1 || (r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->sec = sec;
+	r->parent = parent;
 	r->line = line;
 	r->next = ctx->recs;
 	ctx->recs = r;
+	ctx->nrecs++;
+	rec_tab_put(ctx, r);
 	return r;
+}
+
+/*
+ * The record of a section the parser is inside.  While a section's body is
+ * parsed, its parent's line counter stays on the section's opening brace:
+ * that is the section's line.  The parent's record is made first, so that
+ * it too gets its line from its own parent (a tunnel whose first lines are
+ * a session still gets the line of `tunnel NAME {`).
+ */
+static struct sec_rec *
+rec_open(struct load_ctx *ctx, cfg_t *sec)
+{
+	struct sec_rec *r;
+	cfg_t *parent;
+
+	if ((r = rec_find(ctx, sec)) != NULL)
+		return r;
+	if (sec == ctx->root)
+		return rec_new(ctx, sec, NULL, 0);
+	if ((parent = open_parent(ctx->root, sec)) == NULL)
+		parent = ctx->root; /* cannot happen: sec is open */
+	if (parent != ctx->root && rec_open(ctx, parent) == NULL)
+		return NULL;
+	return rec_new(ctx, sec, parent, parent->line);
 }
 
 /* The record of cfg's subsection that has this title, and its kind. */
@@ -305,14 +496,15 @@ confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 	if (ctx == NULL)
 		return;
 	if (strcmp(fmt, "found duplicate title '%s'") == 0) {
+		/* cfg is the section that holds both. */
 		title = va_arg(ap, const char *);
 		if ((first = find_titled(ctx, cfg, title, &kind)) != NULL)
-			ctx_error(ctx, NULL, cfg->line, NULL,
+			ctx_error(ctx, cfg, cfg->line, NULL,
 			    "%s \"%s\": duplicate name, first defined at "
 			    "line %d",
 			    kind, title, first->line);
 		else
-			ctx_error(ctx, NULL, cfg->line, NULL,
+			ctx_error(ctx, cfg, cfg->line, NULL,
 			    "%s \"%s\": duplicate name", kind, title);
 		return;
 	}
@@ -331,12 +523,7 @@ record_option(cfg_t *cfg, cfg_opt_t *opt)
 	struct opt_rec *o;
 	long idx = opt - cfg->opts;
 
-	/*
-	 * While a section's body is parsed its parent's line counter stays
-	 * on the opening brace: that is the section's line.  (Sections nested
-	 * deeper will need their parent's counter, not the root's.)
-	 */
-	if ((r = rec_get(ctx, cfg, ctx->root->line)) == NULL) {
+	if ((r = rec_open(ctx, cfg)) == NULL) {
 		ctx_error(ctx, NULL, cfg->line, NULL, "out of memory");
 		return -1;
 	}
@@ -352,7 +539,8 @@ record_option(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* After a section closes: an empty section has no record yet. */
+/* After a section closes: an empty section has no record yet, and gets
+ * the line of its closing brace. */
 static int
 record_section(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -360,7 +548,10 @@ record_section(cfg_t *cfg, cfg_opt_t *opt)
 	cfg_t *sec;
 
 	sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
-	if (sec != NULL && rec_get(ctx, sec, cfg->line) == NULL) {
+	if (sec == NULL || rec_find(ctx, sec) != NULL)
+		return 0;
+	if (rec_open(ctx, cfg) == NULL ||
+	    rec_new(ctx, sec, cfg, cfg->line) == NULL) {
 		ctx_error(ctx, NULL, cfg->line, NULL, "out of memory");
 		return -1;
 	}
@@ -688,6 +879,282 @@ set_secret(const struct optref *ref, const char *s)
 	return 0;
 }
 
+/* Session values */
+
+static int
+set_cookie_len(const struct optref *ref, const char *s)
+{
+	uint32_t v;
+
+	if (parse_u32(s, &v) == -1 || (v != 0 && v != 4 && v != 8))
+		return ref_error(ref, "'%s' is not 0, 4 or 8", s);
+	*(uint8_t *)ref_target(ref) = (uint8_t)v;
+	return 0;
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "0a0b0c0d" or 16 digits: the form `ip l2tp` takes. */
+static int
+set_cookie(const struct optref *ref, const char *s)
+{
+	struct conf_cookie *c = ref_target(ref);
+	size_t n = strlen(s), i;
+	int hi, lo;
+
+	if (n != 8 && n != 16)
+		return ref_error(
+		    ref, "'%s' is not 4 or 8 bytes in hex (8 or 16 digits)", s);
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = hex_digit(s[2 * i])) == -1 ||
+		    (lo = hex_digit(s[2 * i + 1])) == -1)
+			return ref_error(ref, "'%s' is not hexadecimal", s);
+		c->bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	c->len = (uint8_t)(n / 2);
+	return 0;
+}
+
+/* What the kernel accepts as a link name, narrowed to a safe alphabet. */
+static int
+set_ifname(const struct optref *ref, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= CONF_IFNAME_MAX)
+		return ref_error(ref, "'%s' is longer than %d characters", s,
+		    CONF_IFNAME_MAX - 1);
+	if (n == 0 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+	    strspn(s,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789_.-") != n)
+		return ref_error(ref,
+		    "'%s' is not an interface name: use 1 to %d of "
+		    "A-Z a-z 0-9 _ . -",
+		    s, CONF_IFNAME_MAX - 1);
+	memcpy(ref_target(ref), s, n + 1);
+	return 0;
+}
+
+static int
+set_path(const struct optref *ref, const char *s)
+{
+	if (check_text(ref, s, ref->def->size - 1) == -1)
+		return -1;
+	if (s[0] != '/')
+		return ref_error(ref, "'%s' is not an absolute path", s);
+	memcpy(ref_target(ref), s, strlen(s) + 1);
+	return 0;
+}
+
+static uint8_t
+prefix_max(int family)
+{
+	return family == AF_INET6 ? 128 : 32;
+}
+
+static int
+prefix_is_unspecified(const struct conf_prefix *p)
+{
+	if (p->family == AF_INET)
+		return p->addr.v4.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&p->addr.v6);
+}
+
+/* parse_prefix() zeroes the union's unused bytes, so memcmp is exact. */
+static int
+prefix_same_addr(const struct conf_prefix *a, const struct conf_prefix *b)
+{
+	return a->family == b->family &&
+	    memcmp(&a->addr, &b->addr, sizeof(a->addr)) == 0;
+}
+
+static int
+prefix_equal(const struct conf_prefix *a, const struct conf_prefix *b)
+{
+	return a->len == b->len && prefix_same_addr(a, b);
+}
+
+/* Whether bits beyond the prefix length are set (192.168.0.1/24). */
+static int
+prefix_has_host_bits(const struct conf_prefix *p)
+{
+	const uint8_t *b;
+	size_t nbytes, i;
+
+	if (p->family == AF_INET) {
+		b = (const uint8_t *)&p->addr.v4;
+		nbytes = sizeof(p->addr.v4);
+	} else {
+		b = (const uint8_t *)&p->addr.v6;
+		nbytes = sizeof(p->addr.v6);
+	}
+	for (i = 0; i < nbytes; i++) {
+		if (8 * (i + 1) <= p->len)
+			continue;
+		if (8 * i >= p->len ? b[i] != 0
+				    : (b[i] & (0xff >> (p->len - 8 * i))) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * "ADDR" or "ADDR/LEN" when with_len; a missing length is the host's.
+ * Returns -1 for a malformed string, -2 for a length out of range.
+ */
+static int
+parse_prefix(const char *s, int with_len, struct conf_prefix *p)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t hlen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	uint32_t len;
+
+	if (hlen >= sizeof(host) || (slash != NULL && !with_len))
+		return -1;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	memset(p, 0, sizeof(*p));
+	if (inet_pton(AF_INET, host, &p->addr.v4) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, &p->addr.v6) == 1)
+		p->family = AF_INET6;
+	else
+		return -1;
+	p->len = prefix_max(p->family);
+	if (slash == NULL)
+		return 0;
+	if (parse_u32(slash + 1, &len) == -1)
+		return -1;
+	if (len > prefix_max(p->family))
+		return -2;
+	p->len = (uint8_t)len;
+	return 0;
+}
+
+/* Split s at blanks into at most nw words in buf; the number of words,
+ * or -1 when there are more. */
+static int
+split_words(const char *s, char *buf, size_t len, char **w, int nw)
+{
+	char *p, *save = NULL;
+	int n = 0;
+
+	if (strlen(s) >= len)
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	for (p = strtok_r(buf, " \t", &save); p != NULL;
+	     p = strtok_r(NULL, " \t", &save)) {
+		if (n == nw)
+			return -1;
+		w[n++] = p;
+	}
+	return n;
+}
+
+static int
+prefix_error(const struct optref *ref, const char *s, int rc,
+    const struct conf_prefix *p, const char *syntax)
+{
+	if (rc == -2)
+		return ref_error(ref, "'%s': prefix length out of range 0..%u",
+		    s, prefix_max(p->family));
+	return ref_error(ref, "'%s' is not %s", s, syntax);
+}
+
+/* "ADDR[/LEN]" or "ADDR peer PEER[/LEN]", as `ip addr add` takes them. */
+static int
+set_ifaddr(const struct optref *ref, const char *s)
+{
+	static const char syntax[] = "ADDR[/LEN] or ADDR peer PEER[/LEN]";
+	struct session_conf *ss = ref->obj;
+	struct conf_ifaddr a;
+	char buf[128], *w[3];
+	size_t i;
+	int n, rc;
+
+	memset(&a, 0, sizeof(a));
+	n = split_words(s, buf, sizeof(buf), w, 3);
+	if (n != 1 && !(n == 3 && strcmp(w[1], "peer") == 0))
+		return ref_error(ref, "'%s' is not %s", s, syntax);
+	if ((rc = parse_prefix(w[0], n == 1, &a.local)) != 0)
+		return prefix_error(ref, s, rc, &a.local, syntax);
+	if (n == 3) {
+		if ((rc = parse_prefix(w[2], 1, &a.peer)) != 0)
+			return prefix_error(ref, s, rc, &a.peer, syntax);
+		if (a.peer.family != a.local.family)
+			return ref_error(ref,
+			    "'%s': the peer is not of the address's family", s);
+		if (prefix_is_unspecified(&a.peer))
+			return ref_error(
+			    ref, "'%s': the peer is unspecified", s);
+	}
+	if (prefix_is_unspecified(&a.local))
+		return ref_error(ref, "'%s': the address is unspecified", s);
+	if (ss->naddrs == CONF_MAX_ADDRS)
+		return ref_error(ref, "more than %d addresses", CONF_MAX_ADDRS);
+	for (i = 0; i < ss->naddrs; i++)
+		if (prefix_same_addr(&ss->addrs[i].local, &a.local))
+			return ref_error(
+			    ref, "'%s': the address is listed twice", s);
+	ss->addrs[ss->naddrs++] = a;
+	return 0;
+}
+
+/* "PREFIX[/LEN] [via GATEWAY]", as `ip route add` takes it. */
+static int
+set_route(const struct optref *ref, const char *s)
+{
+	static const char syntax[] = "PREFIX[/LEN] [via GATEWAY]";
+	struct session_conf *ss = ref->obj;
+	struct conf_route r;
+	char buf[128], *w[3];
+	size_t i;
+	int n, rc;
+
+	memset(&r, 0, sizeof(r));
+	n = split_words(s, buf, sizeof(buf), w, 3);
+	if (n != 1 && !(n == 3 && strcmp(w[1], "via") == 0))
+		return ref_error(ref, "'%s' is not %s", s, syntax);
+	if ((rc = parse_prefix(w[0], 1, &r.dst)) != 0)
+		return prefix_error(ref, s, rc, &r.dst, syntax);
+	if (prefix_has_host_bits(&r.dst))
+		return ref_error(ref, "'%s': %s has bits set beyond /%u", s,
+		    w[0], r.dst.len);
+	if (n == 3) {
+		if ((rc = parse_prefix(w[2], 0, &r.via)) != 0)
+			return prefix_error(ref, s, rc, &r.via, syntax);
+		if (r.via.family != r.dst.family)
+			return ref_error(ref,
+			    "'%s': the gateway is not of the prefix's family",
+			    s);
+		if (prefix_is_unspecified(&r.via))
+			return ref_error(
+			    ref, "'%s': the gateway is unspecified", s);
+	}
+	if (ss->nroutes == CONF_MAX_ROUTES)
+		return ref_error(ref, "more than %d routes", CONF_MAX_ROUTES);
+	for (i = 0; i < ss->nroutes; i++)
+		if (prefix_equal(&ss->routes[i].dst, &r.dst))
+			return ref_error(ref,
+			    "'%s': a route to %s is listed "
+			    "already",
+			    s, w[0]);
+	ss->routes[ss->nroutes++] = r;
+	return 0;
+}
+
 /* Option tables */
 
 #define OPT_NUM(name, type, member, lo, hi, flags) \
@@ -742,14 +1209,59 @@ static const struct optdef tunnel_opts[] = {
 	    UINT32_MAX, OPT_STATIC),
 	OPT_NUM("remote-tunnel-id", struct tunnel_build, t.remote_tunnel_id, 1,
 	    UINT32_MAX, OPT_STATIC),
+	OPT_KW("keep-on-exit", struct tunnel_build, t.keep_on_exit, kw_bool,
+	    OPT_STATIC),
 	OPT_KW("debug", struct tunnel_build, t.debug, kw_bool, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+
+/* Table order is the order of checks and of config_print's output. */
+static const struct optdef session_opts[] = {
+	OPT_KW("pw-type", struct session_conf, pw_type, kw_pw_type, 0),
+	OPT_NUM("vlan-id", struct session_conf, vlan_id, 1, 4094, 0),
+	OPT_FN("remote-end-id", set_text, struct session_conf, remote_end_id,
+	    OPT_DYNAMIC),
+	OPT_NUM("local-session-id", struct session_conf, local_session_id, 1,
+	    UINT32_MAX, OPT_STATIC),
+	OPT_NUM("remote-session-id", struct session_conf, remote_session_id, 1,
+	    UINT32_MAX, OPT_STATIC),
+	OPT_FN("cookie-length", set_cookie_len, struct session_conf, cookie_len,
+	    OPT_DYNAMIC),
+	OPT_FN("local-cookie", set_cookie, struct session_conf, cookie,
+	    OPT_STATIC),
+	OPT_FN("peer-cookie", set_cookie, struct session_conf, peer_cookie,
+	    OPT_STATIC),
+	OPT_KW("l2spec", struct session_conf, l2spec, kw_l2spec, 0),
+	OPT_KW("sequencing", struct session_conf, seq, kw_seq, 0),
+	OPT_NUM("reorder-timeout", struct session_conf, reorder_timeout, 0,
+	    60000, 0),
+	OPT_FN("interface", set_ifname, struct session_conf, ifname, 0),
+	OPT_NUM("mtu", struct session_conf, mtu, 68, 65535, 0),
+	OPT_FN("bridge", set_ifname, struct session_conf, bridge, 0),
+	OPT_FN("address", set_ifaddr, struct session_conf, addrs, OPT_LIST),
+	OPT_FN("route", set_route, struct session_conf, routes, OPT_LIST),
+	OPT_FN("up-script", set_path, struct session_conf, up_script, 0),
+	OPT_FN("down-script", set_path, struct session_conf, down_script, 0),
+	OPT_KW("initiate", struct session_conf, initiate, kw_bool, OPT_DYNAMIC),
+	OPT_KW("debug", struct session_conf, debug, kw_bool, 0),
+	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+};
+
+static const struct section_def session_section = {
+	"session",
+	session_opts,
+	NULL,
+};
+
+static const struct section_def *const tunnel_subs[] = {
+	&session_section,
+	NULL,
 };
 
 static const struct section_def tunnel_section = {
 	"tunnel",
 	tunnel_opts,
-	NULL,
+	tunnel_subs,
 };
 
 /* Order matters where one value is the default of another: `port` is
@@ -985,6 +1497,21 @@ config_default(void)
 }
 
 void
+config_tunnel_free(struct tunnel_conf *t)
+{
+	struct session_conf *s;
+
+	if (t == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
+		TAILQ_REMOVE(&t->sessions, s, entry);
+		free(s);
+	}
+	explicit_bzero(t->secret, sizeof(t->secret));
+	free(t);
+}
+
+void
 config_free(struct daemon_conf *conf)
 {
 	struct tunnel_conf *t;
@@ -993,10 +1520,32 @@ config_free(struct daemon_conf *conf)
 		return;
 	while ((t = TAILQ_FIRST(&conf->tunnels)) != NULL) {
 		TAILQ_REMOVE(&conf->tunnels, t, entry);
-		explicit_bzero(t->secret, sizeof(t->secret));
-		free(t);
+		config_tunnel_free(t);
 	}
 	free(conf);
+}
+
+struct tunnel_conf *
+config_tunnel_dup(const struct tunnel_conf *t)
+{
+	struct tunnel_conf *d;
+	struct session_conf *s, *ds;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	*d = *t;
+	memset(&d->entry, 0, sizeof(d->entry));
+	TAILQ_INIT(&d->sessions);
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	{
+		if ((ds = malloc(sizeof(*ds))) == NULL) {
+			config_tunnel_free(d);
+			return NULL;
+		}
+		*ds = *s;
+		TAILQ_INSERT_TAIL(&d->sessions, ds, entry);
+	}
+	return d;
 }
 
 struct tunnel_conf *
@@ -1008,6 +1557,33 @@ config_find_tunnel(struct daemon_conf *conf, const char *name)
 	if (strcmp(t->name, name) == 0)
 		return t;
 	return NULL;
+}
+
+struct session_conf *
+config_find_session(struct tunnel_conf *t, const char *name)
+{
+	struct session_conf *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (strcmp(s->name, name) == 0)
+		return s;
+	return NULL;
+}
+
+struct session_conf *
+config_match_session(struct tunnel_conf *t, const uint8_t *id, size_t len)
+{
+	struct session_conf *s, *catchall = NULL;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	{
+		if (s->remote_end_id[0] == '\0')
+			catchall = s;
+		else if (id != NULL && len == strlen(s->remote_end_id) &&
+		    memcmp(s->remote_end_id, id, len) == 0)
+			return s;
+	}
+	return catchall;
 }
 
 /* Building the configuration from the parsed file */
@@ -1064,18 +1640,18 @@ unmet_reason(int flag)
 /* Options set in the file that the tunnel's mode, encap or digest rule
  * out: refused rather than silently ignored. */
 static int
-check_applicable(
-    struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec, int unmet)
+check_applicable(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    const struct optdef *defs, int unmet)
 {
 	size_t k;
 	int bad;
 
-	for (k = 0; tunnel_opts[k].name != NULL; k++) {
-		bad = tunnel_opts[k].flags & unmet;
+	for (k = 0; defs[k].name != NULL; k++) {
+		bad = defs[k].flags & unmet;
 		if (rec == NULL || rec->opt[k].line == 0 || bad == 0)
 			continue;
-		return ctx_error(ctx, sec, rec->opt[k].line,
-		    tunnel_opts[k].name, "%s", unmet_reason(bad & -bad));
+		return ctx_error(ctx, sec, rec->opt[k].line, defs[k].name, "%s",
+		    unmet_reason(bad & -bad));
 	}
 	return 0;
 }
@@ -1135,6 +1711,200 @@ check_addresses(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 	return 0;
 }
 
+/*
+ * The default MTU lets the carried frame fit a 1500-byte path without
+ * fragmentation: 1500 less the outer IP header, UDP and the L2TPv3 data
+ * header (or, over IP, the Session ID), the cookie, the L2-Specific
+ * Sublayer and the frame's own Ethernet header.  For UDP over IPv4 with
+ * the default sublayer that is 1446, the reference scenario's L2 value.
+ * A dynamic session cannot know the peer's cookie (the one we send) in
+ * advance and assumes it is as long as ours.
+ */
+#define BASE_MTU 1500
+#define IPV4_HDR 20
+#define IPV6_HDR 40
+#define UDP_HDR 8
+#define L2TP_UDP_DATA_HDR 8 /* T/ver word and Session ID */
+#define L2TP_IP_DATA_HDR 4 /* Session ID */
+#define L2SPEC_HDR 4
+#define ETH_HDR 14
+
+static uint32_t
+default_mtu(const struct tunnel_conf *t, const struct session_conf *s)
+{
+	uint32_t overhead = ETH_HDR;
+
+	overhead += t->family == AF_INET6 ? IPV6_HDR : IPV4_HDR;
+	if (t->encap == L2TP_ENCAP_UDP)
+		overhead += UDP_HDR + L2TP_UDP_DATA_HDR;
+	else
+		overhead += L2TP_IP_DATA_HDR;
+	overhead += t->mode == TUNNEL_STATIC ? s->cookie.len : s->cookie_len;
+	if (s->l2spec == L2TP_L2SS_DEFAULT)
+		overhead += L2SPEC_HDR;
+	return BASE_MTU - overhead;
+}
+
+/* Options that depend on each other within one session. */
+static int
+check_session(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    const struct tunnel_conf *t, const struct session_conf *s)
+{
+	const struct optdef *d = session_opts;
+	int vlan_line = opt_line(rec, d, "vlan-id");
+
+	if (s->pw_type == L2TP_PW_ETH_VLAN && vlan_line == 0)
+		return ctx_error(ctx, sec, rec->line, NULL,
+		    "option 'vlan-id' is required with pw-type = "
+		    "ethernet-vlan");
+	if (s->pw_type != L2TP_PW_ETH_VLAN && vlan_line != 0)
+		return ctx_error(ctx, sec, vlan_line, "vlan-id",
+		    "only applies with pw-type = ethernet-vlan");
+	if (!(s->seq & SEQ_RECV) && opt_line(rec, d, "reorder-timeout") != 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "reorder-timeout"),
+		    "reorder-timeout",
+		    "only applies with sequencing = recv or both");
+	if (t->mode == TUNNEL_STATIC && s->local_session_id == 0)
+		return ctx_error(ctx, sec, rec->line, NULL,
+		    "option 'local-session-id' is required with mode = "
+		    "static");
+	if (t->mode == TUNNEL_STATIC && s->remote_session_id == 0)
+		return ctx_error(ctx, sec, rec->line, NULL,
+		    "option 'remote-session-id' is required with mode = "
+		    "static");
+	if (s->cookie.len != 0 && s->peer_cookie.len == 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "local-cookie"),
+		    "local-cookie",
+		    "set, but peer-cookie is not: give both "
+		    "or neither");
+	if (s->cookie.len == 0 && s->peer_cookie.len != 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "peer-cookie"),
+		    "peer-cookie",
+		    "set, but local-cookie is not: give both "
+		    "or neither");
+	if (s->bridge[0] != '\0' && s->naddrs > 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "address"),
+		    "address",
+		    "not with bridge (line %d): a bridged "
+		    "interface has no addresses of its own",
+		    opt_line(rec, d, "bridge"));
+	if (s->bridge[0] != '\0' && s->nroutes > 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "route"), "route",
+		    "not with bridge (line %d): a bridged interface has no "
+		    "routes of its own",
+		    opt_line(rec, d, "bridge"));
+	if (s->bridge[0] != '\0' && strcmp(s->bridge, s->ifname) == 0)
+		return ctx_error(ctx, sec, opt_line(rec, d, "bridge"), "bridge",
+		    "'%s' is the session's own interface", s->bridge);
+	return 0;
+}
+
+/* What makes two sessions of a tunnel collide: an ICRQ could not tell
+ * them apart. */
+static int
+check_end_id(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    const struct session_conf *s, const struct session_conf *o)
+{
+	if (strcmp(s->remote_end_id, o->remote_end_id) != 0)
+		return 0;
+	if (s->remote_end_id[0] == '\0')
+		return ctx_error(ctx, sec, rec->line, NULL,
+		    "needs a remote-end-id: session \"%s\" (line %d) has "
+		    "none either, and incoming calls could not be told apart",
+		    o->name, o->line);
+	return ctx_error(ctx, sec, opt_line(rec, session_opts, "remote-end-id"),
+	    "remote-end-id", "'%s' is also session \"%s\"'s (line %d)",
+	    s->remote_end_id, o->name, o->line);
+}
+
+static int
+used_by(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    const char *opt, const char *value, const struct tunnel_conf *ot,
+    const struct session_conf *o)
+{
+	return ctx_error(ctx, sec, opt_line(rec, session_opts, opt), opt,
+	    "'%s' is already used by tunnel \"%s\" session \"%s\" (line %d)",
+	    value, ot->name, o->name, o->line);
+}
+
+/* Names and IDs that must be unique in the whole configuration. */
+static int
+check_unique(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+    const struct tunnel_conf *t, const struct session_conf *s)
+{
+	const struct tunnel_conf *ot;
+	const struct session_conf *o;
+	char id[16];
+
+	snprintf(id, sizeof(id), "%u", s->local_session_id);
+	TAILQ_FOREACH(ot, &ctx->conf->tunnels, entry)
+	{
+		TAILQ_FOREACH(o, &ot->sessions, entry)
+		{
+			if (ot == t && t->mode == TUNNEL_DYNAMIC &&
+			    check_end_id(ctx, sec, rec, s, o) == -1)
+				return -1;
+			if (s->ifname[0] != '\0' &&
+			    (strcmp(s->ifname, o->ifname) == 0 ||
+				strcmp(s->ifname, o->bridge) == 0))
+				return used_by(ctx, sec, rec, "interface",
+				    s->ifname, ot, o);
+			if (s->bridge[0] != '\0' &&
+			    strcmp(s->bridge, o->ifname) == 0)
+				return used_by(
+				    ctx, sec, rec, "bridge", s->bridge, ot, o);
+			/* The kernel finds L2TPv3 sessions by ID alone. */
+			if (s->local_session_id != 0 &&
+			    s->local_session_id == o->local_session_id)
+				return used_by(ctx, sec, rec,
+				    "local-session-id", id, ot, o);
+		}
+	}
+	return 0;
+}
+
+static int
+build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
+{
+	struct sec_rec *rec = rec_find(ctx, sec);
+	struct session_conf b, *s;
+	int unmet;
+
+	if (rec == NULL)
+		return ctx_error(ctx, sec, 0, NULL, "internal: no line record");
+	if (!valid_name(cfg_title(sec)))
+		return ctx_error(ctx, sec, rec->line, NULL,
+		    "invalid name: use 1 to %d of A-Z a-z 0-9 _ . -",
+		    CONF_NAME_MAX - 1);
+	memset(&b, 0, sizeof(b));
+	snprintf(b.name, sizeof(b.name), "%s", cfg_title(sec));
+	b.line = rec->line;
+	b.pw_type = L2TP_PW_ETH;
+	b.seq = SEQ_NONE;
+	b.initiate = t->initiate;
+	b.debug = t->debug;
+	if (apply_opts(ctx, sec, session_opts, rec, &b) == -1)
+		return -1;
+	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
+	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
+		return -1;
+	/* iproute2's default for static sessions, Cisco's for dynamic. */
+	if (opt_line(rec, session_opts, "l2spec") == 0)
+		b.l2spec = t->mode == TUNNEL_STATIC ? L2TP_L2SS_DEFAULT
+						    : L2TP_L2SS_NONE;
+	if (check_session(ctx, sec, rec, t, &b) == -1)
+		return -1;
+	if (opt_line(rec, session_opts, "mtu") == 0)
+		b.mtu = default_mtu(t, &b);
+	if (check_unique(ctx, sec, rec, t, &b) == -1)
+		return -1;
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
+	*s = b;
+	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
+	return 0;
+}
+
 static int
 build_tunnel(struct load_ctx *ctx, cfg_t *sec)
 {
@@ -1143,6 +1913,7 @@ build_tunnel(struct load_ctx *ctx, cfg_t *sec)
 	struct tunnel_build b;
 	struct tunnel_conf *t;
 	int line = rec != NULL ? rec->line : 0, unmet;
+	unsigned int i, n;
 
 	if (rec == NULL)
 		return ctx_error(ctx, sec, 0, NULL, "internal: no line record");
@@ -1168,13 +1939,13 @@ build_tunnel(struct load_ctx *ctx, cfg_t *sec)
 	unmet = b.t.mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (b.t.encap != L2TP_ENCAP_UDP)
 		unmet |= OPT_UDP;
-	if (check_applicable(ctx, sec, rec, unmet) == -1)
+	if (check_applicable(ctx, sec, rec, tunnel_opts, unmet) == -1)
 		return -1;
 	/* Only now is the digest known: a secret alone implies md5. */
 	if (check_digest(ctx, sec, rec, &b.t) == -1)
 		return -1;
 	if (b.t.digest == L2TP_DIGEST_NONE &&
-	    check_applicable(ctx, sec, rec, OPT_DIGEST) == -1)
+	    check_applicable(ctx, sec, rec, tunnel_opts, OPT_DIGEST) == -1)
 		return -1;
 	if (check_addresses(ctx, sec, rec, &b) == -1)
 		return -1;
@@ -1193,7 +1964,14 @@ build_tunnel(struct load_ctx *ctx, cfg_t *sec)
 		return ctx_error(ctx, sec, line, NULL, "out of memory");
 	*t = b.t;
 	explicit_bzero(&b, sizeof(b));
+	TAILQ_INIT(&t->sessions);
 	TAILQ_INSERT_TAIL(&conf->tunnels, t, entry);
+
+	n = cfg_size(sec, session_section.name);
+	for (i = 0; i < n; i++)
+		if (build_session(ctx,
+			cfg_getnsec(sec, session_section.name, i), t) == -1)
+			return -1;
 	return 0;
 }
 
@@ -1218,13 +1996,18 @@ build_conf(struct load_ctx *ctx)
  * every character of a comment but its newlines becomes a space, which
  * keeps line numbers exact.  Quoting rules follow libconfuse's lexer.
  * An unterminated string or comment is reported here, at the line where
- * it starts, rather than as libconfuse's "premature end of file".
+ * it starts, rather than as libconfuse's "premature end of file".  So is
+ * a section left open at the end of the file, which libconfuse accepts
+ * silently.
  */
+#define BRACE_LINES 8
+
 static int
 blank_comments(struct load_ctx *ctx, char *s)
 {
 	char quote = 0;
-	int line = 1, start = 0;
+	int line = 1, start = 0, depth = 0;
+	int open_line[BRACE_LINES]; /* of the innermost open braces */
 
 	for (; *s != '\0'; s++) {
 		if (*s == '\n')
@@ -1242,6 +2025,13 @@ blank_comments(struct load_ctx *ctx, char *s)
 		} else if (*s == '"' || *s == '\'') {
 			quote = *s;
 			start = line;
+		} else if (*s == '{') {
+			if (depth++ < BRACE_LINES)
+				open_line[depth - 1] = line;
+		} else if (*s == '}') {
+			/* One too many is libconfuse's to report. */
+			if (depth > 0)
+				depth--;
 		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
 			for (; s[1] != '\0' && s[1] != '\n'; s++)
 				*s = ' ';
@@ -1263,6 +2053,10 @@ blank_comments(struct load_ctx *ctx, char *s)
 	}
 	if (quote != 0)
 		return ctx_error(ctx, NULL, start, NULL, "unterminated string");
+	if (depth > 0)
+		return ctx_error(ctx, NULL,
+		    open_line[(depth < BRACE_LINES ? depth : BRACE_LINES) - 1],
+		    NULL, "'{' is never closed");
 	return 0;
 }
 
@@ -1311,6 +2105,9 @@ ctx_cleanup(struct load_ctx *ctx)
 		ctx->recs = r->next;
 		free(r);
 	}
+	free(ctx->rec_tab);
+	ctx->rec_tab = NULL;
+	ctx->rec_cap = ctx->nrecs = 0;
 	if (ctx->root != NULL)
 		cfg_free(ctx->root);
 	ctx->root = NULL;
@@ -1444,9 +2241,114 @@ print_globals(const struct daemon_conf *conf, FILE *fp)
 }
 
 static void
+print_prefix(FILE *fp, const struct conf_prefix *p)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(p->family, &p->addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	fprintf(fp, "%s", a);
+	if (p->len != prefix_max(p->family))
+		fprintf(fp, "/%u", p->len);
+}
+
+static void
+print_cookie(FILE *fp, const char *name, const struct conf_cookie *c)
+{
+	size_t i;
+
+	fprintf(fp, "\t\t%s = \"", name);
+	for (i = 0; i < c->len; i++)
+		fprintf(fp, "%02x", c->bytes[i]);
+	fprintf(fp, "\"\n");
+}
+
+static void
+print_string_opt(FILE *fp, const char *name, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	fprintf(fp, "\t\t%s = ", name);
+	print_quoted(fp, value);
+	fprintf(fp, "\n");
+}
+
+static void
+print_session_links(const struct session_conf *s, FILE *fp)
+{
+	size_t i;
+
+	print_string_opt(fp, "interface", s->ifname);
+	fprintf(fp, "\t\tmtu = %u\n", s->mtu);
+	print_string_opt(fp, "bridge", s->bridge);
+	if (s->naddrs > 0) {
+		fprintf(fp, "\t\taddress = { ");
+		for (i = 0; i < s->naddrs; i++) {
+			fprintf(fp, "%s\"", i > 0 ? ", " : "");
+			print_prefix(fp, &s->addrs[i].local);
+			if (s->addrs[i].peer.family != 0) {
+				fprintf(fp, " peer ");
+				print_prefix(fp, &s->addrs[i].peer);
+			}
+			fprintf(fp, "\"");
+		}
+		fprintf(fp, " }\n");
+	}
+	if (s->nroutes > 0) {
+		fprintf(fp, "\t\troute = { ");
+		for (i = 0; i < s->nroutes; i++) {
+			fprintf(fp, "%s\"", i > 0 ? ", " : "");
+			print_prefix(fp, &s->routes[i].dst);
+			if (s->routes[i].via.family != 0) {
+				fprintf(fp, " via ");
+				print_prefix(fp, &s->routes[i].via);
+			}
+			fprintf(fp, "\"");
+		}
+		fprintf(fp, " }\n");
+	}
+}
+
+static void
+print_session(
+    const struct tunnel_conf *t, const struct session_conf *s, FILE *fp)
+{
+	int dynamic = t->mode == TUNNEL_DYNAMIC;
+
+	fprintf(fp, "\n\tsession \"%s\" {\n", s->name);
+	fprintf(fp, "\t\tpw-type = %s\n", pw_type_name(s->pw_type));
+	if (s->pw_type == L2TP_PW_ETH_VLAN)
+		fprintf(fp, "\t\tvlan-id = %u\n", s->vlan_id);
+	if (dynamic) {
+		print_string_opt(fp, "remote-end-id", s->remote_end_id);
+		fprintf(fp, "\t\tcookie-length = %u\n", s->cookie_len);
+	} else {
+		fprintf(fp, "\t\tlocal-session-id = %u\n", s->local_session_id);
+		fprintf(
+		    fp, "\t\tremote-session-id = %u\n", s->remote_session_id);
+		if (s->cookie.len != 0) {
+			print_cookie(fp, "local-cookie", &s->cookie);
+			print_cookie(fp, "peer-cookie", &s->peer_cookie);
+		}
+	}
+	fprintf(fp, "\t\tl2spec = %s\n", l2spec_name(s->l2spec));
+	fprintf(fp, "\t\tsequencing = %s\n", seq_name(s->seq));
+	if (s->seq & SEQ_RECV)
+		fprintf(fp, "\t\treorder-timeout = %u\n", s->reorder_timeout);
+	print_session_links(s, fp);
+	print_string_opt(fp, "up-script", s->up_script);
+	print_string_opt(fp, "down-script", s->down_script);
+	if (dynamic)
+		fprintf(fp, "\t\tinitiate = %s\n", s->initiate ? "yes" : "no");
+	fprintf(fp, "\t\tdebug = %s\n", s->debug ? "yes" : "no");
+	fprintf(fp, "\t}\n");
+}
+
+static void
 print_tunnel(
     const struct daemon_conf *conf, const struct tunnel_conf *t, FILE *fp)
 {
+	const struct session_conf *s;
 	char a[INET6_ADDRSTRLEN];
 	int dynamic = t->mode == TUNNEL_DYNAMIC;
 
@@ -1483,8 +2385,12 @@ print_tunnel(
 			fprintf(
 			    fp, "\tlocal-tunnel-id = %u\n", t->local_tunnel_id);
 		fprintf(fp, "\tremote-tunnel-id = %u\n", t->remote_tunnel_id);
+		fprintf(fp, "\tkeep-on-exit = %s\n",
+		    t->keep_on_exit ? "yes" : "no");
 	}
 	fprintf(fp, "\tdebug = %s\n", t->debug ? "yes" : "no");
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	print_session(t, s, fp);
 	fprintf(fp, "}\n");
 }
 

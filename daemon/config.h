@@ -13,11 +13,17 @@
 #include <stdio.h>
 
 #include "proto/digest.h"
+#include "proto/l2tp.h"
 #include "proto/msg.h"
 
 #define CONF_NAME_MAX 64
 #define CONF_SECRET_MAX 128
 #define CONF_MAX_LISTEN 8
+#define CONF_IFNAME_MAX 16 /* IFNAMSIZ: 15 characters and the NUL */
+#define CONF_PATH_MAX 256
+#define CONF_COOKIE_MAX 8
+#define CONF_MAX_ADDRS 8 /* per session */
+#define CONF_MAX_ROUTES 16 /* per session */
 
 enum dataplane_mode {
 	DATAPLANE_KERNEL,
@@ -37,26 +43,98 @@ enum tunnel_mode {
 
 /* Timers and limits that have a global default and a per-tunnel value. */
 struct timer_conf {
-	uint32_t hello_interval;        /* s; 0 disables hellos */
-	uint16_t rx_window;             /* our Receive Window Size, 1..1024 */
-	uint32_t retransmit_initial;    /* ms, first retransmission timeout */
-	uint32_t retransmit_cap;        /* ms, backoff cap */
-	uint32_t retries;               /* before the peer is declared dead */
-	uint32_t retry_interval;        /* s, persistent re-establish base */
+	uint32_t hello_interval; /* s; 0 disables hellos */
+	uint16_t rx_window; /* our Receive Window Size, 1..1024 */
+	uint32_t retransmit_initial; /* ms, first retransmission timeout */
+	uint32_t retransmit_cap; /* ms, backoff cap */
+	uint32_t retries; /* before the peer is declared dead */
+	uint32_t retry_interval; /* s, persistent re-establish base */
 };
+
+/* Data sequencing: bits, so `both` is send | recv. */
+enum session_seq {
+	SEQ_NONE = 0,
+	SEQ_SEND = 0x1,
+	SEQ_RECV = 0x2,
+	SEQ_BOTH = SEQ_SEND | SEQ_RECV,
+};
+
+/* A cookie of 0, 4 or 8 bytes. */
+struct conf_cookie {
+	uint8_t len;
+	uint8_t bytes[CONF_COOKIE_MAX];
+};
+
+/* An IPv4 or IPv6 address and a prefix length. */
+struct conf_prefix {
+	int family; /* AF_INET, AF_INET6; 0: unset */
+	uint8_t len; /* 32 or 128 for a host */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+};
+
+/* `ip addr add LOCAL[/LEN]` or `ip addr add LOCAL peer PEER[/LEN]`. */
+struct conf_ifaddr {
+	struct conf_prefix local; /* len: the address's prefix */
+	struct conf_prefix peer; /* family 0: no peer */
+};
+
+/* `ip route add DST/LEN [via GW] dev IFNAME`. */
+struct conf_route {
+	struct conf_prefix dst;
+	struct conf_prefix via; /* family 0: on-link */
+};
+
+/*
+ * A pseudowire.  Cookies follow `ip l2tp add session` and the kernel:
+ * `cookie` is put on the packets we send (L2TP_ATTR_COOKIE, which in
+ * dynamic mode is the peer's Assigned Cookie), `peer_cookie` is what
+ * received packets must carry (L2TP_ATTR_PEER_COOKIE, in dynamic mode the
+ * cookie we assign, random, of cookie_len bytes).
+ */
+struct session_conf {
+	TAILQ_ENTRY(session_conf) entry;
+	char name[CONF_NAME_MAX];
+	int line; /* where it was defined */
+	enum l2tp_pw_type pw_type; /* L2TP_PW_ETH or L2TP_PW_ETH_VLAN */
+	uint16_t vlan_id; /* ethernet-vlan only: 1..4094 */
+	char remote_end_id[CONF_NAME_MAX]; /* dynamic; "" = none */
+	uint8_t cookie_len; /* dynamic: 0, 4 or 8 */
+	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
+	struct conf_cookie peer_cookie; /* static: expected on receipt */
+	enum l2tp_l2ss l2spec; /* L2TP_L2SS_NONE or _DEFAULT */
+	enum session_seq seq;
+	uint32_t reorder_timeout; /* ms; 0 = no reordering */
+	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
+	uint32_t mtu; /* always set (defaulted) */
+	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
+	struct conf_ifaddr addrs[CONF_MAX_ADDRS];
+	size_t naddrs;
+	struct conf_route routes[CONF_MAX_ROUTES];
+	size_t nroutes;
+	char up_script[CONF_PATH_MAX]; /* "" = none */
+	char down_script[CONF_PATH_MAX];
+	uint32_t local_session_id; /* static only */
+	uint32_t remote_session_id; /* static only */
+	int initiate; /* dynamic: we send the ICRQ */
+	int debug;
+};
+TAILQ_HEAD(session_conf_list, session_conf);
 
 struct tunnel_conf {
 	TAILQ_ENTRY(tunnel_conf) entry;
 	char name[CONF_NAME_MAX];
-	int line;                       /* where it was defined, for messages */
+	int line; /* where it was defined, for messages */
 	enum tunnel_mode mode;
 	enum l2tp_encap encap;
-	int family;                     /* AF_INET or AF_INET6 */
-	struct sockaddr_storage local;  /* port included (UDP) */
+	int family; /* AF_INET or AF_INET6 */
+	struct sockaddr_storage local; /* port included (UDP) */
 	int has_local;
 	struct sockaddr_storage remote; /* port included (UDP) */
 	char peer_hostname[CONF_NAME_MAX]; /* optional match on SCCRQ */
-	int initiate;                   /* send SCCRQ (else only answer) */
+	int initiate; /* send SCCRQ (else only answer) */
 	int persist;
 	enum peer_dialect dialect;
 	enum l2tp_digest_alg digest;
@@ -64,21 +142,23 @@ struct tunnel_conf {
 	char secret[CONF_SECRET_MAX];
 	size_t secret_len;
 	struct timer_conf timers;
-	uint32_t local_tunnel_id;       /* static mode; 0 = random */
-	uint32_t remote_tunnel_id;      /* static mode */
-	int debug;                      /* debug logging for this tunnel */
+	uint32_t local_tunnel_id; /* static mode; 0 = random */
+	uint32_t remote_tunnel_id; /* static mode */
+	int debug; /* debug logging for this tunnel */
+	int keep_on_exit; /* static: leave it in the kernel */
+	struct session_conf_list sessions; /* in file order */
 };
 TAILQ_HEAD(tunnel_conf_list, tunnel_conf);
 
 struct daemon_conf {
-	char path[256];                 /* file it came from */
+	char path[256]; /* file it came from */
 	char hostname[CONF_NAME_MAX];
-	uint32_t router_id;             /* host order */
+	uint32_t router_id; /* host order */
 	struct sockaddr_storage listen[CONF_MAX_LISTEN]; /* port included */
 	size_t nlisten;
-	uint16_t port;                  /* default UDP port */
+	uint16_t port; /* default UDP port */
 	enum dataplane_mode dataplane;
-	struct timer_conf timers;       /* defaults for tunnels */
+	struct timer_conf timers; /* defaults for tunnels */
 	char vendor_name[CONF_NAME_MAX];
 	struct tunnel_conf_list tunnels;
 };
@@ -90,10 +170,28 @@ struct daemon_conf *config_load(const char *path, char *errbuf, size_t len);
 struct daemon_conf *config_default(void);
 void config_free(struct daemon_conf *);
 struct tunnel_conf *config_find_tunnel(struct daemon_conf *, const char *);
+struct session_conf *config_find_session(struct tunnel_conf *, const char *);
+/*
+ * The session an incoming ICRQ is for: the one whose remote-end-id equals
+ * the ICRQ's Remote End ID (id, len; NULL/0 when absent), else the one
+ * without remote-end-id, else NULL.
+ */
+struct session_conf *
+config_match_session(struct tunnel_conf *, const uint8_t *id, size_t len);
+/*
+ * A deep copy of a tunnel and its sessions, for holders that outlive the
+ * configuration it came from (a struct copy would share the sessions);
+ * free it with config_tunnel_free().  NULL when out of memory.
+ */
+struct tunnel_conf *config_tunnel_dup(const struct tunnel_conf *);
+void config_tunnel_free(struct tunnel_conf *);
 /* The normalised configuration, in the file's own syntax; loading this
  * output gives the same configuration back. */
 void config_print(const struct daemon_conf *, FILE *);
 const char *dialect_name(enum peer_dialect);
 const char *digest_name(enum l2tp_digest_alg);
+const char *pw_type_name(enum l2tp_pw_type);
+const char *l2spec_name(enum l2tp_l2ss);
+const char *seq_name(enum session_seq);
 
 #endif
