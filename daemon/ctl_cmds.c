@@ -24,13 +24,16 @@ struct ctl_cmd {
 };
 
 static int cmd_show_tunnel(struct control_req *, int, char **);
+static int cmd_show_session(struct control_req *, int, char **);
 static int cmd_show_statistics(struct control_req *, int, char **);
 static int cmd_show_version(struct control_req *, int, char **);
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ { "show", "tunnel" }, 0, 1, "show tunnel [NAME] [json]",
 	    cmd_show_tunnel },
-	{ { "show", "statistics" }, 0, 0, "show statistics [json]",
+	{ { "show", "session" }, 0, 3,
+	    "show session [tunnel NAME] [NAME|ID] [json]", cmd_show_session },
+	{ { "show", "statistics" }, 0, 1, "show statistics [NAME] [json]",
 	    cmd_show_statistics },
 	{ { "show", "version" }, 0, 0, "show version [json]",
 	    cmd_show_version },
@@ -131,9 +134,9 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_json_str(sb, t->peer_vendor);
 	sbuf_printf(sb,
 	    ",\"digest\":\"%s\",\"helloInterval\":%u,\"uptime\":%llu,"
-	    "\"sessions\":0}",
+	    "\"sessions\":%zu}",
 	    tunnel_digest_name(t), t->conf.timers.hello_interval,
-	    (unsigned long long)tunnel_uptime(t));
+	    (unsigned long long)tunnel_uptime(t), session_count(t));
 }
 
 static void
@@ -155,7 +158,7 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
 	    t->conf.name, cc_state_name(t->state),
 	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
-	    encap_name(t->conf.encap), 0, up);
+	    encap_name(t->conf.encap), (unsigned int)session_count(t), up);
 }
 
 static int
@@ -183,6 +186,149 @@ cmd_show_tunnel(struct control_req *req, int argc, char **argv)
 		} else
 			tunnel_text(req->out, t);
 		n++;
+	}
+	if (req->json)
+		sbuf_puts(req->out, "}\n");
+	return CTL_STATUS_OK;
+}
+
+/* --- show session -------------------------------------------------- */
+
+static void
+hex_str(const uint8_t *b, size_t n, char *out, size_t len)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < n && 2 * i + 2 < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+static void
+session_json(struct sbuf *sb, const struct session *s)
+{
+	char lc[2 * SESSION_COOKIE_MAX + 1], pc[2 * SESSION_COOKIE_MAX + 1];
+
+	hex_str(s->local_cookie, s->local_cookie_len, lc, sizeof(lc));
+	hex_str(s->peer_cookie, s->peer_cookie_len, pc, sizeof(pc));
+	sbuf_json_str(sb, s->conf->name);
+	sbuf_puts(sb, ":{\"name\":");
+	sbuf_json_str(sb, s->conf->name);
+	sbuf_puts(sb, ",\"tunnel\":");
+	sbuf_json_str(sb, s->tunnel->conf.name);
+	sbuf_printf(sb,
+	    ",\"state\":\"%s\",\"initiator\":%s,\"dialect\":\"%s\","
+	    "\"localSessionId\":%u,\"remoteSessionId\":%u,"
+	    "\"remoteEndId\":",
+	    ss_state_name(s->state), s->initiator ? "true" : "false",
+	    s->cisco ? "cisco" : "ietf", s->local_id, s->remote_id);
+	sbuf_json_str(sb, s->conf->remote_end_id);
+	sbuf_printf(sb,
+	    ",\"pwType\":\"%s\",\"localCookie\":\"%s\","
+	    "\"peerCookie\":\"%s\",\"interface\":",
+	    pw_type_name(s->conf->pw_type), lc, pc);
+	sbuf_json_str(sb, s->conf->ifname);
+	sbuf_printf(sb,
+	    ",\"mtu\":%u,\"peerMtu\":%u,\"localCircuit\":\"%s\","
+	    "\"remoteCircuit\":\"%s\",\"uptime\":%llu,"
+	    "\"sliReceived\":%u,\"sliSent\":%u,\"wenReceived\":%u,"
+	    "\"lastCdn\":{\"result\":%u,\"error\":%u,\"byPeer\":%s,"
+	    "\"message\":",
+	    s->conf->mtu, s->peer_mtu, s->local_down ? "down" : "up",
+	    s->remote_down ? "down" : "up",
+	    (unsigned long long)session_uptime(s), s->sli_received, s->sli_sent,
+	    s->wen_received, s->cdn_result, s->cdn_error,
+	    s->cdn_by_peer ? "true" : "false");
+	sbuf_json_str(sb, s->cdn_msg);
+	sbuf_puts(sb, "}}");
+}
+
+static void
+session_text_header(struct sbuf *sb)
+{
+	sbuf_printf(sb,
+	    "%-12s %-12s %-12s %-10s %-10s %-8s %-13s %-7s %-15s %9s\n",
+	    "Tunnel", "Session", "State", "Local ID", "Remote ID", "End ID",
+	    "PW type", "Cookies", "Interface", "Uptime");
+}
+
+static void
+session_text(struct sbuf *sb, const struct session *s)
+{
+	char up[32], ck[16];
+
+	uptime_str(session_uptime(s), up, sizeof(up));
+	snprintf(
+	    ck, sizeof(ck), "%u/%u", s->local_cookie_len, s->peer_cookie_len);
+	sbuf_printf(sb,
+	    "%-12s %-12s %-12s %-10u %-10u %-8s %-13s %-7s %-15s %9s\n",
+	    s->tunnel->conf.name, s->conf->name, ss_state_name(s->state),
+	    s->local_id, s->remote_id,
+	    s->conf->remote_end_id[0] ? s->conf->remote_end_id : "-",
+	    pw_type_name(s->conf->pw_type), ck,
+	    s->conf->ifname[0] ? s->conf->ifname : "-", up);
+}
+
+/* A session selector: its name, or our session ID. */
+static int
+session_selected(const struct session *s, const char *sel)
+{
+	char id[16];
+
+	if (sel == NULL || strcmp(s->conf->name, sel) == 0)
+		return 1;
+	snprintf(id, sizeof(id), "%u", s->local_id);
+	return s->local_id != 0 && strcmp(id, sel) == 0;
+}
+
+static int
+cmd_show_session(struct control_req *req, int argc, char **argv)
+{
+	const char *tsel = NULL, *ssel = NULL;
+	const struct session *s;
+	struct tunnel *t;
+	int nt = 0, ns;
+
+	if (argc >= 2 && strcmp(argv[0], "tunnel") == 0) {
+		tsel = argv[1];
+		argc -= 2;
+		argv += 2;
+		if (tunnel_find(tsel) == NULL) {
+			sbuf_printf(req->err, "no such tunnel: %s", tsel);
+			return CTL_STATUS_ERROR;
+		}
+	}
+	if (argc > 1) {
+		sbuf_puts(req->err,
+		    "usage: show session [tunnel NAME] [NAME|ID] [json]");
+		return CTL_STATUS_ERROR;
+	}
+	ssel = argc == 1 ? argv[0] : NULL;
+	if (req->json)
+		sbuf_putc(req->out, '{');
+	else
+		session_text_header(req->out);
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary || (tsel != NULL && strcmp(t->conf.name, tsel)))
+			continue;
+		ns = 0;
+		for (s = session_first(t); s != NULL; s = session_next(s)) {
+			if (!session_selected(s, ssel))
+				continue;
+			if (req->json) {
+				if (ns == 0) {
+					sbuf_puts(req->out, nt++ ? "," : "");
+					sbuf_json_str(req->out, t->conf.name);
+					sbuf_puts(req->out, ":{");
+				} else
+					sbuf_putc(req->out, ',');
+				session_json(req->out, s);
+			} else
+				session_text(req->out, s);
+			ns++;
+		}
+		if (req->json && ns > 0)
+			sbuf_putc(req->out, '}');
 	}
 	if (req->json)
 		sbuf_puts(req->out, "}\n");
@@ -285,10 +431,15 @@ cmd_show_statistics(struct control_req *req, int argc, char **argv)
 	struct tunnel *t;
 	int n = 0;
 
+	if (argc == 1 && tunnel_find(argv[0]) == NULL) {
+		sbuf_printf(req->err, "no such tunnel: %s", argv[0]);
+		return CTL_STATUS_ERROR;
+	}
 	if (req->json)
 		sbuf_putc(req->out, '{');
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary)
+		if (!t->primary ||
+		    (argc == 1 && strcmp(t->conf.name, argv[0]) != 0))
 			continue;
 		if (req->json) {
 			if (n > 0)
@@ -300,7 +451,7 @@ cmd_show_statistics(struct control_req *req, int argc, char **argv)
 	}
 	if (req->json)
 		sbuf_puts(req->out, "}\n");
-	else
+	else if (argc == 0)
 		global_text(req->out);
 	return CTL_STATUS_OK;
 }
@@ -348,7 +499,7 @@ cmd_match(const struct ctl_cmd *c, int argc, char **argv)
 }
 
 int
-control_dispatch(struct control_req *req)
+ctl_cmds_run(struct control_req *req)
 {
 	const struct ctl_cmd *found = NULL;
 	size_t i, n;

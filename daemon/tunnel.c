@@ -113,6 +113,12 @@ tunnels_conf(void)
 	return tn.conf;
 }
 
+struct event_base *
+tunnels_base(void)
+{
+	return tn.base;
+}
+
 const struct tunnel_global_stats *
 tunnels_global_stats(void)
 {
@@ -249,7 +255,7 @@ tunnel_dump(const struct tunnel *t, const char *dir, const struct l2tp_msg *m)
 {
 	struct sbuf sb;
 
-	if (!t->conf.debug)
+	if (!(t->conf.debug & TUNNEL_DEBUG_PACKETS))
 		return;
 	sbuf_init(&sb);
 	if (l2tp_msg_dump_full(m, &sb) == 0 && sb.s != NULL)
@@ -263,7 +269,7 @@ tunnel_dump_raw(
 {
 	struct l2tp_decode_err err;
 
-	if (t->conf.debug &&
+	if ((t->conf.debug & TUNNEL_DEBUG_PACKETS) &&
 	    l2tp_ctrl_decode(dgram, len, t->framing, &dbg_msg, &err) == 0)
 		tunnel_dump(t, dir, &dbg_msg);
 }
@@ -377,10 +383,26 @@ tunnel_rl_rearm(struct tunnel *t)
 	timer_arm(t->ev_rl, next > now ? next - now : 0);
 }
 
+int
+tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
+{
+	uint8_t *copy;
+
+	if (t->rl == NULL)
+		return -1;
+	if ((copy = malloc(len)) == NULL) {
+		log_warn("tunnel %s", t->conf.name);
+		return -1;
+	}
+	memcpy(copy, buf, len);
+	rl_send(t->rl, copy, len, now_ms());
+	return 0;
+}
+
 static int
 tunnel_send(struct tunnel *t, uint16_t type)
 {
-	uint8_t buf[L2TP_MSG_MAX_LEN], *copy;
+	uint8_t buf[L2TP_MSG_MAX_LEN];
 	size_t len;
 
 	if (t->rl == NULL)
@@ -390,13 +412,7 @@ tunnel_send(struct tunnel *t, uint16_t type)
 		    l2tp_msg_type_name(type));
 		return -1;
 	}
-	if ((copy = malloc(len)) == NULL) {
-		log_warn("tunnel %s", t->conf.name);
-		return -1;
-	}
-	memcpy(copy, buf, len);
-	rl_send(t->rl, copy, len, now_ms());
-	return 0;
+	return tunnel_send_msg(t, buf, len);
 }
 
 /* --- connection set-up and release --------------------------------- */
@@ -532,13 +548,21 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 		return NULL;
 	}
 	t->conf = *tc;
+	t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
 	memset(&t->conf.entry, 0, sizeof(t->conf.entry));
+	TAILQ_INIT(&t->conf.sessions);
+	TAILQ_INIT(&t->sessions);
 	t->fd = -1;
 	t->state = CC_IDLE;
 	t->primary = 1;
 	t->ev_rl = evtimer_new(tn.base, tunnel_rl_cb, t);
 	t->ev_state = evtimer_new(tn.base, tunnel_state_cb, t);
-	if (t->ev_rl == NULL || t->ev_state == NULL) {
+	t->sconf = config_tunnel_dup(tc);
+	if (t->ev_rl == NULL || t->ev_state == NULL || t->sconf == NULL ||
+	    session_tunnel_attach(t, t->sconf) == -1) {
+		session_tunnel_detach(t);
+		if (t->sconf != NULL)
+			config_tunnel_free(t->sconf);
 		if (t->ev_rl != NULL)
 			event_free(t->ev_rl);
 		if (t->ev_state != NULL)
@@ -571,6 +595,8 @@ tunnel_free(struct tunnel *t)
 	TAILQ_REMOVE(&tn.tunnels, t, entry);
 	event_free(t->ev_rl);
 	event_free(t->ev_state);
+	session_tunnel_detach(t);
+	config_tunnel_free(t->sconf);
 	explicit_bzero(&t->auth, sizeof(t->auth));
 	explicit_bzero(t->conf.secret, sizeof(t->conf.secret));
 	free(t);
@@ -590,7 +616,7 @@ tunnel_demote(struct tunnel *t, int replace)
 		idt_remove(&tn.by_peer, &t->by_peer);
 		t->in_peer = 0;
 	}
-	if (replace && (n = tunnel_new(&t->conf, 0)) != NULL) {
+	if (replace && (n = tunnel_new(t->sconf, 0)) != NULL) {
 		n->failures = t->failures;
 		n->ctr = t->ctr;
 		memset(&t->ctr, 0, sizeof(t->ctr));
@@ -707,6 +733,12 @@ tunnel_set_state(struct tunnel *t, int state)
 		t->up_since = 0;
 		break;
 	}
+	/* Calls live only on an established connection; when it ends the
+	 * peer ends its calls too, so no CDN goes out. */
+	if (state == CC_ESTABLISHED)
+		session_tunnel_up(t);
+	else if (old == CC_ESTABLISHED)
+		session_tunnel_down(t);
 }
 
 void
@@ -908,9 +940,22 @@ tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
 	case L2TP_MT_HELLO:
 		/* Its acknowledgement is all a HELLO asks for. */
 		break;
+	case L2TP_MT_ICRQ:
+	case L2TP_MT_ICRP:
+	case L2TP_MT_ICCN:
+	case L2TP_MT_CDN:
+	case L2TP_MT_WEN:
+	case L2TP_MT_SLI:
+		if (t->state == CC_ESTABLISHED)
+			session_input(t, m);
+		else
+			log_debug("tunnel %s: %s ignored in state %s",
+			    t->conf.name, l2tp_msg_type_name(m->type),
+			    cc_state_name(t->state));
+		break;
 	default:
-		log_debug("tunnel %s: %s ignored (no sessions yet)",
-		    t->conf.name, l2tp_msg_type_name(m->type));
+		log_debug("tunnel %s: %s ignored", t->conf.name,
+		    l2tp_msg_type_name(m->type));
 		break;
 	}
 }
@@ -949,9 +994,12 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 		ccfsm_event(t, CCE_RX_BAD);
 		break;
 	case L2TP_ACT_CDN:
-		log_warnx("tunnel %s: bad %s (session scope, no sessions "
-			  "yet): %s",
-		    t->conf.name, l2tp_msg_type_name(m->type), v.reason);
+		if (t->state == CC_ESTABLISHED)
+			session_input_bad(t, m, &v);
+		else
+			log_warnx("tunnel %s: bad %s in state %s: %s",
+			    t->conf.name, l2tp_msg_type_name(m->type),
+			    cc_state_name(t->state), v.reason);
 		break;
 	case L2TP_ACT_DROP:
 		t->ctr.malformed++;
@@ -1357,6 +1405,18 @@ tunnel_retire(struct tunnel *t, const char *why)
 	tunnel_settle(t);
 }
 
+int
+tunnel_clear(struct tunnel *t)
+{
+	if (!t->primary || !(t->state & CC_OPEN_STATES))
+		return -1;
+	log_info("tunnel %s: cleared by the operator", t->conf.name);
+	tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 0, "cleared");
+	ccfsm_event(t, CCE_CLOSE);
+	tunnel_settle(t);
+	return 0;
+}
+
 void
 tunnels_reload(struct daemon_conf *nc)
 {
@@ -1378,7 +1438,7 @@ tunnels_reload(struct daemon_conf *nc)
 			tunnel_retire(t, "configuration changed");
 			(void)tunnel_new(tc, 1);
 		} else {
-			t->conf.debug = tc->debug;
+			t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
 			t->conf.line = tc->line;
 		}
 	}

@@ -22,6 +22,7 @@
 #include "daemon/config.h"
 #include "daemon/ctlconn_fsm.h"
 #include "daemon/idtable.h"
+#include "daemon/session.h"
 #include "daemon/transport.h"
 #include "proto/digest.h"
 
@@ -29,6 +30,12 @@
  * ZLBs, slot 20 every acknowledgement message (type 20 or Cisco 9:0). */
 #define TUNNEL_NTYPES 21
 #define TUNNEL_TEXT_MAX 64
+
+/* Run-time debug switches in conf.debug (`debug tunnel NAME ...`); the
+ * configuration's `debug = yes` turns on both. */
+#define TUNNEL_DEBUG_PACKETS 0x1 /* message dumps */
+#define TUNNEL_DEBUG_FSM 0x2 /* state transitions */
+#define TUNNEL_DEBUG_ALL (TUNNEL_DEBUG_PACKETS | TUNNEL_DEBUG_FSM)
 
 struct tunnel_counters {
 	uint32_t sent[TUNNEL_NTYPES];
@@ -50,6 +57,10 @@ struct tunnel {
 	struct idt_node by_ccid; /* key: our CCID */
 	struct idt_node by_peer; /* primaries; key: peer address hash */
 	struct tunnel_conf conf; /* a copy: reloads free the old one */
+	/* A deep copy with the sessions (conf.sessions is left empty):
+	 * the session objects point into it. */
+	struct tunnel_conf *sconf;
+	struct session_list sessions;
 	int state; /* enum cc_state */
 	unsigned int primary : 1;
 	unsigned int in_ccid : 1;
@@ -106,6 +117,7 @@ void tunnels_reload(struct daemon_conf *);
 void tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg);
 void tunnels_free(void);
 const struct daemon_conf *tunnels_conf(void);
+struct event_base *tunnels_base(void);
 const struct tunnel_global_stats *tunnels_global_stats(void);
 
 /* Iteration (control commands, reload): every tunnel object, primaries
@@ -121,6 +133,14 @@ uint64_t tunnel_uptime(const struct tunnel *);
 uint64_t tunnel_duplicates(const struct tunnel *);
 uint64_t tunnel_retransmits(const struct tunnel *);
 const char *tunnel_digest_name(const struct tunnel *);
+/* `clear tunnel`: StopCCN to the peer if the connection is open; a
+ * persistent initiator comes back like after any failure.  -1 when
+ * there was nothing open to clear. */
+int tunnel_clear(struct tunnel *);
+
+/* Send a built message reliably (sessions build their own); the
+ * buffer is copied.  0, or -1 when the connection cannot send. */
+int tunnel_send_msg(struct tunnel *, const uint8_t *msg, size_t len);
 
 /* Used by the FSM (ctlconn_fsm.c). */
 void tunnel_set_state(struct tunnel *, int);

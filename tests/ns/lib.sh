@@ -7,6 +7,9 @@
 #   ns_pair A B             namespaces $NS_A/$NS_B joined by veth, with
 #                           IPv4 $V4_A/$V4_B (10.200.0.0/24) and IPv6
 #                           $V6_A/$V6_B (fd00:200::/64), only inside them
+#   ns_impaired_pair A B LOSS DELAY JITTER DUP
+#                           ns_pair over a wire that loses, delays and
+#                           duplicates frames (netem, or impair.py)
 #   ns_exec NS CMD...       run a command in a namespace
 #   daemon_start NAME NS    start l2tpv3d in NS with the config read from
 #                           stdin; socket $WORK/NAME.sock, log NAME.log
@@ -41,7 +44,7 @@ JQ=${JQ:-jq}
 
 NS_LIST=""
 DAEMONS=""
-CAPTURES=""
+BG_PIDFILES=""
 
 ns_skip() {
 	echo "SKIP: $*"
@@ -50,8 +53,8 @@ ns_skip() {
 
 ns_cleanup() {
 	rc=$?
-	for c in $CAPTURES; do
-		kill -KILL "$(cat "$WORK/$c.cap.pid" 2>/dev/null)" 2>/dev/null
+	for f in $BG_PIDFILES; do
+		kill -KILL "$(cat "$f" 2>/dev/null)" 2>/dev/null
 	done
 	for d in $DAEMONS; do
 		pid=$(cat "$WORK/$d.pid" 2>/dev/null) || continue
@@ -102,6 +105,11 @@ ns_pair() {
 	done
 	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B" ||
 	    fail "cannot create veth"
+	ns_addrs
+}
+
+# ns_addrs: the pair's addresses on veth0 at both ends, links up.
+ns_addrs() {
 	ip -n "$NS_A" addr add "$V4_A/24" dev veth0
 	ip -n "$NS_B" addr add "$V4_B/24" dev veth0
 	ip -n "$NS_A" addr add "$V6_A/64" dev veth0 nodad
@@ -115,6 +123,43 @@ ns_netem() {
 	shift
 	tc -n "$ns" qdisc replace dev veth0 root netem "$@" ||
 	    fail "netem $* in $ns"
+}
+
+# ns_impaired_pair A B LOSS DELAY JITTER DUP: like ns_pair, but each
+# direction of the wire drops LOSS % of the frames, delays the others by
+# DELAY +- JITTER ms (so they get reordered) and duplicates DUP % of them:
+# netem at both ends of the veth, or, on a kernel without sch_netem,
+# impair.py forwarding between two TAP devices (the same in user space).
+# Sets IMPAIRED_BY to what did it.
+ns_impaired_pair() {
+	ns_pair "$1" "$2"
+	_netem="loss $3% delay $4ms $5ms duplicate $6%"
+	# shellcheck disable=SC2086 # the netem words are meant to split
+	if ns_exec "$NS_A" tc qdisc add dev veth0 root netem $_netem \
+	    2>"$WORK/tc.err"; then
+		ns_exec "$NS_B" tc qdisc add dev veth0 root netem $_netem ||
+		    fail "tc netem in $NS_B"
+		IMPAIRED_BY="tc netem"
+		return
+	fi
+	grep -q "qdisc kind is unknown" "$WORK/tc.err" ||
+	    fail "tc netem: $(cat "$WORK/tc.err")"
+	ip -n "$NS_A" link del veth0
+	ip netns exec "$NS_A" "${PYTHON3:-python3}" "$top_srcdir/tests/ns/impair.py" \
+	    --peer-netns "/run/netns/$NS_B" --loss "$3" --delay "$4" \
+	    --jitter "$5" --duplicate "$6" >"$WORK/impair.log" 2>&1 &
+	echo $! >"$WORK/impair.pid"
+	BG_PIDFILES="$BG_PIDFILES $WORK/impair.pid"
+	i=0
+	until grep -qs "^ready" "$WORK/impair.log"; do
+		i=$((i + 1))
+		[ $i -le 100 ] && kill -0 "$(cat "$WORK/impair.pid")" 2>/dev/null ||
+		    fail "impair.py did not start: $(cat "$WORK/impair.log")"
+		sleep 0.1
+	done
+	ns_addrs
+	# shellcheck disable=SC2034 # read by the caller
+	IMPAIRED_BY="impair.py (this kernel has no sch_netem)"
 }
 
 # daemon_start NAME NS [extra l2tpv3d options] < config
@@ -238,10 +283,10 @@ _pair_side() {
 # capture_start NAME NS: tcpdump on NS's veth0 into $WORK/NAME.pcap,
 # returning once the capture is open (bounded wait).
 capture_start() {
-	ns_exec "$2" tcpdump -i veth0 -n -U --immediate-mode -Z root -s 0 \
+	ip netns exec "$2" tcpdump -i veth0 -n -U --immediate-mode -Z root -s 0 \
 	    -w "$WORK/$1.pcap" >"$WORK/$1.tcpdump.log" 2>&1 &
 	echo $! >"$WORK/$1.cap.pid"
-	CAPTURES="$CAPTURES $1"
+	BG_PIDFILES="$BG_PIDFILES $WORK/$1.cap.pid"
 	i=0
 	until grep -qs "listening on" "$WORK/$1.tcpdump.log"; do
 		i=$((i + 1))
@@ -272,5 +317,6 @@ tshark_frames() {
 	"${TSHARK:-tshark}" -n -r "$1" -o "l2tp.shared_secret:$2" -Y "$3" \
 	    -T fields -e frame.number >"$WORK/tshark.out" 2>"$WORK/tshark.err" ||
 	    fail "tshark -Y '$3' failed: $(cat "$WORK/tshark.err")"
+	# shellcheck disable=SC2034 # the result, read by the caller
 	FRAMES=$(tr '\n' ' ' <"$WORK/tshark.out" | sed 's/ $//')
 }

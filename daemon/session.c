@@ -1,0 +1,782 @@
+/*
+ * Sessions: calls set up over an established tunnel.
+ *
+ * A session message goes: tunnel_dispatch -> session_input, which finds
+ * the session (an ICRQ by its Remote End ID among the tunnel's configured
+ * sessions, anything else by its Remote Session ID in the daemon-wide
+ * table), checks what the FSM cannot know (IDs, PW type, cookies), and
+ * runs one FSM event.  Replies to calls we have no session for (no match,
+ * unknown ID) are "stateless" CDNs with our Local Session ID 0.
+ *
+ * Simultaneous ICRQs for the same circuit (both ends initiate): the ICRQ
+ * with the lower session tie breaker (9:9, or AVP 5 in the IETF form)
+ * wins, like the control connection's tie breaker in RFC 3931; an ICRQ
+ * with one wins over an ICRQ without.  The winner answers the loser's
+ * ICRQ with CDN result 13; the loser forgets its own call and answers the
+ * winner's ICRQ.  On equal values both refuse and both retry later.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "daemon/log.h"
+#include "daemon/reliable.h"
+#include "daemon/session.h"
+#include "daemon/tunnel.h"
+#include "proto/l2tp.h"
+
+#define SS_RETRY_CAP_S 60
+#define SS_RETRY_JITTER_MS 1000
+#define SS_END_ID_MAX 64
+
+static struct {
+	struct idtable by_id;
+	int ready;
+	uint32_t call_serial;
+} ss;
+
+static time_t
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static const char *
+tname(const struct session *s)
+{
+	return s->tunnel->conf.name;
+}
+
+/* --- the ID table ------------------------------------------------- */
+
+static int
+table_ready(void)
+{
+	if (!ss.ready && idt_init(&ss.by_id, 8) == 0)
+		ss.ready = 1;
+	return ss.ready ? 0 : -1;
+}
+
+struct session *
+session_by_id(uint32_t local_id)
+{
+	struct idt_node *n;
+
+	if (!ss.ready || local_id == 0 ||
+	    (n = idt_find(&ss.by_id, local_id)) == NULL)
+		return NULL;
+	return idt_entry(n, struct session, by_id);
+}
+
+/* A call gets our ID and, when configured, a random cookie. */
+static int
+call_begin(struct session *s)
+{
+	if (table_ready() == -1)
+		return -1;
+	s->local_cookie_len = s->conf->cookie_len;
+	if (s->local_cookie_len > sizeof(s->local_cookie) ||
+	    (s->local_cookie_len > 0 &&
+		RAND_bytes(s->local_cookie, s->local_cookie_len) != 1)) {
+		log_warnx(
+		    "session %s/%s: no random cookie", tname(s), s->conf->name);
+		s->local_cookie_len = 0;
+		return -1;
+	}
+	s->local_id = idt_alloc_id(&ss.by_id);
+	idt_insert(&ss.by_id, &s->by_id, s->local_id);
+	s->in_table = 1;
+	s->remote_down = 0;
+	return 0;
+}
+
+static void
+call_end(struct session *s)
+{
+	if (s->in_table) {
+		idt_remove(&ss.by_id, &s->by_id);
+		s->in_table = 0;
+	}
+	s->local_id = s->remote_id = 0;
+	s->local_cookie_len = s->peer_cookie_len = 0;
+	explicit_bzero(s->local_cookie, sizeof(s->local_cookie));
+	explicit_bzero(s->peer_cookie, sizeof(s->peer_cookie));
+	s->peer_mtu = 0;
+	s->remote_down = 0;
+	s->up_since = 0;
+}
+
+/* --- sending ------------------------------------------------------ */
+
+static void
+smsg_hdr_of(const struct tunnel *t, int cisco, struct smsg_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->framing = t->framing;
+	h->peer_ccid = t->peer_ccid;
+	h->ns = rl_next_ns(t->rl);
+	h->nr = rl_nr(t->rl);
+	h->cisco = cisco;
+	h->digest = t->auth.alg;
+}
+
+static int
+session_send(struct session *s, uint16_t type)
+{
+	struct tunnel *t = s->tunnel;
+	uint8_t buf[L2TP_MSG_MAX_LEN];
+	struct smsg_hdr h;
+	size_t len;
+
+	if (t->rl == NULL)
+		return -1;
+	smsg_hdr_of(t, s->cisco, &h);
+	if (smsg_build(&h, s, type, buf, sizeof(buf), &len) == -1) {
+		log_warnx("session %s/%s: cannot build %s", tname(s),
+		    s->conf->name, l2tp_msg_type_name(type));
+		return -1;
+	}
+	return tunnel_send_msg(t, buf, len);
+}
+
+/* A CDN for a call that has no session here. */
+static void
+stateless_cdn(struct tunnel *t, int cisco, uint32_t peer_session_id,
+    uint16_t result, uint16_t error, const char *text)
+{
+	uint8_t buf[L2TP_MSG_MAX_LEN];
+	struct smsg_hdr h;
+	size_t len;
+
+	if (t->rl == NULL || peer_session_id == 0)
+		return;
+	log_info("tunnel %s: CDN to peer session %u: result %u error %u: %s",
+	    t->conf.name, peer_session_id, result, error, text);
+	smsg_hdr_of(t, cisco, &h);
+	if (smsg_build_cdn(&h, peer_session_id, result, error, text, buf,
+		sizeof(buf), &len) == 0)
+		(void)tunnel_send_msg(t, buf, len);
+}
+
+/* --- retries ------------------------------------------------------ */
+
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+
+	if (s->state == SS_IDLE && s->tunnel->state == CC_ESTABLISHED &&
+	    s->conf->initiate)
+		ssfsm_event(s, SSE_OPEN);
+}
+
+/* Backoff with jitter: two ends that keep colliding drift apart. */
+static void
+schedule_retry(struct session *s)
+{
+	uint64_t ms = (uint64_t)1000 << (s->failures < 6 ? s->failures : 6);
+	struct timeval tv;
+
+	if (ms > SS_RETRY_CAP_S * 1000)
+		ms = SS_RETRY_CAP_S * 1000;
+	ms += arc4random_uniform(SS_RETRY_JITTER_MS);
+	s->failures++;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)((ms % 1000) * 1000);
+	evtimer_add(s->ev_retry, &tv);
+	log_debug("session %s/%s: new call in %llu ms", tname(s), s->conf->name,
+	    (unsigned long long)ms);
+}
+
+/* --- objects ------------------------------------------------------ */
+
+int
+session_tunnel_attach(struct tunnel *t, const struct tunnel_conf *tc)
+{
+	const struct session_conf *sc;
+	struct session *s;
+
+	TAILQ_INIT(&t->sessions);
+	if (tc == NULL)
+		return 0;
+	TAILQ_FOREACH(sc, &tc->sessions, entry)
+	{
+		if ((s = calloc(1, sizeof(*s))) == NULL) {
+			log_warn("session %s/%s", tc->name, sc->name);
+			return -1;
+		}
+		s->tunnel = t;
+		s->conf = sc;
+		s->state = SS_IDLE;
+		if ((s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) ==
+		    NULL) {
+			free(s);
+			return -1;
+		}
+		TAILQ_INSERT_TAIL(&t->sessions, s, entry);
+	}
+	return 0;
+}
+
+void
+session_tunnel_detach(struct tunnel *t)
+{
+	struct session *s;
+
+	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
+		TAILQ_REMOVE(&t->sessions, s, entry);
+		call_end(s);
+		event_free(s->ev_retry);
+		free(s);
+	}
+}
+
+void
+session_tunnel_up(struct tunnel *t)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	{
+		s->failures = 0;
+		if (s->conf->initiate)
+			ssfsm_event(s, SSE_OPEN);
+	}
+}
+
+void
+session_tunnel_down(struct tunnel *t)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	{
+		evtimer_del(s->ev_retry);
+		ssfsm_event(s, SSE_TUNNEL_DOWN);
+	}
+}
+
+size_t
+session_count(const struct tunnel *t)
+{
+	const struct session *s;
+	size_t n = 0;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (s->state != SS_IDLE)
+		n++;
+	return n;
+}
+
+struct session *
+session_first(const struct tunnel *t)
+{
+	return TAILQ_FIRST(&t->sessions);
+}
+
+struct session *
+session_next(const struct session *s)
+{
+	return TAILQ_NEXT(s, entry);
+}
+
+uint64_t
+session_uptime(const struct session *s)
+{
+	if (s->state != SS_ESTABLISHED || s->up_since == 0)
+		return 0;
+	return (uint64_t)(now_s() - s->up_since);
+}
+
+/* --- reading messages --------------------------------------------- */
+
+static int
+msg_u32(const struct l2tp_msg *m, uint16_t ietf, uint16_t cisco, uint32_t *v)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(m, ietf, cisco);
+
+	return a != NULL && avp_get_u32(a, v) == 0 ? 0 : -1;
+}
+
+static int
+msg_u16(const struct l2tp_msg *m, uint16_t ietf, int cisco, uint16_t *v)
+{
+	const struct l2tp_avp *a = cisco < 0
+	    ? l2tp_msg_find(m, 0, ietf)
+	    : l2tp_msg_find_alias(m, ietf, (uint16_t)cisco);
+
+	return a != NULL && avp_get_u16(a, v) == 0 ? 0 : -1;
+}
+
+/* The vendor-9 IDs without the IETF ones: Cisco's draft form. */
+static int
+msg_is_cisco_draft(const struct l2tp_msg *m)
+{
+	return l2tp_msg_find(
+		   m, L2TP_VENDOR_CISCO, L2TP_CISCO_LOCAL_SESSION_ID) != NULL &&
+	    l2tp_msg_find(m, 0, L2TP_AVP_LOCAL_SESSION_ID) == NULL;
+}
+
+/* The peer's Assigned Cookie: -1 unless absent, 4 or 8 bytes (what the
+ * kernel can carry). */
+static int
+record_peer_cookie(struct session *s, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_ASSIGNED_COOKIE, L2TP_CISCO_ASSIGNED_COOKIE);
+	size_t len;
+
+	s->peer_cookie_len = 0;
+	if (a == NULL)
+		return 0;
+	if ((a->len != 4 && a->len != 8) ||
+	    avp_get_bytes(a, s->peer_cookie, sizeof(s->peer_cookie), &len) ==
+		-1)
+		return -1;
+	s->peer_cookie_len = (uint8_t)len;
+	return 0;
+}
+
+static void
+record_peer_call(struct session *s, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a =
+	    l2tp_msg_find(m, L2TP_VENDOR_CISCO, L2TP_CISCO_INTERFACE_MTU);
+
+	(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID,
+	    &s->remote_id);
+	s->peer_mtu = 0;
+	if (a != NULL)
+		(void)avp_get_u16(a, &s->peer_mtu);
+}
+
+static void
+record_cdn(struct session *s, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find(m, 0, L2TP_AVP_RESULT_CODE);
+	struct rbuf r;
+	size_t n;
+
+	session_set_cdn(s, 0, 0, NULL);
+	s->cdn_by_peer = 1;
+	if (a == NULL)
+		return;
+	avp_reader(a, &r);
+	(void)rbuf_get_u16(&r, &s->cdn_result);
+	(void)rbuf_get_u16(&r, &s->cdn_error);
+	n = rbuf_left(&r);
+	if (n >= sizeof(s->cdn_msg))
+		n = sizeof(s->cdn_msg) - 1;
+	if (rbuf_get_bytes(&r, s->cdn_msg, n) == 0)
+		s->cdn_msg[n] = '\0';
+}
+
+/*
+ * What must hold for a call on this circuit whatever the state: the PW
+ * type we are configured for, a cookie the kernel can carry, the
+ * sublayer we use.  0, or -1 with the CDN codes filled in.
+ */
+static int
+check_call(const struct session_conf *sc, const struct l2tp_msg *m,
+    uint16_t *result, uint16_t *error, char *why, size_t len)
+{
+	const struct l2tp_avp *ck = l2tp_msg_find_alias(
+	    m, L2TP_AVP_ASSIGNED_COOKIE, L2TP_CISCO_ASSIGNED_COOKIE);
+	uint16_t pw, l2ss, dseq;
+
+	*error = 0;
+	if (msg_u16(m, L2TP_AVP_PW_TYPE, L2TP_CISCO_PW_TYPE, &pw) == 0 &&
+	    pw != (uint16_t)sc->pw_type) {
+		*result = L2TP_CDN_PW_TYPE_UNSUPPORTED;
+		snprintf(why, len, "pseudowire type %u, session %s is %s", pw,
+		    sc->name, pw_type_name(sc->pw_type));
+		return -1;
+	}
+	*result = L2TP_CDN_GENERAL_ERROR;
+	*error = L2TP_ERR_BAD_VALUE;
+	if (ck != NULL && ck->len != 4 && ck->len != 8) {
+		snprintf(
+		    why, len, "cookie of %u bytes (4 or 8 supported)", ck->len);
+		return -1;
+	}
+	if (msg_u16(m, L2TP_AVP_L2_SPECIFIC_SUBLAYER, -1, &l2ss) == 0 &&
+	    l2ss != (uint16_t)sc->l2spec) {
+		snprintf(why, len,
+		    "L2-Specific Sublayer %u, session %s uses %s", l2ss,
+		    sc->name, l2spec_name(sc->l2spec));
+		return -1;
+	}
+	if (msg_u16(m, L2TP_AVP_DATA_SEQUENCING, -1, &dseq) == 0 &&
+	    dseq != L2TP_DSEQ_NONE && sc->l2spec == L2TP_L2SS_NONE) {
+		*result = L2TP_CDN_SEQ_WITHOUT_L2SS;
+		*error = 0;
+		snprintf(why, len, "sequencing requested without a sublayer");
+		return -1;
+	}
+	*result = *error = 0;
+	return 0;
+}
+
+/* 1: our ICRQ wins, -1: theirs does.  Equal values: both refuse. */
+static int
+tie_break(const struct session *s, const struct l2tp_msg *m)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_TIE_BREAKER, L2TP_CISCO_SESSION_TIE_BREAKER);
+	uint64_t theirs;
+
+	if (a == NULL || avp_get_u64(a, &theirs) == -1)
+		return 1;
+	return s->tie_breaker <= theirs ? 1 : -1;
+}
+
+static struct session *
+session_of_conf(struct tunnel *t, const struct session_conf *sc)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (s->conf == sc)
+		return s;
+	return NULL;
+}
+
+static const struct session_conf *
+icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
+{
+	const struct l2tp_avp *a = l2tp_msg_find_alias(
+	    m, L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID);
+
+	end_id[0] = '\0';
+	if (a != NULL)
+		(void)avp_get_string(a, end_id, len);
+	if (t->sconf == NULL)
+		return NULL;
+	return config_match_session(
+	    t->sconf, a != NULL ? a->value : NULL, a != NULL ? a->len : 0);
+}
+
+/* Make room for the peer's call on a circuit that has one already. */
+static int
+icrq_resolve(
+    struct session *s, const struct l2tp_msg *m, int cisco, uint32_t peer_id)
+{
+	if (s->state == SS_WAIT_REPLY) {
+		if (tie_break(s, m) > 0) {
+			log_info("session %s/%s: simultaneous ICRQs, ours "
+				 "wins",
+			    tname(s), s->conf->name);
+			stateless_cdn(s->tunnel, cisco, peer_id,
+			    L2TP_CDN_LOST_TIE_BREAKER, 0,
+			    "lost the session tie breaker");
+			return -1;
+		}
+		log_info("session %s/%s: simultaneous ICRQs, the peer's wins",
+		    tname(s), s->conf->name);
+		ssfsm_event(s, SSE_TIE_LOST);
+	} else if (s->state != SS_IDLE) {
+		/* The peer places the call anew: it forgot the old one. */
+		session_set_cdn(
+		    s, L2TP_CDN_GENERAL_ERROR, 0, "replaced by a new call");
+		ssfsm_event(s, SSE_CLOSE);
+	}
+	return 0;
+}
+
+static void
+icrq_input(struct tunnel *t, const struct l2tp_msg *m)
+{
+	const struct session_conf *sc;
+	struct session *s;
+	char end_id[SS_END_ID_MAX], why[128];
+	uint32_t peer_id = 0, rsid = 0;
+	uint16_t result, error;
+	int cisco = msg_is_cisco_draft(m);
+
+	(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID,
+	    &peer_id);
+	(void)msg_u32(
+	    m, L2TP_AVP_REMOTE_SESSION_ID, L2TP_CISCO_REMOTE_SESSION_ID, &rsid);
+	if (rsid != 0) {
+		stateless_cdn(t, cisco, peer_id, L2TP_CDN_GENERAL_ERROR,
+		    L2TP_ERR_BAD_VALUE, "Remote Session ID is not 0 in ICRQ");
+		return;
+	}
+	if ((sc = icrq_match(t, m, end_id, sizeof(end_id))) == NULL ||
+	    (s = session_of_conf(t, sc)) == NULL) {
+		snprintf(why, sizeof(why),
+		    "no session configured for remote end id %s", end_id);
+		stateless_cdn(
+		    t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_PERM, 0, why);
+		return;
+	}
+	if (check_call(sc, m, &result, &error, why, sizeof(why)) == -1) {
+		stateless_cdn(t, cisco, peer_id, result, error, why);
+		return;
+	}
+	if (icrq_resolve(s, m, cisco, peer_id) == -1)
+		return;
+	evtimer_del(s->ev_retry);
+	if (call_begin(s) == -1) {
+		stateless_cdn(t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_TEMP,
+		    L2TP_ERR_NO_RESOURCES, "out of resources");
+		return;
+	}
+	s->initiator = 0;
+	s->cisco = cisco;
+	(void)record_peer_cookie(s, m);
+	record_peer_call(s, m);
+	ssfsm_event(s, SSE_RX_ICRQ);
+}
+
+static void
+icrp_input(struct session *s, const struct l2tp_msg *m)
+{
+	char why[128];
+	uint16_t result, error;
+
+	if (s->state == SS_WAIT_REPLY) {
+		if (check_call(s->conf, m, &result, &error, why, sizeof(why)) ==
+			-1 ||
+		    record_peer_cookie(s, m) == -1) {
+			if (result == 0) {
+				result = L2TP_CDN_GENERAL_ERROR;
+				error = L2TP_ERR_BAD_VALUE;
+				snprintf(why, sizeof(why), "bad cookie");
+			}
+			record_peer_call(s, m);
+			session_set_cdn(s, result, error, why);
+			ssfsm_event(s, SSE_RX_BAD);
+			return;
+		}
+		record_peer_call(s, m);
+	}
+	ssfsm_event(s, SSE_RX_ICRP);
+}
+
+static void
+sli_input(struct session *s, const struct l2tp_msg *m)
+{
+	uint16_t cs;
+
+	if (s->state == SS_ESTABLISHED &&
+	    msg_u16(m, L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS,
+		&cs) == 0)
+		s->remote_down = (cs & L2TP_CS_ACTIVE) == 0;
+	ssfsm_event(s, SSE_RX_SLI);
+}
+
+/* A message about a call: the session it names, on this tunnel. */
+static struct session *
+find_call(struct tunnel *t, const struct l2tp_msg *m)
+{
+	struct session *s;
+	uint32_t id = 0;
+
+	(void)msg_u32(
+	    m, L2TP_AVP_REMOTE_SESSION_ID, L2TP_CISCO_REMOTE_SESSION_ID, &id);
+	s = session_by_id(id);
+	return s != NULL && s->tunnel == t ? s : NULL;
+}
+
+void
+session_input(struct tunnel *t, const struct l2tp_msg *m)
+{
+	struct session *s;
+	uint32_t peer_id = 0;
+
+	if (m->type == L2TP_MT_ICRQ) {
+		icrq_input(t, m);
+		return;
+	}
+	if ((s = find_call(t, m)) == NULL) {
+		/* RFC 3931: a CDN for an unknown call needs no answer;
+		 * anything else is told the session ID is invalid. */
+		log_debug("tunnel %s: %s for unknown session", t->conf.name,
+		    l2tp_msg_type_name(m->type));
+		if (m->type == L2TP_MT_CDN)
+			return;
+		(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID,
+		    L2TP_CISCO_LOCAL_SESSION_ID, &peer_id);
+		stateless_cdn(t, msg_is_cisco_draft(m), peer_id,
+		    L2TP_CDN_GENERAL_ERROR, L2TP_ERR_BAD_SESSION_ID,
+		    "invalid session id");
+		return;
+	}
+	switch (m->type) {
+	case L2TP_MT_ICRP:
+		icrp_input(s, m);
+		break;
+	case L2TP_MT_ICCN:
+		ssfsm_event(s, SSE_RX_ICCN);
+		break;
+	case L2TP_MT_CDN:
+		if (s->state != SS_IDLE)
+			record_cdn(s, m);
+		ssfsm_event(s, SSE_RX_CDN);
+		break;
+	case L2TP_MT_SLI:
+		sli_input(s, m);
+		break;
+	case L2TP_MT_WEN:
+		ssfsm_event(s, SSE_RX_WEN);
+		break;
+	default:
+		log_debug("session %s/%s: %s ignored", tname(s), s->conf->name,
+		    l2tp_msg_type_name(m->type));
+		break;
+	}
+}
+
+void
+session_input_bad(
+    struct tunnel *t, const struct l2tp_msg *m, const struct l2tp_verdict *v)
+{
+	struct session *s;
+	uint32_t peer_id = 0;
+
+	log_warnx("tunnel %s: bad %s: %s", t->conf.name,
+	    l2tp_msg_type_name(m->type), v->reason);
+	if (m->type != L2TP_MT_ICRQ && (s = find_call(t, m)) != NULL) {
+		session_set_cdn(s, v->result, v->error, v->reason);
+		ssfsm_event(s, SSE_RX_BAD);
+		return;
+	}
+	if (m->type == L2TP_MT_CDN)
+		return;
+	(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID,
+	    &peer_id);
+	stateless_cdn(
+	    t, msg_is_cisco_draft(m), peer_id, v->result, v->error, v->reason);
+}
+
+void
+session_set_local_circuit(struct session *s, int up)
+{
+	if (s->local_down == !up)
+		return;
+	s->local_down = !up;
+	if (s->state == SS_ESTABLISHED && session_send(s, L2TP_MT_SLI) == 0)
+		s->sli_sent++;
+}
+
+/* --- FSM actions -------------------------------------------------- */
+
+void
+session_set_state(struct session *s, int state)
+{
+	int old = s->state;
+
+	if (old == state)
+		return;
+	s->state = state;
+	if (state == SS_ESTABLISHED) {
+		s->up_since = now_s();
+		s->failures = 0;
+		log_info("session %s/%s: established (local %u, remote %u, %s)",
+		    tname(s), s->conf->name, s->local_id, s->remote_id,
+		    s->cisco ? "cisco" : "ietf");
+		return;
+	}
+	if (state != SS_IDLE)
+		return;
+	if (old == SS_ESTABLISHED)
+		log_info("session %s/%s: down", tname(s), s->conf->name);
+	if (s->conf->initiate && s->tunnel->state == CC_ESTABLISHED)
+		schedule_retry(s);
+}
+
+void
+session_set_cdn(
+    struct session *s, uint16_t result, uint16_t error, const char *msg)
+{
+	s->cdn_result = result;
+	s->cdn_error = error;
+	s->cdn_by_peer = 0;
+	snprintf(s->cdn_msg, sizeof(s->cdn_msg), "%.*s",
+	    (int)sizeof(s->cdn_msg) - 1, msg ? msg : "");
+}
+
+int
+session_act_send_icrq(struct session *s)
+{
+	if (call_begin(s) == -1)
+		return -1;
+	s->initiator = 1;
+	s->cisco = s->tunnel->cisco;
+	s->tie_breaker = (uint64_t)arc4random() << 32 | arc4random();
+	s->call_serial = ++ss.call_serial;
+	return session_send(s, L2TP_MT_ICRQ);
+}
+
+int
+session_act_send_icrp(struct session *s)
+{
+	return session_send(s, L2TP_MT_ICRP);
+}
+
+int
+session_act_send_iccn(struct session *s)
+{
+	return session_send(s, L2TP_MT_ICCN);
+}
+
+int
+session_act_establish(struct session *s)
+{
+	/* The reliable layer acknowledges the ICCN. */
+	return 0;
+}
+
+int
+session_act_peer_cdn(struct session *s)
+{
+	log_info("session %s/%s: peer disconnected: result %u error %u%s%s",
+	    tname(s), s->conf->name, s->cdn_result, s->cdn_error,
+	    s->cdn_msg[0] ? ": " : "", s->cdn_msg);
+	call_end(s);
+	return 0;
+}
+
+int
+session_act_send_cdn(struct session *s)
+{
+	int rc;
+
+	log_info("session %s/%s: sending CDN result %u error %u%s%s", tname(s),
+	    s->conf->name, s->cdn_result, s->cdn_error,
+	    s->cdn_msg[0] ? ": " : "", s->cdn_msg);
+	rc = session_send(s, L2TP_MT_CDN);
+	call_end(s);
+	return rc;
+}
+
+int
+session_act_teardown(struct session *s)
+{
+	call_end(s);
+	return 0;
+}
+
+int
+session_act_sli(struct session *s)
+{
+	s->sli_received++;
+	log_info("session %s/%s: peer's circuit is %s", tname(s), s->conf->name,
+	    s->remote_down ? "down" : "up");
+	return 0;
+}
+
+int
+session_act_wen(struct session *s)
+{
+	s->wen_received++;
+	return 0;
+}

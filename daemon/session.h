@@ -1,0 +1,130 @@
+/*
+ * Sessions (pseudowires): one struct session per configured session of a
+ * tunnel, for the tunnel object's whole life.  A session is idle (no
+ * IDs) until a call is set up -- by us with an ICRQ once the tunnel is
+ * established, or by the peer's ICRQ matched to it by Remote End ID --
+ * and returns to idle when the call ends (CDN either way, or the tunnel
+ * going down).  Live sessions are in one daemon-wide hash table keyed by
+ * our Session ID, which is what the peer puts in the Remote Session ID of
+ * every session message.
+ *
+ * Memory per session is fixed (the struct and one timer); the
+ * configuration is the tunnel's own deep copy, never copied again here.
+ */
+#ifndef L2TP_DAEMON_SESSION_H
+#define L2TP_DAEMON_SESSION_H
+
+#include <sys/queue.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "daemon/config.h"
+#include "daemon/idtable.h"
+#include "daemon/session_fsm.h"
+#include "proto/msg.h"
+#include "proto/schema.h"
+
+#define SESSION_COOKIE_MAX 8
+#define SESSION_TEXT_MAX 64
+
+struct tunnel;
+
+struct session {
+	TAILQ_ENTRY(session) entry; /* the tunnel's list */
+	struct idt_node by_id; /* key: local_id, while a call exists */
+	struct tunnel *tunnel;
+	const struct session_conf *conf; /* in the tunnel's copy */
+	int state; /* enum ss_state */
+	unsigned int in_table : 1;
+	unsigned int initiator : 1; /* this call: we sent the ICRQ */
+	unsigned int cisco : 1; /* this call speaks Cisco's draft form */
+	unsigned int remote_down : 1; /* peer's circuit status: down */
+	unsigned int local_down : 1; /* our attachment circuit: down */
+	uint32_t local_id; /* ours: the peer sends it as Remote ID */
+	uint32_t remote_id; /* the peer's */
+	uint32_t call_serial;
+	uint64_t tie_breaker; /* of our ICRQ */
+	/* The cookie we assigned: received packets must carry it. */
+	uint8_t local_cookie[SESSION_COOKIE_MAX];
+	uint8_t local_cookie_len;
+	/* The peer's Assigned Cookie: we put it on what we send. */
+	uint8_t peer_cookie[SESSION_COOKIE_MAX];
+	uint8_t peer_cookie_len;
+	uint16_t peer_mtu; /* 9:14, 0 when not given */
+	/* The last CDN, sent or received (kept for `show session`). */
+	uint16_t cdn_result;
+	uint16_t cdn_error;
+	uint8_t cdn_by_peer;
+	char cdn_msg[SESSION_TEXT_MAX];
+	uint32_t failures; /* consecutive; retry backoff */
+	time_t up_since; /* monotonic seconds; 0 when down */
+	uint32_t sli_received;
+	uint32_t sli_sent;
+	uint32_t wen_received;
+	struct event *ev_retry;
+};
+TAILQ_HEAD(session_list, session);
+
+/* Sessions of a tunnel object, from its configuration copy: at creation
+ * and at its end.  0, or -1 when out of memory. */
+int session_tunnel_attach(struct tunnel *, const struct tunnel_conf *);
+void session_tunnel_detach(struct tunnel *);
+/* The tunnel reached established (we open our calls) or left it (every
+ * call ends, without CDNs: the peer tears its sessions down too). */
+void session_tunnel_up(struct tunnel *);
+void session_tunnel_down(struct tunnel *);
+size_t session_count(const struct tunnel *); /* calls, not configs */
+
+/* A valid session message arrived on an established tunnel. */
+void session_input(struct tunnel *, const struct l2tp_msg *);
+/* A session message the schema refused: CDN with the verdict's codes. */
+void session_input_bad(
+    struct tunnel *, const struct l2tp_msg *, const struct l2tp_verdict *);
+
+/* Our attachment circuit changed: SLI to the peer when established. */
+void session_set_local_circuit(struct session *, int up);
+
+/* Lookup for control commands. */
+struct session *session_by_id(uint32_t local_id);
+struct session *session_first(const struct tunnel *);
+struct session *session_next(const struct session *);
+uint64_t session_uptime(const struct session *);
+
+/* Used by the FSM (session_fsm.c). */
+void session_set_state(struct session *, int);
+void session_set_cdn(
+    struct session *, uint16_t result, uint16_t error, const char *msg);
+int session_act_send_icrq(struct session *);
+int session_act_send_icrp(struct session *);
+int session_act_send_iccn(struct session *);
+int session_act_establish(struct session *);
+int session_act_peer_cdn(struct session *);
+int session_act_send_cdn(struct session *);
+int session_act_teardown(struct session *);
+int session_act_sli(struct session *);
+int session_act_wen(struct session *);
+
+/*
+ * Message builders (session_msg.c).  The header fields come from the
+ * caller so tests can build without a live tunnel; dialect CISCO is
+ * Cisco's draft form (vendor-9 AVPs), IETF is RFC 3931.
+ */
+struct smsg_hdr {
+	enum l2tp_encap framing;
+	uint32_t peer_ccid;
+	uint16_t ns;
+	uint16_t nr;
+	int cisco;
+	enum l2tp_digest_alg digest; /* reserve the digest AVP */
+};
+int smsg_build(const struct smsg_hdr *, const struct session *, uint16_t type,
+    uint8_t *buf, size_t cap, size_t *len);
+/* A CDN for a call we have no session for (Local Session ID 0). */
+int smsg_build_cdn(const struct smsg_hdr *, uint32_t peer_session_id,
+    uint16_t result, uint16_t error, const char *text, uint8_t *buf, size_t cap,
+    size_t *len);
+
+#endif
