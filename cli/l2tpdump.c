@@ -157,24 +157,6 @@ format_addr(
 		snprintf(buf, len, "?");
 }
 
-static const char *
-action_name(enum l2tp_action a)
-{
-	switch (a) {
-	case L2TP_ACT_ACCEPT:
-		return "accept";
-	case L2TP_ACT_IGNORE:
-		return "ignore";
-	case L2TP_ACT_STOPCCN:
-		return "stopccn";
-	case L2TP_ACT_CDN:
-		return "cdn";
-	case L2TP_ACT_DROP:
-		return "drop";
-	}
-	return "?";
-}
-
 /* "1 12:00:01.000123 10.0.0.1.1701 -> 10.0.0.2.1701 udp " */
 static void
 text_prefix(struct dumper *d, const struct pkt_ctx *c)
@@ -428,24 +410,6 @@ nonces_for(const struct dumper *d, const struct l2tp_walk *w,
 	return -1;
 }
 
-/* Which algorithm the digest AVP claims: its Digest Type octet (Cisco's
- * 9:12 leads with 0 for MD5 too), else its length. */
-static enum l2tp_digest_alg
-digest_alg_of(const struct l2tp_avp *a)
-{
-	struct rbuf r;
-	uint8_t type;
-
-	avp_reader(a, &r);
-	if (rbuf_get_u8(&r, &type) == -1)
-		return L2TP_DIGEST_NONE;
-	if (type == L2TP_DIGEST_TYPE_SHA1 && rbuf_left(&r) == 20)
-		return L2TP_DIGEST_SHA1;
-	if (type == L2TP_DIGEST_TYPE_MD5 && rbuf_left(&r) == 16)
-		return L2TP_DIGEST_MD5;
-	return L2TP_DIGEST_NONE;
-}
-
 static int
 verify_with(const struct dumper *d, const struct l2tp_msg *m,
     struct l2tp_auth *auth, enum l2tp_digest_alg alg, enum l2tp_kdf kdf)
@@ -474,7 +438,7 @@ check_digest(
 	    m, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST);
 	if (a == NULL || d->o.secret == NULL)
 		return NULL;
-	alg = digest_alg_of(a);
+	alg = l2tp_digest_alg_of(a);
 	if (alg == L2TP_DIGEST_NONE ||
 	    (d->o.alg != L2TP_DIGEST_NONE && alg != d->o.alg))
 		return "bad";
@@ -566,13 +530,13 @@ render_verdict(struct dumper *d, int valid, const struct l2tp_verdict *v)
 		sbuf_json_str(&d->out, v->reason);
 		sbuf_printf(&d->out,
 		    ",\"action\":\"%s\",\"result\":%u,\"errorCode\":%u",
-		    action_name(v->action), v->result, v->error);
+		    l2tp_action_name(v->action), v->result, v->error);
 		return;
 	}
 	sbuf_printf(&d->out,
 	    "\n  REJECT (packet %lu): %s: %s [%s, result %u error %u]",
-	    d->frame, l2tp_strerror(v->err), v->reason, action_name(v->action),
-	    v->result, v->error);
+	    d->frame, l2tp_strerror(v->err), v->reason,
+	    l2tp_action_name(v->action), v->result, v->error);
 }
 
 static void

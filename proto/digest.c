@@ -331,3 +331,19 @@ l2tp_digest_verify(const struct l2tp_auth *auth, const struct l2tp_msg *msg)
 		return -1;
 	return CRYPTO_memcmp(got, digest, dlen) == 0 ? 0 : -1;
 }
+
+enum l2tp_digest_alg
+l2tp_digest_alg_of(const struct l2tp_avp *a)
+{
+	struct rbuf r;
+	uint8_t type;
+
+	avp_reader(a, &r);
+	if (rbuf_get_u8(&r, &type) == -1)
+		return L2TP_DIGEST_NONE;
+	if (type == L2TP_DIGEST_TYPE_MD5 && rbuf_left(&r) == 16)
+		return L2TP_DIGEST_MD5;
+	if (type == L2TP_DIGEST_TYPE_SHA1 && rbuf_left(&r) == 20)
+		return L2TP_DIGEST_SHA1;
+	return L2TP_DIGEST_NONE;
+}

@@ -49,6 +49,9 @@ struct l2tp_auth {
 };
 
 size_t l2tp_digest_len(enum l2tp_digest_alg);
+/* The algorithm a digest AVP (59 or 9:12) claims: its Digest Type octet
+ * with a value of the matching length, else L2TP_DIGEST_NONE. */
+enum l2tp_digest_alg l2tp_digest_alg_of(const struct l2tp_avp *);
 enum l2tp_digest_type l2tp_digest_wire_type(enum l2tp_digest_alg);
 /* Derive the key; clears the nonces, so set them afterwards. */
 int l2tp_auth_init(struct l2tp_auth *, enum l2tp_digest_alg, enum l2tp_kdf,

@@ -346,22 +346,6 @@ check_set_nr(const struct l2tp_msg *m, uint8_t *dgram, size_t len)
 	check_same(m, &again, !has_hidden(m));
 }
 
-static enum l2tp_digest_alg
-digest_alg_of(const struct l2tp_avp *a)
-{
-	struct rbuf r;
-	uint8_t type;
-
-	avp_reader(a, &r);
-	if (rbuf_get_u8(&r, &type) == -1)
-		return L2TP_DIGEST_NONE;
-	if (type == L2TP_DIGEST_TYPE_MD5 && rbuf_left(&r) == 16)
-		return L2TP_DIGEST_MD5;
-	if (type == L2TP_DIGEST_TYPE_SHA1 && rbuf_left(&r) == 20)
-		return L2TP_DIGEST_SHA1;
-	return L2TP_DIGEST_NONE;
-}
-
 /*
  * A message with one well-formed digest AVP, signed by one side, verifies
  * on the other (whose nonces are the mirror image), and fails once a
@@ -386,7 +370,7 @@ check_sign(const struct l2tp_msg *m, uint8_t *dgram, size_t len)
 	a = l2tp_msg_find_alias(
 	    m, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST);
 	if ((a->flags & L2TP_AVP_F_H) ||
-	    (alg = digest_alg_of(a)) == L2TP_DIGEST_NONE)
+	    (alg = l2tp_digest_alg_of(a)) == L2TP_DIGEST_NONE)
 		return;
 	CHECK(l2tp_auth_init(&tx, alg, L2TP_KDF_DEFAULT, FUZZ_SECRET,
 		  strlen(FUZZ_SECRET)) == 0);
