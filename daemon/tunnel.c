@@ -495,6 +495,9 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 		t->auth.local_nonce_len = L2TP_NONCE_LEN;
 		t->auth.peer_nonce_len = 0;
 	}
+	arc4random_buf(t->local_challenge, sizeof(t->local_challenge));
+	t->challenge_sent = 0;
+	t->peer_challenge_len = 0;
 	t->cisco = t->conf.dialect == DIALECT_CISCO;
 	t->peer_rws = 4;
 	t->peer_router_id = 0;
@@ -853,17 +856,41 @@ msg_assigned_ccid(const struct l2tp_msg *m)
 	return a != NULL && avp_get_u32(a, &v) == 0 ? v : 0;
 }
 
+/* A Challenge in SCCRQ/SCCRP is answered in our SCCRP/SCCCN. */
 static void
-capture_peer_nonce(struct tunnel *t, const struct l2tp_msg *m)
+record_challenge(struct tunnel *t, const struct l2tp_msg *m)
 {
-	const struct l2tp_avp *a = l2tp_msg_find_alias(
-	    m, L2TP_AVP_CTRL_AUTH_NONCE, L2TP_CISCO_AUTH_NONCE);
+	const struct l2tp_avp *a = l2tp_msg_find(m, 0, L2TP_AVP_CHALLENGE);
 	size_t len;
 
-	if (a != NULL &&
+	t->peer_challenge_len = 0;
+	if (a != NULL && !a->hidden &&
 	    avp_get_bytes(
-		a, t->auth.peer_nonce, sizeof(t->auth.peer_nonce), &len) == 0)
-		t->auth.peer_nonce_len = len;
+		a, t->peer_challenge, sizeof(t->peer_challenge), &len) == 0)
+		t->peer_challenge_len = (uint8_t)len;
+}
+
+/*
+ * When we challenged the peer, its SCCRP (initiator side) or SCCCN
+ * (responder side) must answer; a wrong or missing answer means the peer
+ * does not know the secret: StopCCN "not authorised".
+ */
+static int
+challenge_answered(struct tunnel *t, const struct l2tp_msg *m)
+{
+	if (!t->challenge_sent)
+		return 1;
+	if (l2tp_challenge_verify(m, (uint8_t)m->type, t->conf.secret,
+		t->conf.secret_len, t->local_challenge,
+		sizeof(t->local_challenge)) == 0)
+		return 1;
+	t->ctr.digest_failures++;
+	log_warnx("tunnel %s: %s with a missing or wrong Challenge Response",
+	    t->conf.name, l2tp_msg_type_name(m->type));
+	tunnel_set_stop(
+	    t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "challenge response mismatch");
+	ccfsm_event(t, CCE_RX_BAD);
+	return 0;
 }
 
 /* What SCCRQ and SCCRP tell us about the peer. */
@@ -887,6 +914,7 @@ record_peer(struct tunnel *t, const struct l2tp_msg *m)
 	}
 	if (t->conf.dialect == DIALECT_AUTO)
 		t->cisco = msg_is_cisco_draft(m);
+	record_challenge(t, m);
 }
 
 static void
@@ -927,10 +955,12 @@ tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
 			ccfsm_event(t, CCE_RX_BAD);
 			break;
 		}
-		ccfsm_event(t, CCE_RX_SCCRP);
+		if (challenge_answered(t, m))
+			ccfsm_event(t, CCE_RX_SCCRP);
 		break;
 	case L2TP_MT_SCCCN:
-		ccfsm_event(t, CCE_RX_SCCCN);
+		if (challenge_answered(t, m))
+			ccfsm_event(t, CCE_RX_SCCCN);
 		break;
 	case L2TP_MT_STOPCCN:
 		if (t->state != CC_CLOSING)
@@ -1019,7 +1049,7 @@ digest_ok(struct tunnel *t, const struct l2tp_msg *m)
 	if (t->auth.alg == L2TP_DIGEST_NONE || m->type == L2TP_MT_ZLB)
 		return 1;
 	if (m->type == L2TP_MT_SCCRQ || m->type == L2TP_MT_SCCRP)
-		capture_peer_nonce(t, m);
+		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
 	if (l2tp_digest_verify(&t->auth, m) == 0)
 		return 1;
 	t->ctr.digest_failures++;
@@ -1144,7 +1174,7 @@ sccrq_accept(
 	if (t->conf.dialect == DIALECT_AUTO)
 		t->cisco = msg_is_cisco_draft(m);
 	if (t->auth.alg != L2TP_DIGEST_NONE)
-		capture_peer_nonce(t, m);
+		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
 	rl_recv(t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
 }
 

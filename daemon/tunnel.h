@@ -85,6 +85,12 @@ struct tunnel {
 	struct event *ev_state; /* hello, retry, closing, SCCCN wait */
 	uint64_t rl_deadline;
 	struct l2tp_auth auth;
+	/* The v2-era Challenge (Cisco dialect with a secret): the one the
+	 * peer sent us to answer, and ours, sent in SCCRQ/SCCRP. */
+	uint8_t peer_challenge[L2TP_CHALLENGE_MAX];
+	uint8_t peer_challenge_len;
+	uint8_t local_challenge[L2TP_CHALLENGE_LEN];
+	unsigned int challenge_sent : 1;
 	uint16_t peer_rws;
 	uint32_t peer_router_id;
 	char peer_hostname[TUNNEL_TEXT_MAX];

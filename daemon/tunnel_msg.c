@@ -56,6 +56,36 @@ tmsg_nonce(struct l2tp_msg_writer *mw, struct tunnel *t)
 		    t->auth.local_nonce, t->auth.local_nonce_len);
 }
 
+/*
+ * Cisco IOS with a secret sends the v2-era Challenge in SCCRQ/SCCRP and
+ * expects the Challenge Response in the reply; we do the same toward a
+ * Cisco draft-mode peer, and answer a Challenge from any peer.
+ */
+static void
+tmsg_challenge(struct l2tp_msg_writer *mw, struct tunnel *t)
+{
+	if (!t->cisco || t->conf.secret_len == 0)
+		return;
+	l2tp_mw_avp(mw, 0, L2TP_AVP_CHALLENGE, 1, t->local_challenge,
+	    sizeof(t->local_challenge));
+	t->challenge_sent = 1;
+}
+
+static void
+tmsg_challenge_response(
+    struct l2tp_msg_writer *mw, struct tunnel *t, uint16_t type)
+{
+	uint8_t resp[16];
+
+	if (t->peer_challenge_len == 0 || t->conf.secret_len == 0)
+		return;
+	if (l2tp_challenge_response((uint8_t)type, t->conf.secret,
+		t->conf.secret_len, t->peer_challenge, t->peer_challenge_len,
+		resp) == 0)
+		l2tp_mw_avp(
+		    mw, 0, L2TP_AVP_CHALLENGE_RESPONSE, 1, resp, sizeof(resp));
+}
+
 static void
 tmsg_start_ietf(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
 {
@@ -96,6 +126,7 @@ tmsg_start_cisco(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
 	    pw_caps, sizeof(pw_caps) / sizeof(pw_caps[0]));
 	l2tp_mw_avp_u16(mw, L2TP_VENDOR_CISCO, L2TP_CISCO_DRAFT_AVP_VERSION, 1,
 	    CISCO_DRAFT_AVP_VERSION);
+	tmsg_challenge(mw, t);
 	tmsg_nonce(mw, t);
 }
 
@@ -131,11 +162,15 @@ tmsg_build(
 			tmsg_start_cisco(&mw, t, type == L2TP_MT_SCCRQ);
 		else
 			tmsg_start_ietf(&mw, t, type == L2TP_MT_SCCRQ);
+		if (type == L2TP_MT_SCCRP)
+			tmsg_challenge_response(&mw, t, type);
 		break;
 	case L2TP_MT_STOPCCN:
 		tmsg_stopccn_body(&mw, t);
 		break;
 	case L2TP_MT_SCCCN:
+		tmsg_challenge_response(&mw, t, type);
+		break;
 	case L2TP_MT_HELLO:
 	case L2TP_MT_ACK:
 		break;

@@ -347,3 +347,41 @@ l2tp_digest_alg_of(const struct l2tp_avp *a)
 		return L2TP_DIGEST_SHA1;
 	return L2TP_DIGEST_NONE;
 }
+
+int
+l2tp_challenge_response(uint8_t msg_type, const void *secret, size_t secret_len,
+    const uint8_t *challenge, size_t challenge_len, uint8_t out[16])
+{
+	EVP_MD_CTX *ctx;
+	unsigned int n = 0;
+	int ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, &msg_type, 1) == 1 &&
+	    EVP_DigestUpdate(ctx, secret, secret_len) == 1 &&
+	    EVP_DigestUpdate(ctx, challenge, challenge_len) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 16;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+int
+l2tp_challenge_verify(const struct l2tp_msg *msg, uint8_t msg_type,
+    const void *secret, size_t secret_len, const uint8_t *challenge,
+    size_t challenge_len)
+{
+	const struct l2tp_avp *avp;
+	uint8_t want[16], got[16];
+	size_t len;
+
+	avp = l2tp_msg_find(msg, L2TP_VENDOR_IETF, L2TP_AVP_CHALLENGE_RESPONSE);
+	if (avp == NULL || avp->hidden ||
+	    avp_get_bytes(avp, got, sizeof(got), &len) == -1 || len != 16)
+		return -1;
+	if (l2tp_challenge_response(msg_type, secret, secret_len, challenge,
+		challenge_len, want) == -1)
+		return -1;
+	return CRYPTO_memcmp(want, got, sizeof(want)) == 0 ? 0 : -1;
+}

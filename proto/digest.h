@@ -52,6 +52,23 @@ size_t l2tp_digest_len(enum l2tp_digest_alg);
 /* The algorithm a digest AVP (59 or 9:12) claims: its Digest Type octet
  * with a value of the matching length, else L2TP_DIGEST_NONE. */
 enum l2tp_digest_alg l2tp_digest_alg_of(const struct l2tp_avp *);
+
+/*
+ * The v2-era Challenge / Challenge Response (AVPs 11 and 13, RFC 2661
+ * section 5.1.1) that Cisco IOS still exchanges in SCCRQ/SCCRP when
+ * authentication is on: response = MD5(msg_type octet | secret |
+ * challenge), msg_type being that of the message carrying the response
+ * (2 in SCCRP, 3 in SCCCN).
+ */
+#define L2TP_CHALLENGE_LEN 16
+#define L2TP_CHALLENGE_MAX 64
+int
+l2tp_challenge_response(uint8_t msg_type, const void *secret, size_t secret_len,
+    const uint8_t *challenge, size_t challenge_len, uint8_t out[16]);
+/* 0 when the message's Challenge Response answers the challenge. */
+int l2tp_challenge_verify(const struct l2tp_msg *, uint8_t msg_type,
+    const void *secret, size_t secret_len, const uint8_t *challenge,
+    size_t challenge_len);
 enum l2tp_digest_type l2tp_digest_wire_type(enum l2tp_digest_alg);
 /* Derive the key; clears the nonces, so set them afterwards. */
 int l2tp_auth_init(struct l2tp_auth *, enum l2tp_digest_alg, enum l2tp_kdf,

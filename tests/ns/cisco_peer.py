@@ -51,6 +51,7 @@ A_MSGTYPE, A_RESULT, A_PROTO_VERSION, A_FRAMING_CAPS = 0, 1, 2, 3
 A_TIE_BREAKER, A_FIRMWARE, A_HOSTNAME, A_VENDOR = 5, 6, 7, 8
 A_RX_WINDOW, A_CHALLENGE, A_DIGEST, A_ROUTER_ID = 10, 11, 59, 60
 A_CCID, A_PW_CAPS, A_NONCE = 61, 62, 73
+A_CHALLENGE_RESPONSE = 13
 # Cisco vendor-9 AVP types
 C_MSGTYPE, C_CCID, C_PW_CAPS, C_DRAFT_VERSION = 0, 1, 2, 10
 C_DIGEST, C_NONCE = 12, 13
@@ -331,7 +332,8 @@ class Peer:
                 avp(CISCO, C_PW_CAPS, b"".join(u16(p) for p in PW_CAPS)) +
                 avp(CISCO, C_DRAFT_VERSION, u16(1)))
         if self.secret:
-            body += (avp(IETF, A_CHALLENGE, os.urandom(16)) +
+            self.challenge = os.urandom(16)
+            body += (avp(IETF, A_CHALLENGE, self.challenge) +
                      avp(CISCO, C_NONCE, self.nonce))
         log(f"-> SCCRQ CCID {self.ccid}")
         self.send(SCCRQ, body, nonces=b"")
@@ -363,8 +365,26 @@ class Peer:
             if len(self.peer_nonce) < 16:
                 raise Fail("SCCRP 9:13 nonce is shorter than 16 bytes")
             self.verify(m)
+            # As IOS does: the SCCRP answers our Challenge (RFC 2661
+            # CHAP-like: MD5(type 2 | secret | challenge)) and carries
+            # the daemon's own, which our SCCCN answers.
+            want = self.chap(2, self.challenge)
+            if m.need(IETF, A_CHALLENGE_RESPONSE).value != want:
+                raise Fail("SCCRP Challenge Response is wrong")
+            self.peer_challenge = m.need(IETF, A_CHALLENGE).value
         elif m.find(CISCO, C_DIGEST) is not None:
             raise Fail("SCCRP has a digest, none configured")
+
+    def chap(self, mtype, challenge):
+        return hashlib.md5(bytes([mtype]) + self.secret +
+                           challenge).digest()
+
+    def scccn_body(self):
+        """The SCCCN answers the daemon's Challenge when there is one."""
+        if not self.secret:
+            return b""
+        return avp(IETF, A_CHALLENGE_RESPONSE,
+                   self.chap(3, self.peer_challenge))
 
     def established(self):
         t = self.wait_tunnel(lambda t: t.get("state") == "established",
@@ -403,7 +423,7 @@ class Peer:
         log(f"   SCCRP in the Cisco dialect, daemon CCID {self.peer_ccid}")
 
         log("-> SCCCN")
-        self.send(SCCCN)
+        self.send(SCCCN, self.scccn_body())
         self.ack_of(1, "SCCCN")
         self.established()
 

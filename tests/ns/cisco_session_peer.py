@@ -167,7 +167,7 @@ class SessionPeer(Peer):
         self.nr = 1
         self.check_sccrp(m)
         log("-> SCCCN")
-        self.send(SCCCN)
+        self.send(SCCCN, self.scccn_body())
         self.ack_of(1, "SCCCN")
         self.established()
         self.run_session()
