@@ -3,18 +3,24 @@
  *
  * One connection carries every command of a run; each command is one
  * CTL_REQUEST frame and its answer is streamed back as CTL_DATA frames,
- * printed as they arrive, closed by a CTL_END frame with a status.
+ * closed by a CTL_END frame with a status.  The connection has a CLI
+ * node in the daemon (view, config, config-tunnel, config-session), so
+ * `configure terminal` followed by `tunnel X` works from -c, stdin or a
+ * terminal alike.
  *
- * Commands come from -c options, from stdin when it is not a terminal, or
- * from a minimal prompt loop on a terminal.  Every source ends in
- * shell_exec(), so line editing and completion can later replace the
- * prompt loop without touching the rest.
+ * On a terminal the shell edits lines with libedit: history in
+ * ~/.l2tpsh_history, TAB asks the daemon to complete (CTL_COMPLETE),
+ * `?` asks what may come next (CTL_DESCRIBE), the prompt comes from the
+ * daemon (CTL_STATE), and long answers go through a pager.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <getopt.h>
+#include <histedit.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,17 +30,27 @@
 
 #include "proto/buf.h"
 #include "proto/ctlproto.h"
+#include "proto/sbuf.h"
 
 /* Exit statuses: every command succeeded, one failed, no daemon. */
 #define EXIT_OK 0
 #define EXIT_FAILED 1
 #define EXIT_NODAEMON 2
 
+#define HISTORY_FILE ".l2tpsh_history"
+#define HISTORY_SIZE 1000
+#define PAGER_DEFAULT "less -FRX"
+
 struct shell {
 	const char *sockpath;
 	int fd;
 	uint8_t *frame; /* one received frame: header and payload */
 	int failed; /* some command failed */
+	/* Interactive only: */
+	struct sbuf *capture; /* answers collected here, not printed */
+	char prompt[256];
+	int view; /* in the top node: exit leaves the shell */
+	int pager; /* the daemon's `terminal length` allows one */
 };
 
 static void
@@ -113,13 +129,13 @@ read_full(int fd, void *p, size_t len)
 }
 
 static int
-send_request(struct shell *sh, const char *line, size_t len)
+send_request(struct shell *sh, uint16_t type, const char *line, size_t len)
 {
 	uint8_t hdr[CTL_HDR_LEN];
 	struct wbuf w;
 
 	wbuf_init(&w, hdr, sizeof(hdr));
-	if (ctl_put_hdr(&w, CTL_REQUEST, (uint32_t)len) == -1)
+	if (ctl_put_hdr(&w, type, (uint32_t)len) == -1)
 		return -1;
 	if (write_full(sh->fd, wbuf_data(&w), wbuf_len(&w)) == -1 ||
 	    write_full(sh->fd, line, len) == -1)
@@ -178,7 +194,7 @@ print_end(uint32_t status, struct rbuf *msg)
  * complete; -1 when the conversation with the daemon broke down.
  */
 static int
-shell_exec(struct shell *sh, const char *line)
+shell_ask(struct shell *sh, uint16_t type, const char *line)
 {
 	struct ctl_frame_hdr h;
 	struct rbuf payload;
@@ -190,15 +206,20 @@ shell_exec(struct shell *sh, const char *line)
 		fprintf(stderr, "%% command too long (%zu bytes)\n", len);
 		return CTL_STATUS_ERROR;
 	}
-	if (send_request(sh, line, len) == -1)
+	if (send_request(sh, type, line, len) == -1)
 		goto lost;
 	for (;;) {
 		if (recv_frame(sh, &h, &payload) == -1)
 			goto lost;
 		switch (h.type) {
 		case CTL_DATA:
-			if (h.len > 0 &&
-			    rbuf_view(&payload, h.len, &bytes) == 0)
+			if (h.len == 0 ||
+			    rbuf_view(&payload, h.len, &bytes) == -1)
+				break;
+			if (sh->capture != NULL)
+				sbuf_putn(
+				    sh->capture, (const char *)bytes, h.len);
+			else
 				fwrite(bytes, 1, h.len, stdout);
 			break;
 		case CTL_END:
@@ -217,6 +238,12 @@ lost:
 	fflush(stdout);
 	fprintf(stderr, "l2tpsh: lost the connection to %s\n", sh->sockpath);
 	return -1;
+}
+
+static int
+shell_exec(struct shell *sh, const char *line)
+{
+	return shell_ask(sh, CTL_REQUEST, line);
 }
 
 /* Run a line unless it is blank or a comment; -1 if the link is gone. */
@@ -253,41 +280,322 @@ run_file(struct shell *sh, FILE *in)
 	return rc;
 }
 
-/* Is the line's first word w, and nothing else? */
+/* Is the line's first word a prefix (2+ letters) of w, and alone? */
 static int
 is_word(const char *line, const char *w)
 {
-	size_t n = strlen(w);
+	size_t n;
 
 	line += strspn(line, " \t");
-	if (strncmp(line, w, n) != 0)
+	n = strcspn(line, " \t\r\n");
+	if (n < 2 || n > strlen(w) || strncmp(line, w, n) != 0)
 		return 0;
 	line += n;
 	return line[strspn(line, " \t\r\n")] == '\0';
 }
 
-/* A stand-in until the full shell (libedit, completion, `?`) exists. */
+/* An answer collected rather than printed; its status, or -1. */
 static int
-run_prompt(struct shell *sh)
+shell_collect(
+    struct shell *sh, uint16_t type, const char *line, struct sbuf *out)
 {
-	char host[HOST_NAME_MAX + 1], line[4096];
+	int status;
 
-	if (gethostname(host, sizeof(host)) == -1)
-		strcpy(host, "l2tpv3d");
-	host[sizeof(host) - 1] = '\0';
-	for (;;) {
-		printf("%s# ", host);
-		fflush(stdout);
-		if (fgets(line, sizeof(line), stdin) == NULL) {
-			putchar('\n');
-			return 0;
-		}
-		if (is_word(line, "exit") || is_word(line, "quit") ||
-		    is_word(line, "end"))
-			return 0;
-		if (shell_line(sh, line) == -1)
-			return -1;
+	sh->capture = out;
+	status = shell_ask(sh, type, line);
+	sh->capture = NULL;
+	return status;
+}
+
+/* The prompt and the pager setting, from the daemon (CTL_STATE). */
+static int
+shell_state(struct shell *sh)
+{
+	struct sbuf out;
+	char *line, *save;
+	int status;
+
+	sbuf_init(&out);
+	if ((status = shell_collect(sh, CTL_STATE, "", &out)) != 0 ||
+	    out.s == NULL) {
+		sbuf_free(&out);
+		return status == 0 ? -1 : status;
 	}
+	for (line = strtok_r(out.s, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "prompt=", 7) == 0)
+			snprintf(
+			    sh->prompt, sizeof(sh->prompt), "%s", line + 7);
+		else if (strncmp(line, "node=", 5) == 0)
+			sh->view = strcmp(line + 5, "view") == 0;
+		else if (strncmp(line, "pager=", 6) == 0)
+			sh->pager = strcmp(line + 6, "on") == 0;
+	}
+	/* strtok_r ate the prompt's trailing space: put it back. */
+	if (sh->prompt[0] != '\0' &&
+	    strlen(sh->prompt) + 1 < sizeof(sh->prompt) &&
+	    sh->prompt[strlen(sh->prompt) - 1] != ' ')
+		strcat(sh->prompt, " ");
+	sbuf_free(&out);
+	return 0;
+}
+
+static struct shell *
+el_shell(EditLine *el)
+{
+	void *sh = NULL;
+
+	el_get(el, EL_CLIENTDATA, &sh);
+	return sh;
+}
+
+static char *
+prompt_cb(EditLine *el)
+{
+	return el_shell(el)->prompt;
+}
+
+/* The line up to the cursor. */
+static char *
+line_to_cursor(EditLine *el)
+{
+	const LineInfo *li = el_line(el);
+
+	return strndup(li->buffer, (size_t)(li->cursor - li->buffer));
+}
+
+/* The word being typed: after the last blank. */
+static const char *
+last_word(const char *text)
+{
+	const char *p = text + strlen(text);
+
+	while (p > text && p[-1] != ' ' && p[-1] != '\t')
+		p--;
+	return p;
+}
+
+static size_t
+common_prefix(char **v, size_t n)
+{
+	size_t len, i, k;
+
+	if (n == 0)
+		return 0;
+	len = strlen(v[0]);
+	for (i = 1; i < n; i++) {
+		for (k = 0; k < len && v[i][k] == v[0][k]; k++)
+			;
+		len = k;
+	}
+	return len;
+}
+
+static void
+print_columns(char **v, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]) > w)
+			w = strlen(v[i]);
+	fputc('\n', stdout);
+	for (i = 0; i < n; i++)
+		printf("%-*s%s", (int)w + 2, v[i],
+		    (i + 1) % (w + 2 > 38 ? 1 : 76 / (w + 2)) == 0 ? "\n" : "");
+	if (n % (w + 2 > 38 ? 1 : 76 / (w + 2)) != 0)
+		fputc('\n', stdout);
+}
+
+/* TAB: complete the word at the cursor from the daemon's candidates. */
+static unsigned char
+complete_cb(EditLine *el, int ch)
+{
+	struct shell *sh = el_shell(el);
+	struct sbuf out;
+	char *text, *v[256], *line, *save;
+	const char *partial;
+	size_t n = 0, plen, common;
+	unsigned char rc = CC_ERROR;
+
+	if ((text = line_to_cursor(el)) == NULL)
+		return CC_ERROR;
+	sbuf_init(&out);
+	if (shell_collect(sh, CTL_COMPLETE, text, &out) == 0 && out.s != NULL)
+		for (line = strtok_r(out.s, "\n", &save);
+		     line != NULL && n < sizeof(v) / sizeof(v[0]);
+		     line = strtok_r(NULL, "\n", &save))
+			v[n++] = line;
+	partial = last_word(text);
+	plen = strlen(partial);
+	common = common_prefix(v, n);
+	if (n == 1) {
+		el_insertstr(el, v[0] + plen);
+		el_insertstr(el, " ");
+		rc = CC_REFRESH;
+	} else if (n > 1 && common > plen) {
+		v[0][common] = '\0';
+		el_insertstr(el, v[0] + plen);
+		rc = CC_REFRESH;
+	} else if (n > 1) {
+		print_columns(v, n);
+		rc = CC_REDISPLAY;
+	}
+	sbuf_free(&out);
+	free(text);
+	return rc;
+}
+
+/* `?`: what may come next, with one-line help; the line stays. */
+static unsigned char
+describe_cb(EditLine *el, int ch)
+{
+	struct shell *sh = el_shell(el);
+	struct sbuf out;
+	char *text, *line, *save, *tab;
+	int status;
+
+	if ((text = line_to_cursor(el)) == NULL)
+		return CC_ERROR;
+	sbuf_init(&out);
+	status = shell_collect(sh, CTL_DESCRIBE, text, &out);
+	fputc('\n', stdout);
+	if (status != 0 || out.s == NULL)
+		printf("%% There is no matched command.\n");
+	else
+		for (line = strtok_r(out.s, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if ((tab = strchr(line, '\t')) != NULL)
+				*tab++ = '\0';
+			printf("  %-24s %s\n", line, tab != NULL ? tab : "");
+		}
+	sbuf_free(&out);
+	free(text);
+	return CC_REDISPLAY;
+}
+
+static int
+terminal_rows(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0)
+		return 24;
+	return ws.ws_row;
+}
+
+/* Print an answer; through $PAGER (or less -FRX) when it is long. */
+static void
+page(struct shell *sh, const char *text, size_t len)
+{
+	const char *pager = getenv("PAGER");
+	size_t lines = 0, i;
+	FILE *p;
+
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	if (sh->pager && lines >= (size_t)terminal_rows() - 1) {
+		if (pager == NULL || *pager == '\0')
+			pager = PAGER_DEFAULT;
+		fflush(stdout);
+		if ((p = popen(pager, "w")) != NULL) {
+			fwrite(text, 1, len, p);
+			pclose(p);
+			return;
+		}
+	}
+	fwrite(text, 1, len, stdout);
+	fflush(stdout);
+}
+
+/* One interactive command: -1 when the daemon is gone. */
+static int
+interactive_line(struct shell *sh, const char *line)
+{
+	struct sbuf out;
+	int status;
+
+	sbuf_init(&out);
+	status = shell_collect(sh, CTL_REQUEST, line, &out);
+	if (out.len > 0)
+		page(sh, out.s, out.len);
+	sbuf_free(&out);
+	if (status == -1)
+		return -1;
+	return shell_state(sh) == -1 ? -1 : 0;
+}
+
+static void
+history_path(char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+
+	buf[0] = '\0';
+	if (home != NULL && *home != '\0')
+		snprintf(buf, len, "%s/%s", home, HISTORY_FILE);
+}
+
+static int
+run_interactive(struct shell *sh)
+{
+	char hist_file[PATH_MAX], *line;
+	const char *buf;
+	HistEvent ev;
+	History *hist;
+	EditLine *el;
+	int n, rc = 0;
+
+	if (shell_state(sh) == -1)
+		return -1;
+	if ((el = el_init("l2tpsh", stdin, stdout, stderr)) == NULL ||
+	    (hist = history_init()) == NULL) {
+		fprintf(stderr, "l2tpsh: cannot set up line editing\n");
+		return -1;
+	}
+	history(hist, &ev, H_SETSIZE, HISTORY_SIZE);
+	history(hist, &ev, H_SETUNIQUE, 1);
+	history_path(hist_file, sizeof(hist_file));
+	if (hist_file[0] != '\0')
+		history(hist, &ev, H_LOAD, hist_file);
+	el_set(el, EL_CLIENTDATA, sh);
+	el_set(el, EL_EDITOR, "emacs");
+	el_set(el, EL_PROMPT, prompt_cb);
+	el_set(el, EL_HIST, history, hist);
+	el_set(el, EL_ADDFN, "l2tpsh-complete", "Complete a word", complete_cb);
+	el_set(
+	    el, EL_ADDFN, "l2tpsh-describe", "What may come next", describe_cb);
+	el_set(el, EL_BIND, "^I", "l2tpsh-complete", NULL);
+	el_set(el, EL_BIND, "?", "l2tpsh-describe", NULL);
+	el_source(el, NULL);
+	for (;;) {
+		if ((buf = el_gets(el, &n)) == NULL || n == 0) {
+			fputc('\n', stdout); /* Ctrl-D */
+			break;
+		}
+		if ((line = strdup(buf)) == NULL)
+			break;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[strspn(line, " \t")] != '\0')
+			history(hist, &ev, H_ENTER, line);
+		if (sh->view &&
+		    (is_word(line, "exit") || is_word(line, "quit") ||
+			is_word(line, "end"))) {
+			free(line);
+			break;
+		}
+		if (line[strspn(line, " \t")] != '\0' &&
+		    interactive_line(sh, line) == -1) {
+			free(line);
+			rc = -1;
+			break;
+		}
+		free(line);
+	}
+	if (hist_file[0] != '\0')
+		history(hist, &ev, H_SAVE, hist_file);
+	history_end(hist);
+	el_end(el);
+	return rc;
 }
 
 int
@@ -340,7 +648,7 @@ main(int argc, char **argv)
 		for (i = 0; i < ncmds && rc == 0; i++)
 			rc = shell_line(&sh, cmds[i]);
 	} else if (isatty(STDIN_FILENO))
-		rc = run_prompt(&sh);
+		rc = run_interactive(&sh);
 	else
 		rc = run_file(&sh, stdin);
 

@@ -57,6 +57,7 @@ struct ctl_client {
 	int answering; /* an answer is being streamed */
 	int closing; /* close once the output has drained */
 	int eof; /* the client will send nothing more */
+	struct control_cli cli;
 	struct sbuf ans;
 	size_t sent;
 	uint32_t status;
@@ -266,7 +267,7 @@ is_show(const char *word)
 }
 
 static void
-client_dispatch(struct ctl_client *c, struct cmdline *cl)
+client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 {
 	struct control_req req;
 	struct sbuf out, err;
@@ -275,16 +276,27 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl)
 	sbuf_init(&out);
 	sbuf_init(&err);
 	memset(&req, 0, sizeof(req));
+	req.kind = kind;
+	req.cli = &c->cli;
+	req.partial = "";
 	req.argc = cl->argc;
 	req.argv = cl->argv;
 	req.readonly = c->listener->readonly;
 	req.out = &out;
 	req.err = &err;
-	if (req.argc > 0 && strcmp(req.argv[req.argc - 1], "json") == 0) {
+	/* Completion and help work on the word being typed, if any. */
+	if (kind != CTL_REQUEST && kind != CTL_STATE && open && req.argc > 0) {
+		req.partial = req.argv[--req.argc];
+		req.argv[req.argc] = NULL;
+	}
+	if (kind == CTL_REQUEST && req.argc > 0 &&
+	    strcmp(req.argv[req.argc - 1], "json") == 0) {
 		req.json = 1;
 		req.argv[--req.argc] = NULL;
 	}
-	if (req.argc == 0)
+	if (kind != CTL_REQUEST)
+		status = control_dispatch(&req);
+	else if (req.argc == 0)
 		status = CTL_STATUS_OK;
 	else if (req.readonly && !is_show(req.argv[0])) {
 		status = CTL_STATUS_DENIED;
@@ -303,7 +315,7 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl)
 }
 
 static void
-client_request(struct ctl_client *c, const char *line, size_t len)
+client_request(struct ctl_client *c, int kind, const char *line, size_t len)
 {
 	struct cmdline cl;
 	const char *why;
@@ -313,12 +325,14 @@ client_request(struct ctl_client *c, const char *line, size_t len)
 		    c, NULL, CTL_STATUS_ERROR, "command contains a NUL byte");
 		return;
 	}
-	log_debug("control: request \"%s\"%s", line,
-	    c->listener->readonly ? " (read-only)" : "");
+	if (kind == CTL_REQUEST)
+		log_debug("control: request \"%s\"%s", line,
+		    c->listener->readonly ? " (read-only)" : "");
 	if (cmdline_split(&cl, line, len, &why) == -1)
 		answer_start(c, NULL, CTL_STATUS_ERROR, why);
 	else
-		client_dispatch(c, &cl);
+		client_dispatch(
+		    c, &cl, kind, len > 0 && !is_space(line[len - 1]));
 	free(cl.buf);
 }
 
@@ -353,7 +367,8 @@ client_next_frame(struct ctl_client *c)
 		client_fail(c, CTL_STATUS_ERROR, why);
 		return 1;
 	}
-	if (h.type != CTL_REQUEST) {
+	if (h.type != CTL_REQUEST && h.type != CTL_COMPLETE &&
+	    h.type != CTL_DESCRIBE && h.type != CTL_STATE) {
 		snprintf(why, sizeof(why), "unexpected frame type %u", h.type);
 		client_fail(c, CTL_STATUS_ERROR, why);
 		return 1;
@@ -370,7 +385,7 @@ client_next_frame(struct ctl_client *c)
 		return -1;
 	}
 	line[h.len] = '\0';
-	client_request(c, line, h.len);
+	client_request(c, h.type, line, h.len);
 	free(line);
 	return 1;
 }

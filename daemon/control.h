@@ -19,11 +19,31 @@
 /* Connected clients over all sockets; one more is told "too many". */
 #define CONTROL_MAX_CLIENTS 64
 
+/*
+ * What a client's conversation remembers between requests (the CLI node
+ * it is in, like a router's "config-tunnel" mode).  The command layer
+ * owns its meaning; control.c only keeps one per client, zeroed.
+ */
+#define CONTROL_NAME_MAX 64
+#define CONTROL_PENDING_MAX 2048
+struct control_cli {
+	unsigned int node; /* enum cmd_node; 0 is the view node */
+	char tunnel[CONTROL_NAME_MAX]; /* being configured */
+	char session[CONTROL_NAME_MAX];
+	/* Lines of a tunnel that does not exist yet, kept until it is
+	 * complete enough to start. */
+	char pending[CONTROL_PENDING_MAX];
+	int nopager; /* `terminal length 0` */
+};
+
 struct control_req {
+	int kind; /* CTL_REQUEST, CTL_COMPLETE, CTL_DESCRIBE, CTL_STATE */
+	const char *partial; /* COMPLETE/DESCRIBE: the word being typed */
+	struct control_cli *cli; /* this connection's state */
 	int argc;
 	char **argv; /* the words of the command line; argv[argc] is NULL */
 	int readonly; /* arrived on the read-only socket */
-	int json; /* last word was "json" (removed from argv) */
+	int json; /* CTL_REQUEST: last word was "json" (removed from argv) */
 	struct sbuf *out; /* the answer */
 	struct sbuf *err; /* message carried in CTL_END on failure */
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "daemon/ctl_cmds.h"
+#include "daemon/pw.h"
 #include "daemon/tunnel.h"
 #include "proto/l2tp.h"
 #include "proto/msg.h"
@@ -240,7 +241,9 @@ session_json(struct sbuf *sb, const struct session *s)
 	    s->wen_received, s->cdn_result, s->cdn_error,
 	    s->cdn_by_peer ? "true" : "false");
 	sbuf_json_str(sb, s->cdn_msg);
-	sbuf_puts(sb, "}}");
+	sbuf_putc(sb, '}');
+	pw_session_json(sb, s);
+	sbuf_putc(sb, '}');
 }
 
 static void
@@ -267,6 +270,7 @@ session_text(struct sbuf *sb, const struct session *s)
 	    s->conf->remote_end_id[0] ? s->conf->remote_end_id : "-",
 	    pw_type_name(s->conf->pw_type), ck,
 	    s->conf->ifname[0] ? s->conf->ifname : "-", up);
+	pw_session_text(sb, s);
 }
 
 /* A session selector: its name, or our session ID. */

@@ -12,5 +12,12 @@
 
 /* The usage lines of every command, one per line (for help output). */
 void ctl_cmds_usage(struct sbuf *);
+/*
+ * Run a request through this table: the `show` answers that the command
+ * grammar (cmd_table.c, which owns control_dispatch) wraps.  The words
+ * are canonical (keywords spelled out), so only the table's own words
+ * and its arguments arrive here.
+ */
+int ctl_cmds_run(struct control_req *);
 
 #endif

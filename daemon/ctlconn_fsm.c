@@ -72,6 +72,8 @@ cc_state_name(int state)
 		return "closing";
 	case CC_DEAD:
 		return "dead";
+	case CC_STATIC:
+		return "static";
 	}
 	return "?";
 }
@@ -158,6 +160,8 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 	}
 	if (next != CC_NOCHANGE && next != t->state)
 		tunnel_set_state(t, next);
-	log_debug("tunnel %s: %s --%s--> %s", t->conf.name, cc_state_name(old),
+	/* `debug tunnel NAME fsm` shows transitions without global debug. */
+	(t->conf.debug & TUNNEL_DEBUG_FSM ? log_debug_forced : log_debug)(
+	    "tunnel %s: %s --%s--> %s", t->conf.name, cc_state_name(old),
 	    cc_event_name(ev), cc_state_name(t->state));
 }

@@ -15,6 +15,8 @@ enum cc_state {
 	CC_ESTABLISHED = 0x08,
 	CC_CLOSING = 0x10, /* StopCCN sent or received; acks only */
 	CC_DEAD = 0x20, /* resources are released after the event */
+	/* mode = static: no control connection, never in the FSM. */
+	CC_STATIC = 0x40,
 };
 #define CC_ANY 0x3f
 #define CC_OPEN_STATES (CC_WAIT_CTL_REPLY | CC_WAIT_CTL_CONN | CC_ESTABLISHED)

@@ -8,6 +8,18 @@
  * (output text, streamed in chunks) and one CTL_END frame whose payload is
  * u32 status (0 = success) then an optional message.  A frame with a
  * version the peer does not speak gets CTL_END with CTL_STATUS_VERSION.
+ *
+ * An interactive client also asks, on the same connection and answered
+ * the same way (DATA frames, then END):
+ *   CTL_COMPLETE  payload: a partial line.  The words that may replace
+ *                 its last word (nothing when it ends in a space), one a
+ *                 line: keywords and live names.
+ *   CTL_DESCRIBE  payload: a partial line (`?`).  What may come next,
+ *                 "TOKEN<TAB>HELP" a line, "<cr>" when it is complete.
+ *   CTL_STATE     no payload.  The connection's CLI state, "key=value"
+ *                 a line: prompt, node, pager.
+ * A daemon that predates them answers "unexpected frame type" and closes
+ * the connection, so the version stays 1.
  */
 #ifndef L2TP_PROTO_CTLPROTO_H
 #define L2TP_PROTO_CTLPROTO_H
@@ -27,6 +39,9 @@ enum ctl_frame_type {
 	CTL_REQUEST = 1,
 	CTL_DATA = 2,
 	CTL_END = 3,
+	CTL_COMPLETE = 4,
+	CTL_DESCRIBE = 5,
+	CTL_STATE = 6,
 };
 
 enum ctl_status {

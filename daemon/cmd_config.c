@@ -1,0 +1,723 @@
+/*
+ * `configure terminal` and its nodes: run-time changes to tunnels and
+ * sessions, and `write memory`.
+ *
+ * A change is made on the text of the running configuration, as
+ * config_print() writes it (one "option = value" a line, every tunnel and
+ * session a block), and the result is loaded by config_load() exactly as
+ * a file would be: the same validation, the same messages, and what runs
+ * is by construction what `write memory` saves and a restart loads.  The
+ * new configuration goes to tunnels_reload(), which restarts the tunnels
+ * whose settings changed and leaves the others alone.
+ *
+ * A new tunnel usually cannot start from its name alone (it needs a
+ * remote address), so its lines are kept with the client's node state
+ * until the tunnel loads; then it starts.
+ */
+#include <config.h>
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/cmd_impl.h"
+#include "daemon/log.h"
+#include "daemon/tunnel.h"
+
+/* --- the configuration as text --------------------------------------- */
+
+/* Where a block starts (its header line) and ends (after its closing
+ * line), searching [from, to).  0, or -1 if there is none. */
+static int
+find_block(const char *text, size_t from, size_t to, const char *hdr,
+    const char *close, size_t *start, size_t *end)
+{
+	const char *p = text + from, *c;
+
+	for (; (p = strstr(p, hdr)) != NULL && (size_t)(p - text) < to; p++) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		for (c = p + strlen(hdr); (c = strstr(c, close)) != NULL; c++)
+			if (c[-1] == '\n')
+				break;
+		if (c == NULL || (size_t)(c - text) >= to)
+			return -1;
+		*start = (size_t)(p - text);
+		*end = (size_t)(c - text) + strlen(close);
+		return 0;
+	}
+	return -1;
+}
+
+/* text[0, at) + ins + text[at + cut, ...), as a new string. */
+static char *
+text_splice(const char *text, size_t at, size_t cut, const char *ins)
+{
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	sbuf_putn(&sb, text, at);
+	sbuf_puts(&sb, ins);
+	sbuf_puts(&sb, text + at + cut);
+	if (sb.failed) {
+		sbuf_free(&sb);
+		return NULL;
+	}
+	return sbuf_take(&sb);
+}
+
+/* Remove the lines "INDENT OPT = ..." of [start, *end); *end follows. */
+static int
+remove_option(
+    char **text, size_t start, size_t *end, const char *indent, const char *opt)
+{
+	char prefix[128], *p, *nl, *next;
+	size_t at, len;
+
+	snprintf(prefix, sizeof(prefix), "%s%s = ", indent, opt);
+	for (at = start; at < *end;) {
+		p = *text + at;
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+		if (strncmp(p, prefix, strlen(prefix)) != 0) {
+			at += len;
+			continue;
+		}
+		if ((next = text_splice(*text, at, len, "")) == NULL)
+			return -1;
+		free(*text);
+		*text = next;
+		*end -= len;
+	}
+	return 0;
+}
+
+/* "INDENT OPT = "VALUE"\n", quoted as config_print quotes. */
+static void
+option_line(
+    struct sbuf *sb, const char *indent, const char *opt, const char *value)
+{
+	const char *s;
+
+	sbuf_printf(sb, "%s%s = \"", indent, opt);
+	for (s = value; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\' || *s == '$')
+			sbuf_putc(sb, '\\');
+		sbuf_putc(sb, *s);
+	}
+	sbuf_puts(sb, "\"\n");
+}
+
+/* Set (value != NULL) or remove an option right inside a block. */
+static int
+edit_option(char **text, size_t start, size_t end, const char *indent,
+    const char *opt, const char *value)
+{
+	struct sbuf line;
+	char *next, *nl;
+	size_t at;
+
+	if (remove_option(text, start, &end, indent, opt) == -1)
+		return -1;
+	if (value == NULL)
+		return 0;
+	/* After the header line; the globals have none. */
+	at = start;
+	if (*indent != '\0' && (nl = strchr(*text + start, '\n')) != NULL)
+		at = (size_t)(nl - *text) + 1;
+	sbuf_init(&line);
+	option_line(&line, indent, opt, value);
+	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
+	sbuf_free(&line);
+	if (next == NULL)
+		return -1;
+	free(*text);
+	*text = next;
+	return 0;
+}
+
+/* --- loading and applying -------------------------------------------- */
+
+/* "/proc/self/fd/7:12: option 'x': why" -> "option 'x': why". */
+static const char *
+strip_location(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+		return msg;
+	p = msg + n + 1;
+	p += strspn(p, "0123456789");
+	if (*p == ':')
+		p++;
+	return p + strspn(p, " ");
+}
+
+/*
+ * Load a configuration from text as from its file: through a memfd, so
+ * nothing touches the disk.  NULL and err filled on failure.
+ */
+static struct daemon_conf *
+load_text(const char *text, struct sbuf *err)
+{
+	char path[64], msg[512];
+	struct daemon_conf *dc;
+	size_t len = strlen(text), done = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = memfd_create("l2tpv3d-candidate", MFD_CLOEXEC)) == -1) {
+		sbuf_printf(
+		    err, "%% cannot check the change: %s", strerror(errno));
+		return NULL;
+	}
+	while (done < len) {
+		if ((n = write(fd, text + done, len - done)) <= 0) {
+			sbuf_printf(err, "%% cannot check the change: %s",
+			    strerror(errno));
+			close(fd);
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	dc = config_load(path, msg, sizeof(msg));
+	close(fd);
+	if (dc == NULL)
+		sbuf_printf(err, "%% %s", strip_location(msg, path));
+	return dc;
+}
+
+/* Run the configuration in text: only if it loads. */
+static int
+apply_text(struct control_req *req, const char *text)
+{
+	struct daemon_conf *dc;
+
+	if ((dc = load_text(text, req->err)) == NULL)
+		return CTL_STATUS_ERROR;
+	snprintf(dc->path, sizeof(dc->path), "%s", tunnels_conf()->path);
+	tunnels_reload(dc);
+	return CTL_STATUS_OK;
+}
+
+static char *
+running(struct control_req *req)
+{
+	size_t len;
+	char *text;
+
+	if ((text = cmd_running_text(&len)) == NULL)
+		sbuf_puts(req->err, "% out of memory");
+	return text;
+}
+
+static int
+tunnel_block(const char *text, const char *name, size_t *start, size_t *end)
+{
+	char hdr[CONF_NAME_MAX + 16];
+
+	snprintf(hdr, sizeof(hdr), "tunnel \"%s\" {\n", name);
+	return find_block(text, 0, strlen(text), hdr, "}\n", start, end);
+}
+
+static int
+session_block(const char *text, const char *tunnel, const char *name,
+    size_t *start, size_t *end)
+{
+	char hdr[CONF_NAME_MAX + 16];
+	size_t ts, te;
+
+	if (tunnel_block(text, tunnel, &ts, &te) == -1)
+		return -1;
+	snprintf(hdr, sizeof(hdr), "\tsession \"%s\" {\n", name);
+	return find_block(text, ts, te, hdr, "\t}\n", start, end);
+}
+
+static int
+tunnel_exists(const char *name)
+{
+	return config_find_tunnel((struct daemon_conf *)tunnels_conf(), name) !=
+	    NULL;
+}
+
+/* "option 'X': only applies with ..." about an option other than opt:
+ * X in other.  A change of mode, encap or digest leaves such lines. */
+static int
+inapplicable(const char *why, const char *opt, char *other, size_t len)
+{
+	const char *p, *q;
+
+	if (why == NULL || (p = strstr(why, "option '")) == NULL)
+		return 0;
+	p += strlen("option '");
+	if ((q = strchr(p, '\'')) == NULL || (size_t)(q - p) >= len ||
+	    strncmp(q, "': only applies with", 20) != 0)
+		return 0;
+	memcpy(other, p, (size_t)(q - p));
+	other[q - p] = '\0';
+	return strcmp(other, opt) != 0;
+}
+
+/*
+ * Apply an edited configuration; options of the node's block that the
+ * change made inapplicable (local-port after `encap ip`) are dropped,
+ * as a router drops them when the mode changes.
+ */
+static int
+apply_edit(struct control_req *req, char **text, const char *opt)
+{
+	struct control_cli *cli = req->cli;
+	struct daemon_conf *dc;
+	char other[64];
+	struct sbuf why;
+	size_t start, end;
+	int i, sess = cli->node == CMD_NODE_SESSION, found;
+
+	for (i = 0; i < 32; i++) {
+		sbuf_init(&why);
+		if ((dc = load_text(*text, &why)) != NULL) {
+			sbuf_free(&why);
+			snprintf(dc->path, sizeof(dc->path), "%s",
+			    tunnels_conf()->path);
+			tunnels_reload(dc);
+			return CTL_STATUS_OK;
+		}
+		found = sess ? session_block(*text, cli->tunnel, cli->session,
+				   &start, &end)
+			     : tunnel_block(*text, cli->tunnel, &start, &end);
+		if (!inapplicable(why.s, opt, other, sizeof(other)) ||
+		    found == -1 ||
+		    remove_option(
+			text, start, &end, sess ? "\t\t" : "\t", other) == -1)
+			break;
+		sbuf_free(&why);
+	}
+	sbuf_puts(req->err, why.s != NULL ? why.s : "% cannot apply");
+	sbuf_free(&why);
+	return CTL_STATUS_ERROR;
+}
+
+/* --- a new tunnel, kept until it loads -------------------------------- */
+
+/* The running configuration plus the pending tunnel's block. */
+static char *
+with_pending(struct control_req *req)
+{
+	struct sbuf sb;
+	char *text;
+
+	if ((text = running(req)) == NULL)
+		return NULL;
+	sbuf_init(&sb);
+	sbuf_puts(&sb, text);
+	sbuf_printf(&sb, "\ntunnel \"%s\" {\n%s}\n", req->cli->tunnel,
+	    req->cli->pending);
+	free(text);
+	if (sb.failed) {
+		sbuf_free(&sb);
+		sbuf_puts(req->err, "% out of memory");
+		return NULL;
+	}
+	return sbuf_take(&sb);
+}
+
+/* Start the pending tunnel if it is complete; else say what it lacks. */
+static int
+try_pending(struct control_req *req, const char *opt)
+{
+	struct daemon_conf *dc;
+	struct sbuf why;
+	char needle[96], *text;
+
+	if ((text = with_pending(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	sbuf_init(&why);
+	dc = load_text(text, &why);
+	free(text);
+	if (dc != NULL) {
+		snprintf(
+		    dc->path, sizeof(dc->path), "%s", tunnels_conf()->path);
+		tunnels_reload(dc);
+		req->cli->pending[0] = '\0';
+		sbuf_free(&why);
+		return CTL_STATUS_OK;
+	}
+	snprintf(needle, sizeof(needle), "option '%s'", opt != NULL ? opt : "");
+	if (opt != NULL && why.s != NULL && strstr(why.s, needle) != NULL) {
+		sbuf_puts(req->err, why.s);
+		sbuf_free(&why);
+		return CTL_STATUS_ERROR;
+	}
+	sbuf_printf(req->out, "%% tunnel %s is not started yet: %s\n",
+	    req->cli->tunnel, why.s != NULL ? why.s + 2 : "incomplete");
+	sbuf_free(&why);
+	return CTL_STATUS_OK;
+}
+
+/* The pending block with opt's line replaced (value) or removed. */
+static char *
+pending_with(const char *pending, const char *opt, const char *value)
+{
+	struct sbuf sb;
+	char *text;
+	size_t end;
+
+	if ((text = strdup(pending)) == NULL)
+		return NULL;
+	end = strlen(text);
+	if (edit_option(&text, 0, end, "\t", opt, NULL) == -1) {
+		free(text);
+		return NULL;
+	}
+	sbuf_init(&sb);
+	sbuf_puts(&sb, text);
+	free(text);
+	if (value != NULL)
+		option_line(&sb, "\t", opt, value);
+	if (sb.failed) {
+		sbuf_free(&sb);
+		return NULL;
+	}
+	return sbuf_take(&sb);
+}
+
+/* Change a line of the pending block; the old text comes back on error. */
+static int
+pending_edit(struct control_req *req, const char *opt, const char *value)
+{
+	struct control_cli *cli = req->cli;
+	char saved[CONTROL_PENDING_MAX], *text;
+	int rc;
+
+	if ((text = pending_with(cli->pending, opt, value)) == NULL) {
+		sbuf_puts(req->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	if (strlen(text) >= sizeof(cli->pending)) {
+		free(text);
+		sbuf_puts(req->err, "% too many options for a new tunnel");
+		return CTL_STATUS_ERROR;
+	}
+	memcpy(saved, cli->pending, sizeof(saved));
+	memcpy(cli->pending, text, strlen(text) + 1);
+	free(text);
+	if ((rc = try_pending(req, value != NULL ? opt : NULL)) !=
+	    CTL_STATUS_OK)
+		memcpy(cli->pending, saved, sizeof(saved));
+	return rc;
+}
+
+void
+cmd_config_leave(struct control_req *req)
+{
+	struct control_cli *cli = req->cli;
+
+	if (cli->tunnel[0] != '\0' && !tunnel_exists(cli->tunnel))
+		sbuf_printf(req->out,
+		    "%% tunnel %s was never complete: discarded\n",
+		    cli->tunnel);
+	cli->pending[0] = '\0';
+}
+
+/* --- commands --------------------------------------------------------- */
+
+int
+cmd_configure(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+
+	req->cli->node = CMD_NODE_CONFIG;
+	return CTL_STATUS_OK;
+}
+
+int
+cmd_tunnel_enter(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	struct control_cli *cli = req->cli;
+	const char *name = cmd_arg(m, "TUNNEL");
+
+	if (strlen(name) >= sizeof(cli->tunnel)) {
+		sbuf_puts(req->err, "% tunnel name too long");
+		return CTL_STATUS_ERROR;
+	}
+	if (cli->node & (CMD_NODE_TUNNEL | CMD_NODE_SESSION))
+		cmd_config_leave(req);
+	snprintf(cli->tunnel, sizeof(cli->tunnel), "%s", name);
+	cli->session[0] = cli->pending[0] = '\0';
+	cli->node = CMD_NODE_TUNNEL;
+	if (tunnel_exists(name))
+		return CTL_STATUS_OK;
+	return try_pending(req, NULL);
+}
+
+int
+cmd_tunnel_delete(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *name = cmd_arg(m, "TUNNEL");
+	size_t start, end;
+	char *text, *next;
+	int rc;
+
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	if (tunnel_block(text, name, &start, &end) == -1) {
+		free(text);
+		sbuf_printf(req->err, "%% no such tunnel: %s", name);
+		return CTL_STATUS_ERROR;
+	}
+	if ((next = text_splice(text, start, end - start, "")) == NULL) {
+		free(text);
+		sbuf_puts(req->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	rc = apply_text(req, next);
+	free(text);
+	free(next);
+	return rc;
+}
+
+int
+cmd_session_enter(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	struct control_cli *cli = req->cli;
+	const char *name = cmd_arg(m, "SESSION");
+	size_t start, end;
+	char block[CONF_NAME_MAX + 32], *text, *next;
+	int rc = CTL_STATUS_OK;
+
+	if (!tunnel_exists(cli->tunnel)) {
+		sbuf_printf(req->err,
+		    "%% tunnel %s must be complete before its sessions",
+		    cli->tunnel);
+		return CTL_STATUS_ERROR;
+	}
+	if (strlen(name) >= sizeof(cli->session)) {
+		sbuf_puts(req->err, "% session name too long");
+		return CTL_STATUS_ERROR;
+	}
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	if (session_block(text, cli->tunnel, name, &start, &end) == -1) {
+		/* New: an empty block before the tunnel's closing brace. */
+		if (tunnel_block(text, cli->tunnel, &start, &end) == -1)
+			rc = CTL_STATUS_ERROR;
+		snprintf(
+		    block, sizeof(block), "\n\tsession \"%s\" {\n\t}\n", name);
+		next = rc == CTL_STATUS_OK
+		    ? text_splice(text, end - 2, 0, block)
+		    : NULL;
+		rc = next != NULL ? apply_text(req, next) : CTL_STATUS_ERROR;
+		free(next);
+	}
+	free(text);
+	if (rc == CTL_STATUS_OK) {
+		snprintf(cli->session, sizeof(cli->session), "%s", name);
+		cli->node = CMD_NODE_SESSION;
+	}
+	return rc;
+}
+
+int
+cmd_session_delete(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *name = cmd_arg(m, "SESSION");
+	size_t start, end;
+	char *text, *next = NULL;
+	int rc = CTL_STATUS_ERROR;
+
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	if (session_block(text, req->cli->tunnel, name, &start, &end) == -1)
+		sbuf_printf(req->err, "%% no such session: %s", name);
+	else if ((next = text_splice(text, start, end - start, "")) == NULL)
+		sbuf_puts(req->err, "% out of memory");
+	else
+		rc = apply_text(req, next);
+	free(text);
+	free(next);
+	return rc;
+}
+
+/* An option of the node's tunnel or session, set or back to default. */
+static int
+node_option(struct control_req *req, const char *opt, const char *value)
+{
+	struct control_cli *cli = req->cli;
+	size_t start, end;
+	char *text;
+	int rc, found;
+
+	if (cli->node == CMD_NODE_TUNNEL && !tunnel_exists(cli->tunnel))
+		return pending_edit(req, opt, value);
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	if (cli->node == CMD_NODE_SESSION)
+		found = session_block(
+		    text, cli->tunnel, cli->session, &start, &end);
+	else
+		found = tunnel_block(text, cli->tunnel, &start, &end);
+	if (found == -1) {
+		free(text);
+		sbuf_printf(req->err, "%% %s %s no longer exists",
+		    cli->node == CMD_NODE_SESSION ? "session" : "tunnel",
+		    cli->node == CMD_NODE_SESSION ? cli->session : cli->tunnel);
+		return CTL_STATUS_ERROR;
+	}
+	if (edit_option(&text, start, end,
+		cli->node == CMD_NODE_SESSION ? "\t\t" : "\t", opt,
+		value) == -1) {
+		free(text);
+		sbuf_puts(req->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	rc = apply_edit(req, &text, opt);
+	free(text);
+	return rc;
+}
+
+int
+cmd_set_option(const struct cmd_match *m, void *arg)
+{
+	return node_option(arg, m->tok[0]->text, cmd_arg(m, m->tok[1]->text));
+}
+
+int
+cmd_unset_option(const struct cmd_match *m, void *arg)
+{
+	return node_option(arg, m->tok[1]->text, NULL);
+}
+
+int
+cmd_hostname(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	char *text, *first;
+	size_t end;
+	int rc;
+
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	first = strstr(text, "\ntunnel \"");
+	end = first != NULL ? (size_t)(first - text) + 1 : strlen(text);
+	if (edit_option(&text, 0, end, "", "hostname", cmd_arg(m, "NAME")) ==
+	    -1) {
+		free(text);
+		sbuf_puts(req->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	rc = apply_text(req, text);
+	free(text);
+	return rc;
+}
+
+/* --- write memory ----------------------------------------------------- */
+
+static int
+write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The directory of path, synced so the rename survives a crash. */
+static void
+sync_dir(const char *path)
+{
+	char dir[CONF_PATH_MAX + 8], *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * Temp file beside the target, fsync, the old file kept as FILE.bak (a
+ * hard link, so FILE itself is never missing), rename over FILE.
+ */
+static int
+save_file(const char *path, const char *text, struct sbuf *err)
+{
+	char tmp[CONF_PATH_MAX + 16], bak[CONF_PATH_MAX + 8];
+	struct stat st;
+	mode_t mode = 0640;
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	snprintf(bak, sizeof(bak), "%s.bak", path);
+	if (stat(path, &st) == 0)
+		mode = st.st_mode & 0777;
+	if ((fd = mkstemp(tmp)) == -1) {
+		sbuf_printf(err, "%% %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, text, strlen(text)) == -1 ||
+	    fsync(fd) == -1) {
+		sbuf_printf(err, "%% %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if ((unlink(bak) == -1 && errno != ENOENT) ||
+	    (link(path, bak) == -1 && errno != ENOENT)) {
+		sbuf_printf(err, "%% backup %s: %s", bak, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		sbuf_printf(err, "%% %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	sync_dir(path);
+	return 0;
+}
+
+int
+cmd_write_memory(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *path = tunnels_conf()->path;
+	char *text;
+	int rc;
+
+	if ((text = running(req)) == NULL)
+		return CTL_STATUS_ERROR;
+	rc = save_file(path, text, req->err);
+	free(text);
+	if (rc == -1)
+		return CTL_STATUS_ERROR;
+	log_info("configuration written to %s", path);
+	sbuf_printf(req->out, "Configuration saved to %s\n", path);
+	return CTL_STATUS_OK;
+}

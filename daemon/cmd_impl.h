@@ -1,0 +1,49 @@
+/*
+ * The daemon's command layer, inside: the grammar table (cmd_table.c)
+ * and the commands it names, one file per group (cmd_show.c,
+ * cmd_config.c, cmd_ops.c).  Every command runs with the request it
+ * answers; output goes to req->out, a failure's message to req->err.
+ */
+#ifndef L2TP_DAEMON_CMD_IMPL_H
+#define L2TP_DAEMON_CMD_IMPL_H
+
+#include "daemon/cmd.h"
+#include "daemon/control.h"
+
+/* cmd_def.flags */
+#define CMD_F_READONLY 0x1 /* allowed on the read-only socket */
+
+/* Run one of ctl_cmds.c's answers with canonical words. */
+int cmd_legacy(struct control_req *, const char *const *words, int n);
+
+/* cmd_show.c */
+/* The configuration text as config_print() writes it (malloc'd). */
+char *cmd_running_text(size_t *len);
+int cmd_show_version(const struct cmd_match *, void *);
+int cmd_show_running(const struct cmd_match *, void *);
+int cmd_show_tunnel(const struct cmd_match *, void *);
+int cmd_show_session(const struct cmd_match *, void *);
+int cmd_show_wireshark(const struct cmd_match *, void *);
+int cmd_show_statistics(const struct cmd_match *, void *);
+int cmd_show_peer(const struct cmd_match *, void *);
+int cmd_show_log(const struct cmd_match *, void *);
+
+/* cmd_config.c */
+int cmd_configure(const struct cmd_match *, void *);
+int cmd_tunnel_enter(const struct cmd_match *, void *);
+int cmd_tunnel_delete(const struct cmd_match *, void *);
+int cmd_session_enter(const struct cmd_match *, void *);
+int cmd_session_delete(const struct cmd_match *, void *);
+int cmd_set_option(const struct cmd_match *, void *);
+int cmd_unset_option(const struct cmd_match *, void *);
+int cmd_hostname(const struct cmd_match *, void *);
+int cmd_write_memory(const struct cmd_match *, void *);
+/* Leaving a tunnel node whose new tunnel never became complete. */
+void cmd_config_leave(struct control_req *);
+
+/* cmd_ops.c */
+int cmd_clear_tunnel(const struct cmd_match *, void *);
+int cmd_clear_statistics(const struct cmd_match *, void *);
+int cmd_debug_tunnel(const struct cmd_match *, void *);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * `show` commands.  The tunnel, statistics, version and session answers
+ * live in ctl_cmds.c (their text and JSON forms are documented and
+ * tested there); these handlers resolve the grammar's arguments and call
+ * them with canonical words.  The rest are here.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/cmd_impl.h"
+#include "daemon/log.h"
+#include "daemon/tunnel.h"
+
+/* A tunnel by name, else by our CCID (decimal); NULL if none. */
+static struct tunnel *
+tunnel_by_word(const char *word)
+{
+	struct tunnel *t;
+	unsigned long id;
+	char *end;
+
+	if ((t = tunnel_find(word)) != NULL)
+		return t;
+	id = strtoul(word, &end, 10);
+	if (*word == '\0' || *end != '\0' || id == 0 || id > UINT32_MAX)
+		return NULL;
+	if ((t = tunnel_by_ccid((uint32_t)id)) == NULL || !t->primary)
+		return NULL;
+	return t;
+}
+
+int
+cmd_show_version(const struct cmd_match *m, void *arg)
+{
+	static const char *const words[] = { "show", "version" };
+
+	return cmd_legacy(arg, words, 2);
+}
+
+/* The configuration text, exactly as `write memory` writes it. */
+char *
+cmd_running_text(size_t *len)
+{
+	char *text = NULL;
+	FILE *fp;
+
+	if ((fp = open_memstream(&text, len)) == NULL)
+		return NULL;
+	config_print(tunnels_conf(), fp);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+int
+cmd_show_running(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	size_t len;
+	char *text;
+
+	if ((text = cmd_running_text(&len)) == NULL) {
+		sbuf_puts(req->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	if (req->json) {
+		sbuf_puts(req->out, "{\"runningConfig\":");
+		sbuf_json_str(req->out, text);
+		sbuf_puts(req->out, "}\n");
+	} else
+		sbuf_putn(req->out, text, len);
+	free(text);
+	return CTL_STATUS_OK;
+}
+
+static void
+addr_line(struct sbuf *sb, const char *what, const struct sockaddr_storage *ss)
+{
+	char a[64];
+
+	sbuf_printf(sb, "  %-22s %s", what,
+	    ss->ss_family == AF_UNSPEC ? "-" : tp_addr_str(ss, a, sizeof(a)));
+	if (ss->ss_family != AF_UNSPEC && tp_port(ss) != 0)
+		sbuf_printf(sb, " port %u", tp_port(ss));
+	sbuf_putc(sb, '\n');
+}
+
+/* `show tunnel NAME detail`: everything about one tunnel, a line each. */
+static void
+tunnel_detail(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct tunnel_conf *c = &t->conf;
+
+	sbuf_printf(sb, "Tunnel %s, %s\n", c->name, cc_state_name(t->state));
+	sbuf_printf(sb, "  %-22s %s, %s, %s\n", "mode",
+	    c->mode == TUNNEL_STATIC ? "static" : "dynamic",
+	    c->encap == L2TP_ENCAP_IP ? "ip" : "udp",
+	    c->initiate ? "initiator" : "responder");
+	addr_line(sb, "local", t->rl != NULL ? &t->local : &c->local);
+	addr_line(sb, "peer", t->rl != NULL ? &t->peer : &c->remote);
+	sbuf_printf(sb, "  %-22s %u / %u\n", "CCID local/remote", t->local_ccid,
+	    t->peer_ccid);
+	sbuf_printf(sb, "  %-22s %s (%s)\n", "peer host name",
+	    t->peer_hostname[0] != '\0' ? t->peer_hostname : "-",
+	    t->peer_vendor[0] != '\0' ? t->peer_vendor : "-");
+	sbuf_printf(sb, "  %-22s %s\n", "dialect", t->cisco ? "cisco" : "ietf");
+	sbuf_printf(sb, "  %-22s %s\n", "digest", tunnel_digest_name(t));
+	sbuf_printf(sb, "  %-22s %u s, window %u (peer %u)\n", "hello",
+	    c->timers.hello_interval, c->timers.rx_window, t->peer_rws);
+	sbuf_printf(sb, "  %-22s %s%s\n", "persist", c->persist ? "yes" : "no",
+	    t->failures > 0 ? " (retrying)" : "");
+	sbuf_printf(sb, "  %-22s %zu\n", "sessions", session_count(t));
+	sbuf_printf(sb, "  %-22s %llu s\n", "uptime",
+	    (unsigned long long)tunnel_uptime(t));
+	sbuf_printf(sb, "  %-22s %s%s\n", "debug",
+	    c->debug & TUNNEL_DEBUG_PACKETS ? "packets " : "",
+	    c->debug & TUNNEL_DEBUG_FSM ? "fsm"
+		: c->debug		? ""
+					: "off");
+	if (t->stop_result != 0)
+		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"\n",
+		    "last StopCCN", t->stop_result, t->stop_error, t->stop_msg);
+}
+
+int
+cmd_show_tunnel(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *words[3] = { "show", "tunnel", NULL };
+	const char *name = cmd_arg(m, "TUNNEL");
+	struct tunnel *t = NULL;
+
+	if (name != NULL && (t = tunnel_by_word(name)) == NULL) {
+		sbuf_printf(req->err, "no such tunnel: %s", name);
+		return CTL_STATUS_ERROR;
+	}
+	if (cmd_has(m, "detail") && !req->json) {
+		for (t = t != NULL ? t : tunnel_first(); t != NULL;
+		     t = name != NULL ? NULL : tunnel_next(t))
+			if (t->primary)
+				tunnel_detail(req->out, t);
+		return CTL_STATUS_OK;
+	}
+	words[2] = t != NULL ? t->conf.name : NULL;
+	return cmd_legacy(req, words, t != NULL ? 3 : 2);
+}
+
+int
+cmd_show_session(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *words[6] = { "show", "session" };
+	int n = 2, rc;
+
+	if (cmd_has(m, "TUNNEL")) {
+		words[n++] = "tunnel";
+		words[n++] = cmd_arg(m, "TUNNEL");
+	}
+	if (cmd_has(m, "SESSION"))
+		words[n++] = cmd_arg(m, "SESSION");
+	if (cmd_has(m, "detail"))
+		words[n++] = "detail";
+	rc = cmd_legacy(req, words, n);
+	if (rc == CTL_STATUS_UNKNOWN) {
+		sbuf_reset(req->err);
+		sbuf_puts(req->err, "% sessions are not in this build yet");
+		rc = CTL_STATUS_ERROR;
+	}
+	return rc;
+}
+
+/* The session called name: in the tunnel given, else the first. */
+static struct session *
+session_by_name(const char *name, struct tunnel **tp)
+{
+	struct tunnel *t;
+	struct session *s;
+
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary)
+			continue;
+		for (s = session_first(t); s != NULL; s = session_next(s))
+			if (strcmp(s->conf->name, name) == 0) {
+				*tp = t;
+				return s;
+			}
+	}
+	return NULL;
+}
+
+static unsigned int
+cookie_len_seen(const struct tunnel *t, const struct session *s, int peer)
+{
+	if (t->conf.mode == TUNNEL_STATIC)
+		return peer ? s->conf->peer_cookie.len : s->conf->cookie.len;
+	if (s->local_id != 0)
+		return peer ? s->peer_cookie_len : s->local_cookie_len;
+	return peer ? 0 : s->conf->cookie_len;
+}
+
+/*
+ * Wireshark cannot tell the cookie length or the sublayer from a data
+ * packet, so it must be told (preferences l2tp.cookie_size, values
+ * cookie0/4/8, and l2tp.l2_specific, none/default, from its
+ * packet-l2tp.c); a UDP port other than 1701 needs a decode-as.
+ */
+int
+cmd_show_wireshark(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *name = cmd_arg(m, "SESSION");
+	struct tunnel *t = NULL;
+	struct session *s;
+	unsigned int ours, theirs, port;
+
+	if ((s = session_by_name(name, &t)) == NULL) {
+		sbuf_printf(req->err, "no such session: %s", name);
+		return CTL_STATUS_ERROR;
+	}
+	ours = cookie_len_seen(t, s, 0);
+	theirs = cookie_len_seen(t, s, 1);
+	if (s->local_id == 0 && t->conf.mode != TUNNEL_STATIC)
+		theirs = ours; /* not known before the call is up */
+	sbuf_printf(req->out, "-o l2tp.cookie_size:cookie%u", ours);
+	sbuf_printf(req->out, " -o l2tp.l2_specific:%s",
+	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "none");
+	port = t->conf.encap == L2TP_ENCAP_UDP ? tp_port(&t->conf.local) : 0;
+	if (port != 0 && port != L2TP_UDP_PORT)
+		sbuf_printf(req->out, " -d udp.port==%u,l2tp", port);
+	port = t->conf.encap == L2TP_ENCAP_UDP ? tp_port(&t->conf.remote) : 0;
+	if (port != 0 && port != L2TP_UDP_PORT &&
+	    port != tp_port(&t->conf.local))
+		sbuf_printf(req->out, " -d udp.port==%u,l2tp", port);
+	sbuf_puts(req->out, "\n");
+	if (ours != theirs)
+		sbuf_printf(req->out,
+		    "# the peer's cookie is %u bytes, ours %u: decode each "
+		    "direction with its own cookie_size\n",
+		    theirs, ours);
+	sbuf_printf(req->out, "# %s pseudowire%s; capture filter: %s\n",
+	    s->conf->pw_type == L2TP_PW_ETH_VLAN ? "Ethernet VLAN" : "Ethernet",
+	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? ", default L2-Specific "
+						   "Sublayer"
+						 : "",
+	    t->conf.encap == L2TP_ENCAP_IP ? "ip proto 115" : "udp");
+	return CTL_STATUS_OK;
+}
+
+int
+cmd_show_statistics(const struct cmd_match *m, void *arg)
+{
+	const char *words[3] = { "show", "statistics", cmd_arg(m, "TUNNEL") };
+
+	return cmd_legacy(arg, words, words[2] != NULL ? 3 : 2);
+}
+
+static void
+peer_json(struct sbuf *sb, const struct tunnel *t)
+{
+	char a[64];
+
+	sbuf_json_str(sb, t->conf.name);
+	sbuf_puts(sb, ":{\"address\":");
+	sbuf_json_str(sb,
+	    tp_addr_str(
+		t->rl != NULL ? &t->peer : &t->conf.remote, a, sizeof(a)));
+	sbuf_puts(sb, ",\"hostname\":");
+	sbuf_json_str(sb, t->peer_hostname);
+	sbuf_puts(sb, ",\"vendor\":");
+	sbuf_json_str(sb, t->peer_vendor);
+	sbuf_printf(sb,
+	    ",\"routerId\":\"%u.%u.%u.%u\",\"receiveWindow\":%u,"
+	    "\"dialect\":\"%s\",\"state\":\"%s\"}",
+	    t->peer_router_id >> 24, (t->peer_router_id >> 16) & 0xff,
+	    (t->peer_router_id >> 8) & 0xff, t->peer_router_id & 0xff,
+	    t->peer_rws, t->cisco ? "cisco" : "ietf", cc_state_name(t->state));
+}
+
+int
+cmd_show_peer(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	struct tunnel *t;
+	char a[64], rid[16];
+	int n = 0;
+
+	if (req->json)
+		sbuf_putc(req->out, '{');
+	else
+		sbuf_printf(req->out, "%-16s %-26s %-20s %-15s %-16s %s\n",
+		    "Tunnel", "Peer", "Host name", "Router ID", "Vendor",
+		    "Window");
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary)
+			continue;
+		if (req->json) {
+			if (n++ > 0)
+				sbuf_putc(req->out, ',');
+			peer_json(req->out, t);
+			continue;
+		}
+		snprintf(rid, sizeof(rid), "%u.%u.%u.%u",
+		    t->peer_router_id >> 24, (t->peer_router_id >> 16) & 0xff,
+		    (t->peer_router_id >> 8) & 0xff, t->peer_router_id & 0xff);
+		sbuf_printf(req->out, "%-16s %-26s %-20s %-15s %-16s %u\n",
+		    t->conf.name,
+		    tp_addr_str(t->rl != NULL ? &t->peer : &t->conf.remote, a,
+			sizeof(a)),
+		    t->peer_hostname[0] != '\0' ? t->peer_hostname : "-", rid,
+		    t->peer_vendor[0] != '\0' ? t->peer_vendor : "-",
+		    t->peer_rws);
+	}
+	if (req->json)
+		sbuf_puts(req->out, "}\n");
+	return CTL_STATUS_OK;
+}
+
+int
+cmd_show_log(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *n = cmd_arg(m, "<1-1024>");
+	struct sbuf lines;
+	char *line, *save;
+	int i = 0;
+
+	sbuf_init(&lines);
+	log_ring_dump(&lines, n != NULL ? strtoul(n, NULL, 10) : 0);
+	if (!req->json) {
+		if (lines.len > 0)
+			sbuf_putn(req->out, lines.s, lines.len);
+		sbuf_free(&lines);
+		return CTL_STATUS_OK;
+	}
+	sbuf_putc(req->out, '{');
+	for (line = lines.s != NULL ? strtok_r(lines.s, "\n", &save) : NULL;
+	     line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		sbuf_puts(req->out, i++ == 0 ? "\"lines\":[" : ",");
+		sbuf_json_str(req->out, line);
+	}
+	sbuf_puts(req->out, i > 0 ? "]}\n" : "}\n");
+	sbuf_free(&lines);
+	return CTL_STATUS_OK;
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# The socket is 0660 with a configurable group: a user outside the group
+# is refused by the kernel, one inside may connect; the read-only socket
+# answers `show` and refuses `configure` and every other change.
+. "$(dirname "$0")/lib.sh"
+ns_init
+command -v useradd >/dev/null 2>&1 || fail "useradd missing"
+ns_pair a b
+U="l2tpt$$"
+G="l2tpg$$"
+groupadd "$G" || fail "groupadd"
+useradd -M -N -g nogroup "$U" || { groupdel "$G"; fail "useradd"; }
+trap '_rc=$?; userdel "$U" 2>/dev/null; groupdel "$G" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
+chmod 755 "$WORK"
+printf 'hostname = "perm"\ndataplane = none\n' |
+    daemon_start A "$NS_A" -G "$G" -R "$WORK/A.ro.sock"
+for s in A.sock A.ro.sock; do
+	[ "$(stat -c '%a %G' "$WORK/$s")" = "660 $G" ] ||
+	    fail "$s: $(stat -c '%a %G' "$WORK/$s"), want 660 $G"
+done
+su -s /bin/sh "$U" -c "$L2TPSH -S $WORK/A.sock -c 'show version'" \
+    >"$WORK/out" 2>&1 && fail "a user outside $G connected: $(cat "$WORK/out")"
+grep -q "Permission denied" "$WORK/out" || fail "refusal: $(cat "$WORK/out")"
+usermod -a -G "$G" "$U"
+su -s /bin/sh "$U" -c "$L2TPSH -S $WORK/A.sock -c 'show version'" \
+    >"$WORK/out" 2>&1 || fail "a member of $G was refused: $(cat "$WORK/out")"
+
+"$L2TPSH" -S "$WORK/A.ro.sock" -c "show version" >/dev/null ||
+    fail "read-only socket refused show"
+for cmd in "configure terminal" "write memory" "clear statistics" \
+    "debug tunnel x"; do
+	"$L2TPSH" -S "$WORK/A.ro.sock" -c "$cmd" >"$WORK/out" 2>&1 &&
+	    fail "read-only socket accepted '$cmd'"
+	grep -q denied "$WORK/out" || fail "'$cmd': $(cat "$WORK/out")"
+done
+exit 0
