@@ -2060,7 +2060,8 @@ blank_comments(struct load_ctx *ctx, char *s)
 	return 0;
 }
 
-#define CONF_FILE_MAX (1024 * 1024)
+/* A provider edge's file: 100 000 sessions take ~4 MB. */
+#define CONF_FILE_MAX (16 * 1024 * 1024)
 
 /* The whole file, NUL-terminated, or NULL with the reason reported. */
 static char *

@@ -7,11 +7,18 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/reliable.c daemon/reliable.h \
 	daemon/control.c daemon/control.h \
 	daemon/ctl_cmds.c daemon/ctl_cmds.h \
+	daemon/cmd.c daemon/cmd.h daemon/cmd_impl.h daemon/cmd_table.c \
+	daemon/cmd_show.c daemon/cmd_config.c daemon/cmd_ops.c \
 	daemon/idtable.c daemon/idtable.h \
 	daemon/transport.c daemon/transport.h \
 	daemon/ctlconn_fsm.c daemon/ctlconn_fsm.h \
 	daemon/tunnel.c daemon/tunnel.h \
 	daemon/tunnel_msg.c \
+	daemon/session.c daemon/session.h \
+	daemon/session_fsm.c daemon/session_fsm.h \
+	daemon/session_msg.c \
+	daemon/dataplane.c daemon/dataplane.h \
+	daemon/pw.c daemon/pw.h \
 	proto/pktpeek.c proto/pktpeek.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \

@@ -219,7 +219,7 @@ dp_open(void)
 		log_warnx(
 		    "kernel L2TP dataplane unavailable: no generic "
 		    "netlink family \"l2tp\" (load the modules " DP_MODULES
-		    ")");
+		    "); running the control plane only");
 		dp_close(dp);
 		return NULL;
 	}
@@ -295,7 +295,17 @@ struct get_ctx {
 	int (*parse)(struct nlattr **, void *);
 	void *arg;
 	int found;
+	int acked;
 };
+
+static int
+on_get_ack(struct nl_msg *msg, void *arg)
+{
+	struct get_ctx *ctx = arg;
+
+	ctx->acked = 1;
+	return NL_STOP;
+}
 
 static int
 on_get_reply(struct nl_msg *msg, void *arg)
@@ -319,7 +329,7 @@ static int
 l2tp_get(struct dataplane *dp, struct nl_msg *msg,
     int (*parse)(struct nlattr **, void *), void *arg, int *kerr)
 {
-	struct get_ctx ctx = { parse, arg, 0 };
+	struct get_ctx ctx = { parse, arg, 0, 0 };
 	struct nl_cb *sock_cb, *cb;
 	int err;
 
@@ -340,7 +350,15 @@ l2tp_get(struct dataplane *dp, struct nl_msg *msg,
 		return -1;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_get_reply, &ctx);
-	err = nl_recvmsgs(dp->genl, cb);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_get_ack, &ctx);
+	/*
+	 * The answer and the acknowledgement (or the error in its place)
+	 * come as separate datagrams: read up to the acknowledgement, or
+	 * it would be taken for the answer to the next request.
+	 */
+	do
+		err = nl_recvmsgs(dp->genl, cb);
+	while (err >= 0 && !ctx.acked && dp->kerr == 0);
 	nl_cb_put(cb);
 	if (err < 0 && dp->kerr == ENODEV)
 		return 0;

@@ -14,6 +14,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,18 +24,15 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/netlink.h>
 
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/tunnel.h"
 
 #define L2TPV3D_CONF SYSCONFDIR "/l2tpv3d/l2tpv3d.conf"
 #define L2TPV3D_PIDFILE RUNSTATEDIR "/l2tpv3d/l2tpv3d.pid"
-#define CONTROL_GROUP "l2tp"
 /* How long shutdown waits for StopCCNs to be acknowledged. */
 #define SHUTDOWN_WAIT_MS 3000
 
@@ -40,16 +40,18 @@ struct daemon {
 	struct event_base *base;
 	const char *conf_path;
 	const char *sock_path;
+	const char *ro_sock_path; /* -R: `show` commands only */
+	const char *group; /* -G; NULL: "l2tp" if it exists */
 	const char *pid_path;
 	int pid_written;
 	int stopping;
-	pid_t modprobe_pid;
 };
 
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
-	    "usage: l2tpv3d [-dfn] [-c file] [-S socket] [-p pidfile]\n");
+	    "usage: l2tpv3d [-dfn] [-c file] [-S socket] [-R read-only-socket]\n"
+	    "               [-G group] [-p pidfile]\n");
 	exit(1);
 }
 
@@ -65,73 +67,30 @@ raise_fd_limit(void)
 	}
 }
 
-static int
-kernel_has_l2tp(void)
-{
-	struct nl_sock *sk;
-	int family = -1;
-
-	if ((sk = nl_socket_alloc()) == NULL)
-		return 0;
-	if (genl_connect(sk) == 0)
-		family = genl_ctrl_resolve(sk, "l2tp");
-	nl_socket_free(sk);
-	return family >= 0;
-}
-
-/* modprobe runs in the background; its exit is collected on SIGCHLD. */
+/*
+ * Parsing a large configuration (libconfuse keeps a node per option per
+ * section) leaves the heap several times larger than what stays in use,
+ * and glibc keeps freed pages resident: 10 000 tunnels would hold ~120
+ * MB where ~35 MB is live.  Hand the freed pages back once the parse is
+ * over (see docs/performance.md).
+ */
 static void
-start_modprobe(struct daemon *d)
+release_parser_memory(void)
 {
-	pid_t pid;
-	int fd;
-
-	if ((pid = fork()) == -1) {
-		log_warn("fork modprobe");
-		return;
-	}
-	if (pid == 0) {
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		execlp("modprobe", "modprobe", "-a", "-q", "l2tp_eth",
-		    "l2tp_ip", "l2tp_ip6", "l2tp_netlink", (char *)NULL);
-		_exit(127);
-	}
-	d->modprobe_pid = pid;
+#if defined(__GLIBC__)
+	(void)malloc_trim(0);
+#endif
 }
 
-static void
-kernel_check(struct daemon *d)
-{
-	if (kernel_has_l2tp())
-		return;
-	log_warnx("kernel has no L2TP support (generic netlink family 'l2tp' "
-		  "missing; modules l2tp_core, l2tp_netlink, l2tp_eth, l2tp_ip "
-		  "needed): running control plane only");
-	start_modprobe(d);
-}
-
+/* Scripts run as children; their exits are logged here. */
 static void
 on_sigchld(evutil_socket_t sig, short what, void *arg)
 {
-	struct daemon *d = arg;
 	pid_t pid;
 	int status;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid != d->modprobe_pid)
-			continue;
-		d->modprobe_pid = 0;
-		if (kernel_has_l2tp())
-			log_info("modprobe loaded the kernel's L2TP modules "
-				 "(the kernel dataplane is not used yet)");
-		else
-			log_debug("modprobe did not provide L2TP (status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	}
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		pw_child_exited(pid, status);
 }
 
 static void
@@ -175,6 +134,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	}
 	log_info("reloading %s", d->conf_path);
 	tunnels_reload(nc);
+	release_parser_memory();
 }
 
 static void
@@ -223,7 +183,7 @@ main(int argc, char *argv[])
 	d.conf_path = L2TPV3D_CONF;
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
-	while ((ch = getopt(argc, argv, "c:dfnp:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfG:np:R:S:")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf_path = optarg;
@@ -243,6 +203,12 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			d.sock_path = optarg;
+			break;
+		case 'R':
+			d.ro_sock_path = optarg;
+			break;
+		case 'G':
+			d.group = optarg;
 			break;
 		default:
 			usage();
@@ -274,12 +240,16 @@ main(int argc, char *argv[])
 	sigs[1] = add_signal(&d, SIGINT, on_sigterm);
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
 	sigs[3] = add_signal(&d, SIGCHLD, on_sigchld);
-	if (conf->dataplane == DATAPLANE_KERNEL)
-		kernel_check(&d);
+	/* Before the tunnels: static ones are created at start. */
+	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
-	if (control_listen(d.base, d.sock_path, CONTROL_GROUP, 0) == -1)
+	release_parser_memory();
+	if (control_listen(d.base, d.sock_path, d.group, 0) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
+	if (d.ro_sock_path != NULL &&
+	    control_listen(d.base, d.ro_sock_path, d.group, 1) == -1)
+		fatalx("cannot open the control socket %s", d.ro_sock_path);
 	if (!foreground || pid_opt)
 		write_pidfile(&d);
 	log_info("l2tpv3d %s started", PACKAGE_VERSION);
@@ -288,6 +258,7 @@ main(int argc, char *argv[])
 
 	control_shutdown();
 	tunnels_free();
+	pw_free();
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		event_free(sigs[i]);
 	event_base_free(d.base);

@@ -24,6 +24,7 @@
 #include <openssl/rand.h>
 
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/reliable.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
@@ -100,6 +101,7 @@ call_begin(struct session *s)
 static void
 call_end(struct session *s)
 {
+	pw_session_down(s);
 	if (s->in_table) {
 		idt_remove(&ss.by_id, &s->by_id);
 		s->in_table = 0;
@@ -657,6 +659,35 @@ session_input_bad(
 	    t, msg_is_cisco_draft(m), peer_id, v->result, v->error, v->reason);
 }
 
+int
+session_clear(struct session *s, const char *why)
+{
+	if (!(s->state & SS_OPEN_STATES))
+		return -1;
+	session_set_cdn(s, L2TP_CDN_ADMIN, 0, why);
+	ssfsm_event(s, SSE_CLOSE);
+	return 0;
+}
+
+void
+session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
+{
+	struct session *s, *n;
+
+	for (s = TAILQ_FIRST(&t->sessions); s != NULL; s = n) {
+		n = TAILQ_NEXT(s, entry);
+		if (config_find_session(next, s->conf->name) != NULL)
+			continue;
+		log_info("session %s/%s: removed from the configuration",
+		    tname(s), s->conf->name);
+		(void)session_clear(s, "removed from configuration");
+		TAILQ_REMOVE(&t->sessions, s, entry);
+		call_end(s);
+		event_free(s->ev_retry);
+		free(s);
+	}
+}
+
 void
 session_set_local_circuit(struct session *s, int up)
 {
@@ -683,6 +714,7 @@ session_set_state(struct session *s, int state)
 		log_info("session %s/%s: established (local %u, remote %u, %s)",
 		    tname(s), s->conf->name, s->local_id, s->remote_id,
 		    s->cisco ? "cisco" : "ietf");
+		pw_session_up(s);
 		return;
 	}
 	if (state != SS_IDLE)
@@ -771,6 +803,7 @@ session_act_sli(struct session *s)
 	s->sli_received++;
 	log_info("session %s/%s: peer's circuit is %s", tname(s), s->conf->name,
 	    s->remote_down ? "down" : "up");
+	pw_session_remote_circuit(s);
 	return 0;
 }
 

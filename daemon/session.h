@@ -43,6 +43,7 @@ struct session {
 	unsigned int cisco : 1; /* this call speaks Cisco's draft form */
 	unsigned int remote_down : 1; /* peer's circuit status: down */
 	unsigned int local_down : 1; /* our attachment circuit: down */
+	unsigned int dp_up : 1; /* a kernel session exists (pw.c) */
 	uint32_t local_id; /* ours: the peer sends it as Remote ID */
 	uint32_t remote_id; /* the peer's */
 	uint32_t call_serial;
@@ -54,6 +55,7 @@ struct session {
 	uint8_t peer_cookie[SESSION_COOKIE_MAX];
 	uint8_t peer_cookie_len;
 	uint16_t peer_mtu; /* 9:14, 0 when not given */
+	char dp_ifname[16]; /* its interface (IFNAMSIZ) */
 	/* The last CDN, sent or received (kept for `show session`). */
 	uint16_t cdn_result;
 	uint16_t cdn_error;
@@ -83,6 +85,14 @@ void session_input(struct tunnel *, const struct l2tp_msg *);
 /* A session message the schema refused: CDN with the verdict's codes. */
 void session_input_bad(
     struct tunnel *, const struct l2tp_msg *, const struct l2tp_verdict *);
+
+/* End the call with CDN (result 3, administrative), e.g. `clear
+ * session`; an initiator places it again after its retry delay.  -1
+ * when there is no call. */
+int session_clear(struct session *, const char *why);
+/* A reload kept the tunnel: calls of sessions no longer in next end
+ * with CDN and the sessions go (a peer's ICRQ for them is refused). */
+void session_tunnel_reload(struct tunnel *, struct tunnel_conf *next);
 
 /* Our attachment circuit changed: SLI to the peer when established. */
 void session_set_local_circuit(struct session *, int up);

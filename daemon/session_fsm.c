@@ -82,6 +82,8 @@ ss_state_name(int state)
 		return "wait-connect";
 	case SS_ESTABLISHED:
 		return "established";
+	case SS_STATIC:
+		return "static";
 	}
 	return "?";
 }

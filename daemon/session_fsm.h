@@ -14,6 +14,8 @@ enum ss_state {
 	SS_WAIT_REPLY = 0x02, /* ICRQ sent, waiting for the ICRP */
 	SS_WAIT_CONNECT = 0x04, /* ICRP sent, waiting for the ICCN */
 	SS_ESTABLISHED = 0x08,
+	/* In a static tunnel: no call, never in the FSM. */
+	SS_STATIC = 0x10,
 };
 #define SS_ANY 0x0f
 #define SS_OPEN_STATES (SS_WAIT_REPLY | SS_WAIT_CONNECT | SS_ESTABLISHED)

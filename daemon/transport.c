@@ -28,6 +28,14 @@
 /* Datagrams read per wake-up of one socket, so a busy socket cannot
  * starve the others. */
 #define TP_READ_BATCH 64
+/*
+ * Every SCCRQ arrives on a listener: a peer (or a reboot of one) opening
+ * thousands of tunnels at once sends thousands in a burst.  The default
+ * buffer (rmem_default, ~200 KiB: ~250 datagrams as the kernel counts
+ * them) drops the rest and each drop costs a 1 s retransmission, so
+ * listeners ask for enough for 10 000 SCCRQs (see docs/performance.md).
+ */
+#define TP_LISTEN_RCVBUF (8 * 1024 * 1024)
 #define TP_MAX_DGRAM 65536
 
 struct tp_listener {
@@ -225,6 +233,19 @@ tp_kind_note(enum tp_kind kind)
 	}
 }
 
+/* SO_RCVBUFFORCE passes rmem_max when we have CAP_NET_ADMIN; without
+ * it, SO_RCVBUF gets as much as rmem_max allows. */
+static void
+tp_listener_rcvbuf(int fd)
+{
+	int size = TP_LISTEN_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) ==
+	    -1)
+		(void)setsockopt(
+		    fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static void
 tp_listener_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -263,6 +284,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 		(void)setsockopt(
 		    l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	tp_want_pktinfo(l->fd, l->family);
+	tp_listener_rcvbuf(l->fd);
 	name = *addr;
 	if (l->kind == TP_L2TPIP)
 		namelen = tp_to_l2tpip(addr, 0, &name);

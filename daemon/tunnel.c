@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
 #include "proto/dump.h"
@@ -510,6 +511,8 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 static void
 tunnel_conn_release(struct tunnel *t)
 {
+	/* Before its socket goes: the kernel tunnel lives on it. */
+	pw_tunnel_down(t);
 	if (t->rl != NULL) {
 		t->ctr.duplicates += rl_stats(t->rl)->rx_duplicates;
 		t->ctr.retransmits += rl_stats(t->rl)->tx_retransmits;
@@ -581,9 +584,7 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 	idt_insert(&tn.by_peer, &t->by_peer, tp_addr_hash(&tc->remote));
 	t->in_peer = 1;
 	if (tc->mode == TUNNEL_STATIC)
-		log_warnx("tunnel %s: static mode is not supported yet; "
-			  "the tunnel stays idle",
-		    tc->name);
+		(void)pw_static_start(t);
 	else if (autostart && tc->initiate)
 		timer_arm(t->ev_state, 0);
 	return t;
@@ -592,6 +593,8 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 static void
 tunnel_free(struct tunnel *t)
 {
+	if (t->conf.mode == TUNNEL_STATIC)
+		pw_static_stop(t, t->conf.keep_on_exit, NULL);
 	tunnel_conn_release(t);
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
@@ -738,10 +741,13 @@ tunnel_set_state(struct tunnel *t, int state)
 	}
 	/* Calls live only on an established connection; when it ends the
 	 * peer ends its calls too, so no CDN goes out. */
-	if (state == CC_ESTABLISHED)
+	if (state == CC_ESTABLISHED) {
+		pw_tunnel_up(t);
 		session_tunnel_up(t);
-	else if (old == CC_ESTABLISHED)
+	} else if (old == CC_ESTABLISHED) {
 		session_tunnel_down(t);
+		pw_tunnel_down(t);
+	}
 }
 
 void
@@ -1376,7 +1382,7 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	}
 	TAILQ_FOREACH(tc, &conf->tunnels, entry)
 	{
-		if (tc->encap == L2TP_ENCAP_IP)
+		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
 			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
 		(void)tunnel_new(tc, 1);
 	}
@@ -1420,12 +1426,15 @@ conf_same(const struct tunnel_conf *a, const struct tunnel_conf *b)
 	    a->remote_tunnel_id == b->remote_tunnel_id;
 }
 
-/* Stop a tunnel for good (StopCCN if it is open). */
+/* Stop a tunnel for good (StopCCN if it is open).  A static tunnel
+ * leaves to `next` (NULL: none) the kernel objects it will adopt. */
 static void
-tunnel_retire(struct tunnel *t, const char *why)
+tunnel_retire(struct tunnel *t, const char *why, const struct tunnel_conf *next)
 {
+	if (t->state == CC_STATIC)
+		pw_static_stop(t, 0, next);
 	(void)tunnel_demote(t, 0);
-	if (t->state == CC_IDLE) {
+	if (t->state == CC_IDLE || t->state == CC_STATIC) {
 		evtimer_del(t->ev_state);
 		t->state = CC_DEAD;
 	} else {
@@ -1461,15 +1470,21 @@ tunnels_reload(struct daemon_conf *nc)
 		if (tc == NULL) {
 			log_info("tunnel %s: removed from the configuration",
 			    t->conf.name);
-			tunnel_retire(t, "removed from configuration");
-		} else if (!conf_same(&t->conf, tc)) {
-			log_info("tunnel %s: configuration changed, restarting",
-			    t->conf.name);
-			tunnel_retire(t, "configuration changed");
+			tunnel_retire(t, "removed from configuration", NULL);
+		} else if (!conf_same(&t->conf, tc) ||
+		    t->conf.mode == TUNNEL_STATIC) {
+			/* A static tunnel is always re-applied: what is
+			 * unchanged in the kernel is adopted as it is. */
+			log_info("tunnel %s: %s", t->conf.name,
+			    t->conf.mode == TUNNEL_STATIC
+				? "re-applying the static configuration"
+				: "configuration changed, restarting");
+			tunnel_retire(t, "configuration changed", tc);
 			(void)tunnel_new(tc, 1);
 		} else {
 			t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
 			t->conf.line = tc->line;
+			session_tunnel_reload(t, tc);
 		}
 	}
 	/* tunnel_conf pointers into the old configuration die here: every
@@ -1481,7 +1496,7 @@ tunnels_reload(struct daemon_conf *nc)
 		if (tunnel_find(tc->name) != NULL)
 			continue;
 		log_info("tunnel %s: added", tc->name);
-		if (tc->encap == L2TP_ENCAP_IP)
+		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
 			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
 		(void)tunnel_new(tc, 1);
 	}

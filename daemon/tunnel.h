@@ -69,6 +69,7 @@ struct tunnel {
 	unsigned int cisco : 1; /* speaking Cisco's draft dialect */
 	unsigned int stop_sent : 1;
 	unsigned int quiet : 1; /* lost a tie break: send nothing */
+	unsigned int dp_up : 1; /* a kernel tunnel exists (pw.c) */
 	uint32_t local_ccid;
 	uint32_t peer_ccid;
 	uint64_t tie_breaker;

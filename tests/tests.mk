@@ -60,9 +60,16 @@ tests_unit_test_control_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_control_LDFLAGS = $(AM_LDFLAGS) -pthread
 tests_unit_test_control_LDADD = $(PROTO_LIBS) $(LIBEVENT_LIBS) $(CMOCKA_LIBS)
 
+# The command grammar: matching, completion and help over a table.
+check_PROGRAMS += tests/unit/test_cmd
+TESTS += tests/unit/test_cmd
+tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c daemon/cmd.c
+tests_unit_test_cmd_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cmd_LDADD = $(UNIT_LIBS)
+
 # The daemon core: ID table, control-connection FSM table, built messages.
 DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
-	tests/unit/test_tunnel_msg
+	tests/unit/test_tunnel_msg tests/unit/test_session_fsm
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
 tests_unit_test_idtable_SOURCES = tests/unit/test_idtable.c
@@ -74,6 +81,9 @@ tests_unit_test_ctlconn_fsm_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_tunnel_msg_SOURCES = tests/unit/test_tunnel_msg.c
 tests_unit_test_tunnel_msg_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_tunnel_msg_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_session_fsm_SOURCES = tests/unit/test_session_fsm.c
+tests_unit_test_session_fsm_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_session_fsm_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # The wire judge: a generator writes a pcap of messages built by proto/,
 # tshark decodes it.
@@ -94,6 +104,13 @@ tests_conf_conftest_SOURCES = tests/conf/conftest.c daemon/config.c \
 tests_conf_conftest_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS)
 tests_conf_conftest_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
 TESTS += tests/conf/golden.sh
+check_PROGRAMS += tests/conf/test_config
+TESTS += tests/conf/test_config
+tests_conf_test_config_SOURCES = tests/conf/test_config.c daemon/config.c \
+	daemon/log.c
+tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS)
+tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
+	$(CMOCKA_LIBS)
 
 # Logging: ring buffer, errno handling, suppressed debug.
 check_PROGRAMS += tests/unit/test_log
@@ -124,11 +141,62 @@ TESTS += tests/fuzz/run-fuzz.sh
 endif
 
 # Two daemons in two network namespaces (control plane, no kernel L2TP).
-NS_TESTS = tests/ns/tunnel-basic.sh
+# The longest first, so that `make -jN check` overlaps them.
+NS_TESTS = \
+	tests/ns/netem.sh \
+	tests/ns/tie-breaker.sh \
+	tests/ns/peer-dead.sh \
+	tests/ns/wire-judge.sh \
+	tests/ns/wrong-secret.sh \
+	tests/ns/tunnel-matrix.sh \
+	tests/ns/cisco-peer.sh \
+	tests/ns/session-cisco.sh \
+	tests/ns/session-basic.sh \
+	tests/ns/tunnel-basic.sh \
+	tests/ns/control-shell.sh
 TESTS += $(NS_TESTS)
-EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS)
+EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
+	tests/ns/impair.py
+EXTRA_DIST += tests/ns/cisco_session_peer.py
+
+# l2tpsh and the command layer against running daemons: every show in
+# text and JSON, run-time configuration and write memory between two
+# daemons, the interactive shell in tmux, socket permissions.
+SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/interactive.sh tests/shell/permissions.sh
+TESTS += $(SHELL_TESTS)
+EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py
 
 EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \
 	tests/tshark/wire.sh tests/l2tpdump/captures.sh \
 	tests/conf/golden.sh tests/conf/cases
+
+# The kernel dataplane, in a VM: this machine's kernel may have no L2TP,
+# so each test boots Debian's stock kernel under qemu (tests/vm/vm-run.sh,
+# see docs/vm-tests.md) and runs there.  dp_tool drives
+# daemon/dataplane.c alone, facing `ip l2tp` on the other side.
+check_PROGRAMS += tests/vm/dp_tool
+tests_vm_dp_tool_SOURCES = tests/vm/dp_tool.c daemon/dataplane.c \
+	daemon/dataplane.h daemon/log.c
+tests_vm_dp_tool_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS) $(LIBNLGENL_CFLAGS) \
+	$(LIBNLROUTE_CFLAGS)
+tests_vm_dp_tool_LDADD = $(PROTO_LIBS) $(LIBNLROUTE_LIBS) $(LIBNLGENL_LIBS) \
+	$(LIBNL_LIBS)
+# Its pure parts (adopt-or-replace decisions, cookies) need no kernel.
+check_PROGRAMS += tests/vm/test_dp_diff
+TESTS += tests/vm/test_dp_diff
+tests_vm_test_dp_diff_SOURCES = tests/vm/test_dp_diff.c daemon/dataplane.c \
+	daemon/log.c
+tests_vm_test_dp_diff_CFLAGS = $(tests_vm_dp_tool_CFLAGS) $(CMOCKA_CFLAGS)
+tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
+VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
+	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh
+TESTS += $(VM_TESTS)
+EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
+	tests/vm/README.md docs/vm-tests.md
+
+# The benchmark driver at toy scale (bench/; the helpers it runs are built
+# by `make`), so that it keeps working between benchmark runs.
+TESTS += tests/bench/smoke.sh
+EXTRA_DIST += tests/bench/smoke.sh

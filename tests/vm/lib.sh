@@ -94,7 +94,7 @@ ping_ok()
 
 ping_fails()
 {
-	if in_ns "$1" ping -n -q -c 2 -i 0.2 -w 3 "$2" >/dev/null; then
+	if in_ns "$1" ping -n -q -c 2 -i 0.2 -w 3 "$2" >/dev/null 2>&1; then
 		die "$1: $2 answers but must not"
 	fi
 }
@@ -107,4 +107,84 @@ expect()
 expect_ge()
 {
 	[ "$2" -ge "$3" ] 2>/dev/null || die "$1: got '$2', want at least $3"
+}
+
+# Two l2tpv3d in namespaces (make_tmpdir first):
+#   l2d_start NAME NS < CONF  start l2tpv3d in NS (foreground, debug log
+#                             $TESTDIR/NAME.log, shown when the test fails)
+#   l2d_stop NAME [SIG]       signal it (TERM), wait for it to exit with
+#                             status 0
+#   l2d_hup NAME < CONF       replace its configuration and SIGHUP it
+#   l2d_sh NAME CMD           one l2tpsh command
+#   l2d_get NAME CMD EXPR     jq EXPR over `CMD json`
+#   l2d_wait NAME CMD EXPR [S]  poll until jq EXPR over `CMD json` is true
+#   wait_until WHAT S CMD...  poll CMD for up to S seconds
+L2TPV3D=$top_builddir/daemon/l2tpv3d
+L2TPSH=$top_builddir/cli/l2tpsh
+JQ=${JQ:-jq}
+
+l2d_start()
+{
+	cat >"$TESTDIR/$1.conf"
+	rm -f "$TESTDIR/$1.sock"
+	if [ ! -e "$TESTDIR/$1.log" ]; then
+		at_exit "[ \$_lib_rc = 0 ] || { echo '--- $1.log'; tail -n 50 '$TESTDIR/$1.log'; }"
+	fi
+	echo "=== start" >>"$TESTDIR/$1.log"
+	"$IP" netns exec "$2" "$L2TPV3D" -f -d -c "$TESTDIR/$1.conf" \
+	    -S "$TESTDIR/$1.sock" -p "$TESTDIR/$1.pidfile" \
+	    >>"$TESTDIR/$1.log" 2>&1 &
+	echo $! >"$TESTDIR/$1.pid"
+	at_exit "kill -KILL $! 2>/dev/null"
+	wait_until "$1's control socket" 20 test -S "$TESTDIR/$1.sock"
+}
+
+l2d_stop()
+{
+	_pid=$(cat "$TESTDIR/$1.pid")
+	kill -"${2:-TERM}" "$_pid" 2>/dev/null || die "$1 is not running"
+	wait_until "$1 to exit" 15 sh -c "! kill -0 $_pid 2>/dev/null"
+	# A sanitizer's report makes the exit status non-zero.
+	wait "$_pid" 2>/dev/null || die "$1 exited with status $?"
+}
+
+l2d_hup()
+{
+	cat >"$TESTDIR/$1.conf"
+	kill -HUP "$(cat "$TESTDIR/$1.pid")" || die "$1 is not running"
+}
+
+l2d_sh()
+{
+	"$L2TPSH" -S "$TESTDIR/$1.sock" -c "$2"
+}
+
+l2d_get()
+{
+	l2d_sh "$1" "$2 json" | "$JQ" -r "$3" ||
+	    die "$1: $2 json | $3 failed"
+}
+
+l2d_wait()
+{
+	_deadline=$(($(date +%s) + ${4:-30}))
+	while :; do
+		_out=$(l2d_sh "$1" "$2 json" 2>/dev/null) &&
+		    [ "$(printf '%s' "$_out" | "$JQ" -r "$3" 2>/dev/null)" = true ] &&
+		    return 0
+		[ "$(date +%s)" -ge "$_deadline" ] &&
+		    die "$1: timeout waiting for $2: $3; last answer: $_out"
+		sleep 0.2
+	done
+}
+
+wait_until()
+{
+	_what=$1
+	_deadline=$(($(date +%s) + $2))
+	shift 2
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_deadline" ] && die "timeout: $_what"
+		sleep 0.1
+	done
 }

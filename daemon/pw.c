@@ -1,0 +1,702 @@
+/*
+ * Pseudowire plumbing between the control plane (tunnel.c, session.c)
+ * and the kernel dataplane (dataplane.c).  See pw.h for what happens
+ * when.
+ *
+ * Kernel requests are blocking (dataplane.c); they happen when a tunnel
+ * or a call changes state, never per packet.  Scripts run as children
+ * that the daemon reaps on SIGCHLD, so a slow script never holds the
+ * event loop.  Link events come from an rtnetlink socket subscribed to
+ * RTNLGRP_LINK: any event makes us re-read the links once and recompute
+ * every pseudowire's local circuit, so stale events cannot mislead us.
+ */
+#include <config.h>
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+#include "daemon/dataplane.h"
+#include "daemon/log.h"
+#include "daemon/pw.h"
+#include "daemon/session.h"
+#include "daemon/tunnel.h"
+
+/* net/if.h (via libnl) lacks it; linux/if.h would clash with it. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#define PW_ENV_MAX 24
+#define PW_ENV_LEN 160
+/* Link events arrive in bursts (a bridge port flapping, our own
+ * changes): evaluate once after the burst. */
+#define PW_LINK_SETTLE_MS 50
+
+static struct {
+	struct dataplane *dp;
+	struct event_base *base;
+	struct nl_sock *links; /* RTNLGRP_LINK notifications */
+	struct nl_sock *query; /* link dumps for the evaluation */
+	struct event *ev_links;
+	struct event *ev_eval;
+} pw;
+
+int
+pw_active(void)
+{
+	return pw.dp != NULL;
+}
+
+static const char *
+tname(const struct tunnel *t)
+{
+	return t->conf.name;
+}
+
+/* --- scripts ------------------------------------------------------ */
+
+struct pw_env {
+	char text[PW_ENV_MAX][PW_ENV_LEN];
+	char *vec[PW_ENV_MAX + 1];
+	size_t n;
+};
+
+static void env_add(struct pw_env *e, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+env_add(struct pw_env *e, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (e->n == PW_ENV_MAX)
+		return;
+	w = snprintf(e->text[e->n], PW_ENV_LEN, "%s=", name);
+	va_start(ap, fmt);
+	vsnprintf(e->text[e->n] + w, PW_ENV_LEN - (size_t)w, fmt, ap);
+	va_end(ap);
+	e->vec[e->n] = e->text[e->n];
+	e->vec[++e->n] = NULL;
+}
+
+static void
+session_env(const struct session *s, const char *action, struct pw_env *e)
+{
+	const struct tunnel *t = s->tunnel;
+	char a[64];
+
+	e->n = 0;
+	e->vec[0] = NULL;
+	env_add(e, "PATH", "%s",
+	    "/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	    "/usr/bin:/sbin:/bin");
+	env_add(e, "L2TP_ACTION", "%s", action);
+	env_add(e, "L2TP_TUNNEL", "%s", tname(t));
+	env_add(e, "L2TP_SESSION", "%s", s->conf->name);
+	env_add(e, "L2TP_MODE", "%s",
+	    t->conf.mode == TUNNEL_STATIC ? "static" : "dynamic");
+	env_add(e, "L2TP_IFNAME", "%s", s->dp_ifname);
+	env_add(e, "L2TP_MTU", "%u", s->conf->mtu);
+	env_add(e, "L2TP_BRIDGE", "%s", s->conf->bridge);
+	env_add(e, "L2TP_PW_TYPE", "%s", pw_type_name(s->conf->pw_type));
+	env_add(e, "L2TP_LOCAL_TUNNEL_ID", "%u", t->local_ccid);
+	env_add(e, "L2TP_PEER_TUNNEL_ID", "%u", t->peer_ccid);
+	env_add(e, "L2TP_LOCAL_SESSION_ID", "%u", s->local_id);
+	env_add(e, "L2TP_PEER_SESSION_ID", "%u", s->remote_id);
+	env_add(e, "L2TP_REMOTE_END_ID", "%s", s->conf->remote_end_id);
+	env_add(e, "L2TP_ENCAP", "%s",
+	    t->conf.encap == L2TP_ENCAP_IP ? "ip" : "udp");
+	env_add(e, "L2TP_PEER_ADDRESS", "%s",
+	    tp_addr_str(
+		t->conf.mode == TUNNEL_STATIC ? &t->conf.remote : &t->peer, a,
+		sizeof(a)));
+	env_add(e, "L2TP_LOCAL_ADDRESS", "%s",
+	    tp_addr_str(
+		t->conf.mode == TUNNEL_STATIC ? &t->conf.local : &t->local, a,
+		sizeof(a)));
+}
+
+static void
+run_script(const struct session *s, const char *path, const char *action)
+{
+	struct pw_env env;
+	char *argv[3];
+	pid_t pid;
+	int fd;
+
+	if (path[0] == '\0')
+		return;
+	session_env(s, action, &env);
+	argv[0] = (char *)(uintptr_t)path;
+	argv[1] = (char *)(uintptr_t)action;
+	argv[2] = NULL;
+	if ((pid = fork()) == -1) {
+		log_warn("session %s/%s: %s-script %s", tname(s->tunnel),
+		    s->conf->name, action, path);
+		return;
+	}
+	if (pid == 0) {
+		/* The daemon ignores SIGPIPE; the script should not. */
+		signal(SIGPIPE, SIG_DFL);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			if (fd != STDIN_FILENO)
+				close(fd);
+		}
+		execve(path, argv, env.vec);
+		_exit(127);
+	}
+	log_info("session %s/%s: %s-script %s started (pid %ld)",
+	    tname(s->tunnel), s->conf->name, action, path, (long)pid);
+}
+
+void
+pw_child_exited(pid_t pid, int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_debug("child %ld exited", (long)pid);
+	else if (WIFEXITED(status))
+		log_warnx("script (pid %ld) exited with status %d", (long)pid,
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		log_warnx("script (pid %ld) killed by signal %d", (long)pid,
+		    WTERMSIG(status));
+}
+
+/* --- tunnels ------------------------------------------------------ */
+
+static enum dp_encap
+dp_encap_of(enum l2tp_encap encap)
+{
+	return encap == L2TP_ENCAP_IP ? DP_ENCAP_IP : DP_ENCAP_UDP;
+}
+
+void
+pw_tunnel_up(struct tunnel *t)
+{
+	struct dp_tunnel_cfg c;
+
+	if (pw.dp == NULL || t->dp_up)
+		return;
+	if (t->fd == -1) {
+		/* Raw IP sockets are shared; the kernel needs one of its
+		 * own L2TP/IP sockets (module l2tp_ip) per tunnel. */
+		log_warnx("tunnel %s: no kernel L2TP/IP socket (l2tp_ip "
+			  "not loaded?): no dataplane for this tunnel",
+		    tname(t));
+		return;
+	}
+	dp_tunnel_cfg_init(&c);
+	c.tunnel_id = t->local_ccid;
+	c.peer_tunnel_id = t->peer_ccid;
+	c.encap = dp_encap_of(t->conf.encap);
+	c.fd = t->fd;
+	if (dp_tunnel_create(pw.dp, &c) == -1)
+		return;
+	t->dp_up = 1;
+	log_info("tunnel %s: kernel tunnel %u created (peer %u, %s)", tname(t),
+	    c.tunnel_id, c.peer_tunnel_id,
+	    c.encap == DP_ENCAP_IP ? "ip" : "udp");
+}
+
+void
+pw_tunnel_down(struct tunnel *t)
+{
+	struct session *s;
+
+	/* Static tunnels outlive their objects' owner: pw_static_stop(). */
+	if (!t->dp_up || t->conf.mode == TUNNEL_STATIC)
+		return;
+	/* Sessions first: their down-scripts see them as they were. */
+	for (s = session_first(t); s != NULL; s = session_next(s))
+		pw_session_down(s);
+	t->dp_up = 0;
+	if (dp_tunnel_delete(pw.dp, t->local_ccid) == 0)
+		log_info("tunnel %s: kernel tunnel %u deleted", tname(t),
+		    t->local_ccid);
+}
+
+/* --- links -------------------------------------------------------- */
+
+static void
+prefix_str(const struct conf_prefix *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(p->family, &p->addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, len, "%s/%u", a, p->len);
+}
+
+/* MTU, up, then the bridge or the addresses and routes.  Every step is
+ * tried; the first failure is the return value. */
+static int
+link_setup(struct session *s)
+{
+	const struct session_conf *sc = s->conf;
+	const char *ifn = s->dp_ifname;
+	char l[64], p[64];
+	size_t i;
+	int rc = 0;
+
+	if (sc->mtu != 0 && dp_link_set_mtu(pw.dp, ifn, sc->mtu) == -1)
+		rc = -1;
+	if (dp_link_set_up(pw.dp, ifn, 1) == -1)
+		rc = -1;
+	if (sc->bridge[0] != '\0' &&
+	    dp_link_enslave(pw.dp, ifn, sc->bridge) == -1)
+		rc = -1;
+	for (i = 0; i < sc->naddrs; i++) {
+		prefix_str(&sc->addrs[i].local, l, sizeof(l));
+		if (sc->addrs[i].peer.family != 0)
+			prefix_str(&sc->addrs[i].peer, p, sizeof(p));
+		if (dp_link_add_addr(pw.dp, ifn, l,
+			sc->addrs[i].peer.family != 0 ? p : NULL) == -1)
+			rc = -1;
+	}
+	for (i = 0; i < sc->nroutes; i++) {
+		prefix_str(&sc->routes[i].dst, l, sizeof(l));
+		if (sc->routes[i].via.family != 0)
+			prefix_str(&sc->routes[i].via, p, sizeof(p));
+		if (dp_route_add(pw.dp, l,
+			sc->routes[i].via.family != 0 ? p : NULL, ifn) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* --- sessions ----------------------------------------------------- */
+
+static void
+session_cfg(const struct session *s, struct dp_session_cfg *c)
+{
+	const struct session_conf *sc = s->conf;
+
+	dp_session_cfg_init(c);
+	c->tunnel_id = s->tunnel->local_ccid;
+	c->peer_tunnel_id = s->tunnel->peer_ccid;
+	c->session_id = s->local_id;
+	c->peer_session_id = s->remote_id;
+	c->pw_type =
+	    sc->pw_type == L2TP_PW_ETH_VLAN ? DP_PW_ETH_VLAN : DP_PW_ETH;
+	/* The kernel sends COOKIE and checks PEER_COOKIE: the peer's
+	 * Assigned Cookie goes out, ours is what must come in. */
+	c->cookie_len = s->peer_cookie_len;
+	memcpy(c->cookie, s->peer_cookie, s->peer_cookie_len);
+	c->peer_cookie_len = s->local_cookie_len;
+	memcpy(c->peer_cookie, s->local_cookie, s->local_cookie_len);
+	c->l2spec =
+	    sc->l2spec == L2TP_L2SS_NONE ? DP_L2SPEC_NONE : DP_L2SPEC_DEFAULT;
+	c->send_seq = (sc->seq & SEQ_SEND) != 0;
+	c->recv_seq = (sc->seq & SEQ_RECV) != 0;
+	c->reorder_timeout_ms = sc->reorder_timeout;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", sc->ifname);
+}
+
+/* After the kernel session exists: learn its interface, set the link
+ * up, run the up-script.  run_up: not for an adopted session. */
+static void
+session_attached(struct session *s, int run_up)
+{
+	struct dp_session_cfg have;
+
+	s->dp_up = 1;
+	if (dp_session_get(
+		pw.dp, s->tunnel->local_ccid, s->local_id, &have, NULL) == 1)
+		snprintf(s->dp_ifname, sizeof(s->dp_ifname), "%s", have.ifname);
+	if (s->dp_ifname[0] == '\0') {
+		log_warnx("session %s/%s: the kernel session has no "
+			  "interface",
+		    tname(s->tunnel), s->conf->name);
+		return;
+	}
+	(void)link_setup(s);
+	if (s->remote_down)
+		pw_session_remote_circuit(s);
+	log_info("session %s/%s: kernel session %u/%u on %s", tname(s->tunnel),
+	    s->conf->name, s->local_id, s->remote_id, s->dp_ifname);
+	if (run_up)
+		run_script(s, s->conf->up_script, "up");
+}
+
+void
+pw_session_up(struct session *s)
+{
+	struct dp_session_cfg c;
+
+	if (pw.dp == NULL || s->dp_up || !s->tunnel->dp_up)
+		return;
+	session_cfg(s, &c);
+	if (dp_session_create(pw.dp, &c) == -1)
+		return;
+	session_attached(s, 1);
+}
+
+void
+pw_session_down(struct session *s)
+{
+	if (!s->dp_up)
+		return;
+	run_script(s, s->conf->down_script, "down");
+	s->dp_up = 0;
+	if (dp_session_delete(pw.dp, s->tunnel->local_ccid, s->local_id) == 0)
+		log_info("session %s/%s: kernel session %u deleted (%s)",
+		    tname(s->tunnel), s->conf->name, s->local_id, s->dp_ifname);
+	s->dp_ifname[0] = '\0';
+}
+
+void
+pw_session_remote_circuit(struct session *s)
+{
+	if (!s->dp_up || s->dp_ifname[0] == '\0')
+		return;
+	(void)dp_link_set_carrier(pw.dp, s->dp_ifname, !s->remote_down);
+}
+
+/* --- static tunnels ---------------------------------------------- */
+
+static void
+static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
+{
+	const struct tunnel_conf *tc = &t->conf;
+
+	dp_tunnel_cfg_init(c);
+	c->tunnel_id = t->local_ccid;
+	c->peer_tunnel_id = t->peer_ccid;
+	c->encap = dp_encap_of(tc->encap);
+	c->local.family = c->peer.family = (sa_family_t)tc->family;
+	if (tc->family == AF_INET6) {
+		c->local.u.v6 =
+		    ((const struct sockaddr_in6 *)&tc->local)->sin6_addr;
+		c->peer.u.v6 =
+		    ((const struct sockaddr_in6 *)&tc->remote)->sin6_addr;
+	} else {
+		c->local.u.v4 =
+		    ((const struct sockaddr_in *)&tc->local)->sin_addr;
+		c->peer.u.v4 =
+		    ((const struct sockaddr_in *)&tc->remote)->sin_addr;
+	}
+	if (tc->encap == L2TP_ENCAP_UDP) {
+		c->local_port = tp_port(&tc->local);
+		c->peer_port = tp_port(&tc->remote);
+	}
+}
+
+static int
+static_session_start(struct session *s)
+{
+	const struct session_conf *sc = s->conf;
+	struct dp_session_cfg c;
+	int rc;
+
+	/* Static IDs are the configuration's, never in the dynamic
+	 * session table. */
+	s->local_id = sc->local_session_id;
+	s->remote_id = sc->remote_session_id;
+	s->peer_cookie_len = sc->cookie.len; /* sent */
+	memcpy(s->peer_cookie, sc->cookie.bytes, sc->cookie.len);
+	s->local_cookie_len = sc->peer_cookie.len; /* expected */
+	memcpy(s->local_cookie, sc->peer_cookie.bytes, sc->peer_cookie.len);
+	s->state = SS_STATIC;
+	session_cfg(s, &c);
+	if (pw.dp == NULL)
+		return 0;
+	if ((rc = dp_session_ensure(pw.dp, &c)) == -1)
+		return -1;
+	session_attached(s, rc != DP_ADOPTED);
+	return 0;
+}
+
+int
+pw_static_start(struct tunnel *t)
+{
+	struct dp_tunnel_cfg c;
+	struct session *s;
+	int rc = 0;
+
+	t->local_ccid = t->conf.local_tunnel_id;
+	while (t->local_ccid == 0)
+		t->local_ccid = arc4random();
+	t->peer_ccid = t->conf.remote_tunnel_id;
+	t->local = t->conf.local;
+	t->peer = t->conf.remote;
+	t->state = CC_STATIC;
+	if (pw.dp != NULL) {
+		static_tunnel_cfg(t, &c);
+		if (dp_tunnel_ensure(pw.dp, &c) == -1) {
+			log_warnx(
+			    "tunnel %s: static tunnel not created", tname(t));
+			return -1;
+		}
+		t->dp_up = 1;
+	} else
+		log_info(
+		    "tunnel %s: static, without a kernel dataplane", tname(t));
+	for (s = session_first(t); s != NULL; s = session_next(s))
+		if (static_session_start(s) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* Is there, in next, a session with this local ID? */
+static int
+next_has_session(const struct tunnel_conf *next, uint32_t id)
+{
+	const struct session_conf *sc;
+
+	TAILQ_FOREACH(sc, &next->sessions, entry)
+	if (sc->local_session_id == id)
+		return 1;
+	return 0;
+}
+
+void
+pw_static_stop(struct tunnel *t, int keep, const struct tunnel_conf *next)
+{
+	struct session *s;
+	int same_tunnel = next != NULL && next->mode == TUNNEL_STATIC &&
+	    next->local_tunnel_id == t->local_ccid;
+
+	for (s = session_first(t); s != NULL; s = session_next(s)) {
+		if (!s->dp_up)
+			continue;
+		if (keep ||
+		    (same_tunnel && next_has_session(next, s->local_id)))
+			s->dp_up = 0; /* left for the next one to adopt */
+		else
+			pw_session_down(s);
+	}
+	if (t->dp_up && !keep && !same_tunnel &&
+	    dp_tunnel_delete(pw.dp, t->local_ccid) == 0)
+		log_info("tunnel %s: kernel tunnel %u deleted", tname(t),
+		    t->local_ccid);
+	else if (t->dp_up && keep)
+		log_info("tunnel %s: kernel tunnel %u kept (keep-on-exit)",
+		    tname(t), t->local_ccid);
+	t->dp_up = 0;
+}
+
+/* --- our attachment circuits ------------------------------------- */
+
+/*
+ * A session's local circuit: with a bridge, up while another port of
+ * the bridge has its lower layer up; without one, while the interface
+ * itself is administratively up (unless we took it down ourselves for
+ * the peer's circuit).  1 up, 0 down, -1 unknown (leave it).
+ */
+static int
+circuit_state(struct nl_cache *links, const struct session *s)
+{
+	struct rtnl_link *l, *br;
+	struct nl_object *o;
+	int bridx, up = 0;
+
+	if (s->conf->bridge[0] == '\0') {
+		if (s->remote_down ||
+		    (l = rtnl_link_get_by_name(links, s->dp_ifname)) == NULL)
+			return -1;
+		up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
+		rtnl_link_put(l);
+		return up;
+	}
+	if ((br = rtnl_link_get_by_name(links, s->conf->bridge)) == NULL)
+		return -1;
+	bridx = rtnl_link_get_ifindex(br);
+	rtnl_link_put(br);
+	for (o = nl_cache_get_first(links); o != NULL;
+	     o = nl_cache_get_next(o)) {
+		l = (struct rtnl_link *)o;
+		if (rtnl_link_get_master(l) != bridx ||
+		    strcmp(rtnl_link_get_name(l), s->dp_ifname) == 0)
+			continue;
+		if ((rtnl_link_get_flags(l) & (IFF_UP | IFF_LOWER_UP)) ==
+		    (IFF_UP | IFF_LOWER_UP))
+			up = 1;
+	}
+	return up;
+}
+
+static void
+links_evaluate(evutil_socket_t fd, short what, void *arg)
+{
+	struct nl_cache *links;
+	struct tunnel *t;
+	struct session *s;
+	int up;
+
+	if (rtnl_link_alloc_cache(pw.query, AF_UNSPEC, &links) < 0) {
+		log_warnx("cannot read the interfaces");
+		return;
+	}
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (t->state != CC_ESTABLISHED)
+			continue;
+		for (s = session_first(t); s != NULL; s = session_next(s)) {
+			if (!s->dp_up || s->state != SS_ESTABLISHED)
+				continue;
+			if ((up = circuit_state(links, s)) < 0 ||
+			    up == !s->local_down)
+				continue;
+			log_info("session %s/%s: local circuit %s", tname(t),
+			    s->conf->name, up ? "up" : "down");
+			session_set_local_circuit(s, up);
+		}
+	}
+	nl_cache_free(links);
+}
+
+static int
+on_link_event(struct nl_msg *msg, void *arg)
+{
+	struct timeval tv = { 0, PW_LINK_SETTLE_MS * 1000 };
+
+	if (!evtimer_pending(pw.ev_eval, NULL))
+		evtimer_add(pw.ev_eval, &tv);
+	return NL_OK;
+}
+
+static void
+links_readable(evutil_socket_t fd, short what, void *arg)
+{
+	int err;
+
+	/* Nonblocking: reads what is queued and returns. */
+	err = nl_recvmsgs_default(pw.links);
+	if (err < 0 && err != -NLE_AGAIN)
+		log_debug("link events: %s", nl_geterror(err));
+}
+
+static void
+links_watch(void)
+{
+	if ((pw.links = nl_socket_alloc()) == NULL ||
+	    (pw.query = nl_socket_alloc()) == NULL)
+		goto fail;
+	nl_socket_disable_seq_check(pw.links);
+	nl_socket_modify_cb(
+	    pw.links, NL_CB_VALID, NL_CB_CUSTOM, on_link_event, NULL);
+	if (nl_connect(pw.links, NETLINK_ROUTE) < 0 ||
+	    nl_connect(pw.query, NETLINK_ROUTE) < 0 ||
+	    nl_socket_add_membership(pw.links, RTNLGRP_LINK) < 0 ||
+	    nl_socket_set_nonblocking(pw.links) < 0)
+		goto fail;
+	pw.ev_eval = evtimer_new(pw.base, links_evaluate, NULL);
+	pw.ev_links = event_new(pw.base, nl_socket_get_fd(pw.links),
+	    EV_READ | EV_PERSIST, links_readable, NULL);
+	if (pw.ev_eval == NULL || pw.ev_links == NULL ||
+	    event_add(pw.ev_links, NULL) == -1)
+		goto fail;
+	return;
+fail:
+	log_warnx("cannot watch interfaces: attachment circuit changes "
+		  "will not be signalled to peers");
+	if (pw.ev_links != NULL)
+		event_free(pw.ev_links);
+	if (pw.ev_eval != NULL)
+		event_free(pw.ev_eval);
+	nl_socket_free(pw.links);
+	nl_socket_free(pw.query);
+	pw.ev_links = pw.ev_eval = NULL;
+	pw.links = pw.query = NULL;
+}
+
+/* --- life --------------------------------------------------------- */
+
+void
+pw_init(struct event_base *base, const struct daemon_conf *conf)
+{
+	pw.base = base;
+	if (conf->dataplane != DATAPLANE_KERNEL)
+		return;
+	/* dp_open says why in one line when the kernel lacks L2TP. */
+	if ((pw.dp = dp_open()) == NULL)
+		return;
+	links_watch();
+}
+
+void
+pw_free(void)
+{
+	if (pw.ev_links != NULL)
+		event_free(pw.ev_links);
+	if (pw.ev_eval != NULL)
+		event_free(pw.ev_eval);
+	nl_socket_free(pw.links);
+	nl_socket_free(pw.query);
+	dp_close(pw.dp);
+	memset(&pw, 0, sizeof(pw));
+}
+
+/* --- show session ------------------------------------------------- */
+
+static int
+session_stats(const struct session *s, struct dp_session_stats *st)
+{
+	if (!s->dp_up)
+		return -1;
+	return dp_session_get(
+		   pw.dp, s->tunnel->local_ccid, s->local_id, NULL, st) == 1
+	    ? 0
+	    : -1;
+}
+
+void
+pw_session_json(struct sbuf *sb, const struct session *s)
+{
+	struct dp_session_stats st;
+
+	if (session_stats(s, &st) == -1) {
+		sbuf_puts(sb, ",\"kernel\":null");
+		return;
+	}
+	sbuf_puts(sb, ",\"kernel\":{\"interface\":");
+	sbuf_json_str(sb, s->dp_ifname);
+	sbuf_printf(sb,
+	    ",\"txPackets\":%llu,\"txBytes\":%llu,\"txErrors\":%llu,"
+	    "\"rxPackets\":%llu,\"rxBytes\":%llu,\"rxErrors\":%llu,"
+	    "\"rxSeqDiscards\":%llu,\"rxOosPackets\":%llu,"
+	    "\"rxCookieDiscards\":%llu,\"rxInvalid\":%llu}",
+	    (unsigned long long)st.tx_packets, (unsigned long long)st.tx_bytes,
+	    (unsigned long long)st.tx_errors, (unsigned long long)st.rx_packets,
+	    (unsigned long long)st.rx_bytes, (unsigned long long)st.rx_errors,
+	    (unsigned long long)st.rx_seq_discards,
+	    (unsigned long long)st.rx_oos_packets,
+	    (unsigned long long)st.rx_cookie_discards,
+	    (unsigned long long)st.rx_invalid);
+}
+
+void
+pw_session_text(struct sbuf *sb, const struct session *s)
+{
+	struct dp_session_stats st;
+
+	if (session_stats(s, &st) == -1)
+		return;
+	sbuf_printf(sb,
+	    "  kernel %s: tx %llu packets %llu bytes %llu errors; "
+	    "rx %llu packets %llu bytes %llu errors, discarded: %llu "
+	    "cookie %llu sequence %llu invalid; %llu out of sequence\n",
+	    s->dp_ifname, (unsigned long long)st.tx_packets,
+	    (unsigned long long)st.tx_bytes, (unsigned long long)st.tx_errors,
+	    (unsigned long long)st.rx_packets, (unsigned long long)st.rx_bytes,
+	    (unsigned long long)st.rx_errors,
+	    (unsigned long long)st.rx_cookie_discards,
+	    (unsigned long long)st.rx_seq_discards,
+	    (unsigned long long)st.rx_invalid,
+	    (unsigned long long)st.rx_oos_packets);
+}

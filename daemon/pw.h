@@ -1,0 +1,64 @@
+/*
+ * Pseudowire plumbing: from a control connection or call reaching
+ * "established" to the kernel objects that carry its traffic, and back.
+ *
+ *   tunnel established   -> managed kernel tunnel on the tunnel's socket
+ *   session established  -> kernel session (l2tpethN), link up, MTU,
+ *                           bridge or addresses and routes, up-script
+ *   session ends         -> down-script, kernel session deleted
+ *   tunnel ends          -> its sessions as above, kernel tunnel deleted
+ *   static tunnel        -> created (or adopted when identical) at start,
+ *                           removed at stop unless keep-on-exit
+ *   peer's SLI           -> carrier of the session's interface
+ *   our circuit (links)  -> SLI to the peer (rtnetlink link events)
+ *
+ * With `dataplane = none`, or a kernel without L2TP, every call here is
+ * a no-op and the daemon runs the control plane only.
+ */
+#ifndef L2TP_DAEMON_PW_H
+#define L2TP_DAEMON_PW_H
+
+#include <sys/types.h>
+
+#include <event2/event.h>
+
+#include "daemon/config.h"
+#include "proto/sbuf.h"
+
+struct tunnel;
+struct session;
+
+/* Open the kernel dataplane when the configuration asks for it; without
+ * L2TP in the kernel, log one line and carry on without it. */
+void pw_init(struct event_base *, const struct daemon_conf *);
+void pw_free(void);
+/* 1 when the kernel dataplane is in use. */
+int pw_active(void);
+
+void pw_tunnel_up(struct tunnel *);
+void pw_tunnel_down(struct tunnel *);
+void pw_session_up(struct session *);
+void pw_session_down(struct session *);
+/* The peer's circuit status changed (s->remote_down). */
+void pw_session_remote_circuit(struct session *);
+
+/* Static tunnels: bring the kernel objects in line with t's
+ * configuration (create, adopt or replace).  0, or -1 (logged). */
+int pw_static_start(struct tunnel *);
+/*
+ * Stop a static tunnel.  keep: leave its kernel objects (keep-on-exit);
+ * next: the configuration that takes over (a reload), whose tunnel and
+ * sessions with the same IDs are left for it to adopt; NULL if none.
+ */
+void pw_static_stop(struct tunnel *, int keep, const struct tunnel_conf *next);
+
+/* A child (script) was reaped. */
+void pw_child_exited(pid_t, int status);
+
+/* `show session`: the kernel's view of the session, as a JSON member
+ * (`,"kernel":{...}` or `,"kernel":null`) or as a text line (nothing
+ * when there is no kernel session). */
+void pw_session_json(struct sbuf *, const struct session *);
+void pw_session_text(struct sbuf *, const struct session *);
+
+#endif
