@@ -117,6 +117,10 @@ avp_check_len(const struct l2tp_avp *a)
 	switch (d->format) {
 	case AVP_FMT_U16_LIST:
 		return a->len % 2 == 0 ? 0 : -1;
+	case AVP_FMT_RESULT:
+		/* Result Code, then a whole Error Code or none (RFC 3931
+		 * 5.4.2): three octets leave half an Error Code. */
+		return a->len != 3 ? 0 : -1;
 	case AVP_FMT_DIGEST:
 		/* Digest type octet, then an MD5 (16) or SHA-1 (20) value. */
 		return a->len == 17 || a->len == 21 ? 0 : -1;

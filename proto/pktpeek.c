@@ -54,6 +54,10 @@ l2tp_ctrl_peek_type(
 	    rbuf_get_u16(&r, &vendor) == -1 || rbuf_get_u16(&r, &atype) == -1 ||
 	    rbuf_get_u16(&r, &value) == -1 || atype != L2TP_AVP_MESSAGE_TYPE)
 		return -1;
+	/* As the decoder: exactly a u16 value, never hidden. */
+	if ((flags_len & L2TP_AVP_LEN_MASK) != L2TP_AVP_HDR_LEN + 2 ||
+	    (flags_len & L2TP_AVP_F_H))
+		return -1;
 	if (vendor == L2TP_VENDOR_CISCO && value == L2TP_CISCO_MT_ACK)
 		*type = L2TP_MT_ACK;
 	else if (vendor == L2TP_VENDOR_IETF)

@@ -249,6 +249,9 @@ static const struct len_case {
 	{ 0, L2TP_AVP_MESSAGE_TYPE, 3, -1 },
 	{ 0, L2TP_AVP_RESULT_CODE, 1, -1 },
 	{ 0, L2TP_AVP_RESULT_CODE, 2, 0 },
+	/* An Error Code is two octets or absent: one octet is malformed. */
+	{ 0, L2TP_AVP_RESULT_CODE, 3, -1 },
+	{ 0, L2TP_AVP_RESULT_CODE, 4, 0 },
 	{ 0, L2TP_AVP_RESULT_CODE, 40, 0 },
 	{ 0, L2TP_AVP_TIE_BREAKER, 8, 0 },
 	{ 0, L2TP_AVP_TIE_BREAKER, 7, -1 },

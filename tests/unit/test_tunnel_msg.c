@@ -112,6 +112,14 @@ test_peek_type(void **state)
 		0x00, 0x66 };
 	static const uint8_t not_msgtype[] = { 0xc8, 0x03, 0x00, 0x14, 0, 0, 0,
 		1, 0, 0, 0, 1, 0x80, 0x08, 0x00, 0x00, 0x00, 0x07, 0x00, 0x06 };
+	/* A Message Type AVP of the wrong length, or hidden, names no type
+	 * (the decoder refuses both). */
+	static const uint8_t long_msgtype[] = { 0xc8, 0x03, 0x00, 0x16, 0, 0, 0,
+		1, 0, 0, 0, 1, 0x80, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06,
+		0x00, 0x00 };
+	static const uint8_t hidden_msgtype[] = { 0xc8, 0x03, 0x00, 0x14, 0, 0,
+		0, 1, 0, 0, 0, 1, 0xc0, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x06 };
 	uint16_t type;
 
 	assert_int_equal(
@@ -130,6 +138,12 @@ test_peek_type(void **state)
 	    -1);
 	assert_int_equal(
 	    l2tp_ctrl_peek_type(hello, 8, L2TP_ENCAP_UDP, &type), -1);
+	assert_int_equal(l2tp_ctrl_peek_type(long_msgtype, sizeof(long_msgtype),
+			     L2TP_ENCAP_UDP, &type),
+	    -1);
+	assert_int_equal(l2tp_ctrl_peek_type(hidden_msgtype,
+			     sizeof(hidden_msgtype), L2TP_ENCAP_UDP, &type),
+	    -1);
 }
 
 /* --- daemon/tunnel_msg.c ------------------------------------------- */
