@@ -206,16 +206,29 @@ l2tp_digest_compute(enum l2tp_digest_alg alg, const uint8_t *key,
  * headers.  *val_off is the offset of its value in the message.
  */
 static int
+is_digest_avp(uint16_t vendor, uint16_t type)
+{
+	return (vendor == L2TP_VENDOR_IETF &&
+		   type == L2TP_AVP_MESSAGE_DIGEST) ||
+	    (vendor == L2TP_VENDOR_CISCO && type == L2TP_CISCO_MESSAGE_DIGEST);
+}
+
+static int
 find_digest_avp(
     const uint8_t *msg, size_t msg_len, size_t *val_off, size_t *val_len)
 {
 	struct rbuf r;
 	uint16_t flags_len, vendor, type, avp_len;
 
+	int i;
+
+	/* The digest is the second AVP, right after the Message Type
+	 * (RFC 3931; Cisco's 9:12 too): look there and nowhere else, as
+	 * l2tp_digest_verify() does. */
 	rbuf_init(&r, msg, msg_len);
 	if (rbuf_skip(&r, L2TP_HDR_LEN) == -1)
 		return -1;
-	while (rbuf_left(&r) > 0) {
+	for (i = 0; i < 2; i++) {
 		if (rbuf_peek_u16(&r, 0, &flags_len) == -1 ||
 		    rbuf_peek_u16(&r, 2, &vendor) == -1 ||
 		    rbuf_peek_u16(&r, 4, &type) == -1)
@@ -223,19 +236,16 @@ find_digest_avp(
 		avp_len = flags_len & L2TP_AVP_LEN_MASK;
 		if (avp_len < L2TP_AVP_HDR_LEN || avp_len > rbuf_left(&r))
 			return -1;
-		if ((vendor == L2TP_VENDOR_IETF &&
-			type == L2TP_AVP_MESSAGE_DIGEST) ||
-		    (vendor == L2TP_VENDOR_CISCO &&
-			type == L2TP_CISCO_MESSAGE_DIGEST)) {
-			if (flags_len & L2TP_AVP_F_H)
-				return -1;
-			*val_off = rbuf_pos(&r) + L2TP_AVP_HDR_LEN;
-			*val_len = avp_len - L2TP_AVP_HDR_LEN;
-			return 0;
+		if (i == 0) {
+			rbuf_skip(&r, avp_len);
+			continue;
 		}
-		rbuf_skip(&r, avp_len);
+		if (!is_digest_avp(vendor, type) || (flags_len & L2TP_AVP_F_H))
+			return -1;
+		*val_off = rbuf_pos(&r) + L2TP_AVP_HDR_LEN;
+		*val_len = avp_len - L2TP_AVP_HDR_LEN;
 	}
-	return -1;
+	return 0;
 }
 
 /* A digest value is the Digest Type octet, then the digest itself. */
@@ -312,9 +322,12 @@ l2tp_digest_verify(const struct l2tp_auth *auth, const struct l2tp_msg *msg)
 
 	if (auth == NULL || (dlen = l2tp_digest_len(auth->alg)) == 0)
 		return -1;
-	avp = l2tp_msg_find_alias(
-	    msg, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST);
-	if (avp == NULL || avp->hidden || (avp->flags & L2TP_AVP_F_H))
+	/* Only the second AVP counts (see find_digest_avp()). */
+	if (msg->navps < 2)
+		return -1;
+	avp = &msg->avps[1];
+	if (!is_digest_avp(avp->vendor, avp->type) || avp->hidden ||
+	    (avp->flags & L2TP_AVP_F_H))
 		return -1;
 	if (check_digest_value(auth, avp->value, avp->len) == -1)
 		return -1;

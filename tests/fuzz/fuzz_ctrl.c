@@ -369,7 +369,8 @@ check_sign(const struct l2tp_msg *m, uint8_t *dgram, size_t len)
 		return;
 	a = l2tp_msg_find_alias(
 	    m, L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST);
-	if ((a->flags & L2TP_AVP_F_H) ||
+	/* Signing and verifying accept the digest only as second AVP. */
+	if (m->navps < 2 || a != &m->avps[1] || (a->flags & L2TP_AVP_F_H) ||
 	    (alg = l2tp_digest_alg_of(a)) == L2TP_DIGEST_NONE)
 		return;
 	CHECK(l2tp_auth_init(&tx, alg, L2TP_KDF_DEFAULT, FUZZ_SECRET,

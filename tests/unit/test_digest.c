@@ -650,6 +650,37 @@ test_take_peer_nonce(void **state)
 	assert_int_equal(l2tp_auth_take_peer_nonce(&a, &msg), -1);
 }
 
+/* The digest counts only as the second AVP: one further down is neither
+ * signed nor accepted, so a peer cannot hide the real one behind it. */
+static void
+test_digest_must_be_second(void **state)
+{
+	uint8_t buf[256];
+	struct l2tp_msg_writer mw;
+	struct l2tp_msg m;
+	struct l2tp_decode_err err;
+	struct l2tp_auth auth;
+	struct wbuf w;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(l2tp_auth_init(&auth, L2TP_DIGEST_MD5, L2TP_KDF_MD5,
+			     "s3cr3t-key", 10),
+	    0);
+	wbuf_init(&w, buf, sizeof(buf));
+	assert_int_equal(l2tp_mw_begin(&mw, &w, L2TP_ENCAP_UDP, 7, 0, 0), 0);
+	l2tp_mw_msgtype(&mw, 0, L2TP_MT_HELLO);
+	l2tp_mw_avp_u16(&mw, 0, L2TP_AVP_RECV_WINDOW, 1, 4);
+	l2tp_mw_digest(&mw, 0, L2TP_DIGEST_TYPE_MD5);
+	assert_int_equal(l2tp_mw_end(&mw, &len), 0);
+	assert_int_equal(
+	    l2tp_digest_sign(&auth, L2TP_MT_HELLO, buf, len, L2TP_ENCAP_UDP),
+	    -1);
+	assert_int_equal(
+	    l2tp_ctrl_decode(buf, len, L2TP_ENCAP_UDP, &m, &err), 0);
+	assert_int_equal(l2tp_digest_verify(&auth, &m), -1);
+}
+
 /*
  * The v2-era Challenge Response: MD5(type | secret | challenge).  Known
  * answer from python3:
@@ -693,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_compute_bounds),
 		cmocka_unit_test(test_take_peer_nonce),
 		cmocka_unit_test(test_challenge_response),
+		cmocka_unit_test(test_digest_must_be_second),
 	};
 
 	return cmocka_run_group_tests(tests, setup_nonces, NULL);
