@@ -456,13 +456,20 @@ icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
 	const struct l2tp_avp *a = l2tp_msg_find_alias(
 	    m, L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID);
 
+	size_t n = 0;
+
+	/* Copied out through the AVP getter (packet bytes stay in proto/);
+	 * an ID too long for the buffer matches no session. */
 	end_id[0] = '\0';
-	if (a != NULL)
-		(void)avp_get_string(a, end_id, len);
+	if (a != NULL) {
+		if (len == 0 || avp_get_bytes(a, end_id, len - 1, &n) == -1)
+			return NULL;
+		end_id[n] = '\0';
+	}
 	if (t->sconf == NULL)
 		return NULL;
 	return config_match_session(
-	    t->sconf, a != NULL ? a->value : NULL, a != NULL ? a->len : 0);
+	    t->sconf, a != NULL ? (const uint8_t *)end_id : NULL, n);
 }
 
 /* Make room for the peer's call on a circuit that has one already. */
