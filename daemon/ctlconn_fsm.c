@@ -21,6 +21,10 @@ static const struct cc_transition cc_table[] = {
 	{ CC_IDLE, CCE_OPEN, CCA_SEND_SCCRQ, CC_WAIT_CTL_REPLY },
 	{ CC_IDLE, CCE_RX_SCCRQ, CCA_SEND_SCCRP, CC_WAIT_CTL_CONN },
 	{ CC_IDLE, CCE_CLOSE, CCA_TEARDOWN, CC_DEAD },
+	/* A static tunnel has no connection: it is put in place, and
+	 * closing it only retires it. */
+	{ CC_IDLE, CCE_STATIC_UP, CCA_NOTHING, CC_STATIC },
+	{ CC_STATIC, CCE_CLOSE, CCA_NOTHING, CC_DEAD },
 	{ CC_WAIT_CTL_REPLY, CCE_RX_SCCRP, CCA_SEND_SCCCN, CC_ESTABLISHED },
 	/* Before the SCCRP the peer has no ID of ours to be told about. */
 	{ CC_WAIT_CTL_REPLY, CCE_TIE_LOST, CCA_QUIET_CLOSE, CC_CLOSING },
@@ -54,6 +58,7 @@ static const char *const cc_event_names[CCE__COUNT] = {
 	[CCE_CLOSE] = "close",
 	[CCE_TIMEOUT] = "timeout",
 	[CCE_TIE_LOST] = "tie-breaker-lost",
+	[CCE_STATIC_UP] = "static-up",
 };
 
 const char *
@@ -154,8 +159,10 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 	}
 	if (ccfsm_run(t, action) == -1) {
 		/* An action that cannot complete (no socket, no memory)
-		 * ends the connection locally. */
-		(void)tunnel_act_teardown(t);
+		 * ends the connection locally; a failed teardown is not
+		 * retried. */
+		if (action != CCA_TEARDOWN)
+			(void)tunnel_act_teardown(t);
 		next = CC_DEAD;
 	}
 	if (next != CC_NOCHANGE && next != t->state)

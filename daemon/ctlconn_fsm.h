@@ -33,6 +33,7 @@ enum cc_event {
 	CCE_CLOSE, /* administrative close or shutdown */
 	CCE_TIMEOUT, /* the state timer: no SCCCN, closing done */
 	CCE_TIE_LOST, /* the peer's SCCRQ won the tie breaker */
+	CCE_STATIC_UP, /* a static tunnel is in place (no signalling) */
 	CCE__COUNT,
 };
 

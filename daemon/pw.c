@@ -412,7 +412,7 @@ static_session_start(struct session *s)
 	memcpy(s->peer_cookie, sc->cookie.bytes, sc->cookie.len);
 	s->local_cookie_len = sc->peer_cookie.len; /* expected */
 	memcpy(s->local_cookie, sc->peer_cookie.bytes, sc->peer_cookie.len);
-	s->state = SS_STATIC;
+	ssfsm_event(s, SSE_STATIC_UP);
 	session_cfg(s, &c);
 	if (pw.dp == NULL)
 		return 0;
@@ -435,7 +435,7 @@ pw_static_start(struct tunnel *t)
 	t->peer_ccid = t->conf.remote_tunnel_id;
 	t->local = t->conf.local;
 	t->peer = t->conf.remote;
-	t->state = CC_STATIC;
+	ccfsm_event(t, CCE_STATIC_UP);
 	if (pw.dp != NULL) {
 		static_tunnel_cfg(t, &c);
 		if (dp_tunnel_ensure(pw.dp, &c) == -1) {

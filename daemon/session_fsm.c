@@ -19,6 +19,8 @@ struct ss_transition {
 };
 
 static const struct ss_transition ss_table[] = {
+	/* Static sessions are configured, never signalled. */
+	{ SS_IDLE, SSE_STATIC_UP, SSA_NOTHING, SS_STATIC },
 	/* LAC: we place the call. */
 	{ SS_IDLE, SSE_OPEN, SSA_SEND_ICRQ, SS_WAIT_REPLY },
 	{ SS_WAIT_REPLY, SSE_RX_ICRP, SSA_SEND_ICCN, SS_ESTABLISHED },
@@ -54,6 +56,7 @@ static const char *const ss_event_names[SSE__COUNT] = {
 	[SSE_CLOSE] = "close",
 	[SSE_TUNNEL_DOWN] = "tunnel-down",
 	[SSE_TIE_LOST] = "tie-breaker-lost",
+	[SSE_STATIC_UP] = "static-up",
 };
 
 static const char *const ss_action_names[] = {

@@ -33,6 +33,7 @@ enum ss_event {
 	SSE_CLOSE, /* local decision: CDN with the prepared codes */
 	SSE_TUNNEL_DOWN, /* the control connection is gone: no CDN */
 	SSE_TIE_LOST, /* the peer's ICRQ won over ours */
+	SSE_STATIC_UP, /* a static session is in place (no signalling) */
 	SSE__COUNT,
 };
 

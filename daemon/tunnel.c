@@ -1434,13 +1434,13 @@ tunnel_retire(struct tunnel *t, const char *why, const struct tunnel_conf *next)
 	if (t->state == CC_STATIC)
 		pw_static_stop(t, 0, next);
 	(void)tunnel_demote(t, 0);
-	if (t->state == CC_IDLE || t->state == CC_STATIC) {
+	/* Every state change goes through the FSM table: idle and static
+	 * tunnels just end, open ones send StopCCN first. */
+	if (t->state == CC_IDLE || t->state == CC_STATIC)
 		evtimer_del(t->ev_state);
-		t->state = CC_DEAD;
-	} else {
+	else
 		tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 0, why);
-		ccfsm_event(t, CCE_CLOSE);
-	}
+	ccfsm_event(t, CCE_CLOSE);
 	tunnel_settle(t);
 }
 
