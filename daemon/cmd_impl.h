@@ -43,6 +43,7 @@ void cmd_config_leave(struct control_req *);
 
 /* cmd_ops.c */
 int cmd_clear_tunnel(const struct cmd_match *, void *);
+int cmd_clear_session(const struct cmd_match *, void *);
 int cmd_clear_statistics(const struct cmd_match *, void *);
 int cmd_debug_tunnel(const struct cmd_match *, void *);
 

@@ -4,10 +4,13 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon/cmd_impl.h"
 #include "daemon/log.h"
+#include "daemon/session.h"
 #include "daemon/tunnel.h"
 
 static struct tunnel *
@@ -33,6 +36,56 @@ cmd_clear_tunnel(const struct cmd_match *m, void *arg)
 		    t->conf.name, cc_state_name(t->state));
 		return CTL_STATUS_ERROR;
 	}
+	return CTL_STATUS_OK;
+}
+
+/* A session of t by name, else by our decimal session ID. */
+static struct session *
+tunnel_session(const struct tunnel *t, const char *word)
+{
+	struct session *s;
+	unsigned long id;
+	char *end;
+
+	for (s = session_first(t); s != NULL; s = session_next(s))
+		if (strcmp(s->conf->name, word) == 0)
+			return s;
+	errno = 0;
+	id = strtoul(word, &end, 10);
+	if (errno != 0 || *end != '\0' || id == 0 || id > UINT32_MAX)
+		return NULL;
+	if ((s = session_by_id((uint32_t)id)) != NULL && s->tunnel != t)
+		return NULL;
+	return s;
+}
+
+/* `clear session TUNNEL SESSION` and `clear session id ID`: CDN; an
+ * initiator places the call again after its retry delay. */
+int
+cmd_clear_session(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+	const char *id = cmd_arg(m, "<1-4294967295>");
+	struct tunnel *t = NULL;
+	struct session *s;
+
+	if (id != NULL)
+		s = session_by_id((uint32_t)strtoul(id, NULL, 10));
+	else if ((t = named_tunnel(req, cmd_arg(m, "TUNNEL"))) == NULL)
+		return CTL_STATUS_ERROR;
+	else
+		s = tunnel_session(t, cmd_arg(m, "SESSION"));
+	if (s == NULL) {
+		sbuf_printf(req->err, "%% no such session: %s",
+		    id != NULL ? id : cmd_arg(m, "SESSION"));
+		return CTL_STATUS_ERROR;
+	}
+	if (session_clear(s, "cleared by the operator") == -1) {
+		sbuf_printf(req->err, "%% session %s/%s has no call",
+		    s->tunnel->conf.name, s->conf->name);
+		return CTL_STATUS_ERROR;
+	}
+	log_info("session %s/%s: cleared", s->tunnel->conf.name, s->conf->name);
 	return CTL_STATUS_OK;
 }
 

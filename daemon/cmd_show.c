@@ -203,11 +203,51 @@ cookie_len_seen(const struct tunnel *t, const struct session *s, int peer)
 	return peer ? 0 : s->conf->cookie_len;
 }
 
+/* The options: cookie and sublayer (Wireshark cannot tell them from a
+ * data packet), Ethernet for a pseudowire whose ICRQ is not in the
+ * capture (its type is then 0), and UDP ports other than 1701. */
+static void
+wireshark_options(struct sbuf *sb, const struct tunnel *t,
+    const struct session *s, unsigned int cookie_len)
+{
+	unsigned int lport = 0, rport = 0;
+
+	sbuf_printf(sb, "-o l2tp.cookie_size:cookie%u", cookie_len);
+	sbuf_printf(sb, " -o l2tp.l2_specific:%s",
+	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "none");
+	sbuf_puts(sb, " -d l2tp.pw_type==0,eth");
+	if (t->conf.encap == L2TP_ENCAP_UDP) {
+		lport = tp_port(&t->conf.local);
+		rport = tp_port(&t->conf.remote);
+	}
+	if (lport != 0 && lport != L2TP_UDP_PORT)
+		sbuf_printf(sb, " -d udp.port==%u,l2tp", lport);
+	if (rport != 0 && rport != L2TP_UDP_PORT && rport != lport)
+		sbuf_printf(sb, " -d udp.port==%u,l2tp", rport);
+}
+
+static void
+capture_filter(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct sockaddr_storage *peer =
+	    t->rl != NULL ? &t->peer : &t->conf.remote;
+	unsigned int port = tp_port(&t->conf.local);
+	char a[64];
+
+	if (t->conf.encap == L2TP_ENCAP_IP)
+		sbuf_printf(sb, "%s proto 115",
+		    peer->ss_family == AF_INET6 ? "ip6" : "ip");
+	else
+		sbuf_printf(
+		    sb, "udp port %u", port != 0 ? port : L2TP_UDP_PORT);
+	sbuf_printf(sb, " and host %s", tp_addr_str(peer, a, sizeof(a)));
+}
+
 /*
- * Wireshark cannot tell the cookie length or the sublayer from a data
- * packet, so it must be told (preferences l2tp.cookie_size, values
- * cookie0/4/8, and l2tp.l2_specific, none/default, from its
- * packet-l2tp.c); a UDP port other than 1701 needs a decode-as.
+ * `show session NAME wireshark`: the options on one line (to paste or
+ * to use as $(...)), what they describe and the capture filter, then a
+ * complete tshark command line.  Preference names and values are those
+ * of Wireshark's packet-l2tp.c (cookie0/4/8, none/default).
  */
 int
 cmd_show_wireshark(const struct cmd_match *m, void *arg)
@@ -216,38 +256,34 @@ cmd_show_wireshark(const struct cmd_match *m, void *arg)
 	const char *name = cmd_arg(m, "SESSION");
 	struct tunnel *t = NULL;
 	struct session *s;
-	unsigned int ours, theirs, port;
+	unsigned int ours, theirs;
 
 	if ((s = session_by_name(name, &t)) == NULL) {
-		sbuf_printf(req->err, "no such session: %s", name);
+		sbuf_printf(req->err, "%% no such session: %s", name);
 		return CTL_STATUS_ERROR;
 	}
 	ours = cookie_len_seen(t, s, 0);
 	theirs = cookie_len_seen(t, s, 1);
 	if (s->local_id == 0 && t->conf.mode != TUNNEL_STATIC)
 		theirs = ours; /* not known before the call is up */
-	sbuf_printf(req->out, "-o l2tp.cookie_size:cookie%u", ours);
-	sbuf_printf(req->out, " -o l2tp.l2_specific:%s",
-	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "none");
-	port = t->conf.encap == L2TP_ENCAP_UDP ? tp_port(&t->conf.local) : 0;
-	if (port != 0 && port != L2TP_UDP_PORT)
-		sbuf_printf(req->out, " -d udp.port==%u,l2tp", port);
-	port = t->conf.encap == L2TP_ENCAP_UDP ? tp_port(&t->conf.remote) : 0;
-	if (port != 0 && port != L2TP_UDP_PORT &&
-	    port != tp_port(&t->conf.local))
-		sbuf_printf(req->out, " -d udp.port==%u,l2tp", port);
+	wireshark_options(req->out, t, s, ours);
+	sbuf_printf(req->out,
+	    "\n# %s pseudowire, %s L2-Specific Sublayer, "
+	    "%u-byte cookie on packets to us; capture filter: ",
+	    s->conf->pw_type == L2TP_PW_ETH_VLAN ? "Ethernet VLAN" : "Ethernet",
+	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "no", ours);
+	capture_filter(req->out, t);
 	sbuf_puts(req->out, "\n");
 	if (ours != theirs)
 		sbuf_printf(req->out,
-		    "# the peer's cookie is %u bytes, ours %u: decode each "
-		    "direction with its own cookie_size\n",
-		    theirs, ours);
-	sbuf_printf(req->out, "# %s pseudowire%s; capture filter: %s\n",
-	    s->conf->pw_type == L2TP_PW_ETH_VLAN ? "Ethernet VLAN" : "Ethernet",
-	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? ", default L2-Specific "
-						   "Sublayer"
-						 : "",
-	    t->conf.encap == L2TP_ENCAP_IP ? "ip proto 115" : "udp");
+		    "# packets to the peer carry a %u-byte cookie: decode "
+		    "them with -o l2tp.cookie_size:cookie%u\n",
+		    theirs, theirs);
+	sbuf_puts(req->out, "tshark -n -i any -f '");
+	capture_filter(req->out, t);
+	sbuf_puts(req->out, "' ");
+	wireshark_options(req->out, t, s, ours);
+	sbuf_puts(req->out, "\n");
 	return CTL_STATUS_OK;
 }
 

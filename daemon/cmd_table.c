@@ -203,6 +203,14 @@ static const struct cmd_def cmd_defs[] = {
 	    "Reset\nA control connection (StopCCN; persistent ones come "
 	    "back)\nTunnel name",
 	    VIEW, 0, cmd_clear_tunnel },
+	{ "clear session TUNNEL SESSION",
+	    "Reset\nA session (CDN; an initiator places the call again)\n"
+	    "Tunnel name\nSession name or local session ID",
+	    VIEW, 0, cmd_clear_session },
+	{ "clear session id <1-4294967295>",
+	    "Reset\nA session (CDN; an initiator places the call again)\n"
+	    "By local session ID\nLocal session ID",
+	    VIEW, 0, cmd_clear_session },
 	{ "clear statistics [tunnel TUNNEL]",
 	    "Reset\nMessage counters\nOf one tunnel\nTunnel name", VIEW, 0,
 	    cmd_clear_statistics },

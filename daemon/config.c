@@ -34,6 +34,7 @@
 
 #define DEFAULT_PORT 1701
 #define DEFAULT_VENDOR "l2tpv3d"
+#define DEFAULT_CONTROL_GROUP "l2tp"
 #define CONF_OPTS_MAX 32 /* options per section type */
 /* Lines kept per list element: enough for the longest list, plus the
  * element that is one too many. */
@@ -1273,6 +1274,9 @@ static const struct optdef global_opts[] = {
 	OPT_FN("listen", set_listen, struct daemon_conf, listen, OPT_LIST),
 	OPT_KW("dataplane", struct daemon_conf, dataplane, kw_dataplane, 0),
 	OPT_FN("vendor-name", set_text, struct daemon_conf, vendor_name, 0),
+	OPT_FN("control-group", set_text, struct daemon_conf, control_group, 0),
+	OPT_FN("control-socket-readonly", set_path, struct daemon_conf,
+	    control_socket_ro, 0),
 	TIMER_OPTS(struct daemon_conf, timers, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
@@ -1480,6 +1484,8 @@ conf_new(void)
 	conf->dataplane = DATAPLANE_KERNEL;
 	snprintf(
 	    conf->vendor_name, sizeof(conf->vendor_name), "%s", DEFAULT_VENDOR);
+	snprintf(conf->control_group, sizeof(conf->control_group), "%s",
+	    DEFAULT_CONTROL_GROUP);
 	default_timers(&conf->timers);
 	return conf;
 }
@@ -1568,6 +1574,49 @@ config_find_session(struct tunnel_conf *t, const char *name)
 	if (strcmp(s->name, name) == 0)
 		return s;
 	return NULL;
+}
+
+static int
+cookie_same(const struct conf_cookie *a, const struct conf_cookie *b)
+{
+	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+static int
+addrs_same(const struct session_conf *a, const struct session_conf *b)
+{
+	size_t i;
+
+	if (a->naddrs != b->naddrs || a->nroutes != b->nroutes)
+		return 0;
+	for (i = 0; i < a->naddrs; i++)
+		if (!prefix_equal(&a->addrs[i].local, &b->addrs[i].local) ||
+		    !prefix_equal(&a->addrs[i].peer, &b->addrs[i].peer))
+			return 0;
+	for (i = 0; i < a->nroutes; i++)
+		if (!prefix_equal(&a->routes[i].dst, &b->routes[i].dst) ||
+		    !prefix_equal(&a->routes[i].via, &b->routes[i].via))
+			return 0;
+	return 1;
+}
+
+int
+config_session_same(const struct session_conf *a, const struct session_conf *b)
+{
+	return a->pw_type == b->pw_type && a->vlan_id == b->vlan_id &&
+	    strcmp(a->remote_end_id, b->remote_end_id) == 0 &&
+	    a->cookie_len == b->cookie_len &&
+	    cookie_same(&a->cookie, &b->cookie) &&
+	    cookie_same(&a->peer_cookie, &b->peer_cookie) &&
+	    a->l2spec == b->l2spec && a->seq == b->seq &&
+	    a->reorder_timeout == b->reorder_timeout &&
+	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
+	    strcmp(a->bridge, b->bridge) == 0 && addrs_same(a, b) &&
+	    strcmp(a->up_script, b->up_script) == 0 &&
+	    strcmp(a->down_script, b->down_script) == 0 &&
+	    a->local_session_id == b->local_session_id &&
+	    a->remote_session_id == b->remote_session_id &&
+	    a->initiate == b->initiate;
 }
 
 struct session_conf *
@@ -2237,7 +2286,15 @@ print_globals(const struct daemon_conf *conf, FILE *fp)
 	fprintf(fp, "dataplane = %s\n", kw_name(kw_dataplane, conf->dataplane));
 	fprintf(fp, "vendor-name = ");
 	print_quoted(fp, conf->vendor_name);
+	fprintf(fp, "\ncontrol-group = ");
+	print_quoted(fp, conf->control_group);
 	fprintf(fp, "\n");
+	/* No value means no read-only socket. */
+	if (conf->control_socket_ro[0] != '\0') {
+		fprintf(fp, "control-socket-readonly = ");
+		print_quoted(fp, conf->control_socket_ro);
+		fprintf(fp, "\n");
+	}
 	print_timers(fp, "", &conf->timers, NULL);
 }
 

@@ -160,6 +160,9 @@ struct daemon_conf {
 	enum dataplane_mode dataplane;
 	struct timer_conf timers; /* defaults for tunnels */
 	char vendor_name[CONF_NAME_MAX];
+	/* Read at start only; l2tpv3d's -G and -R override them. */
+	char control_group[CONF_NAME_MAX]; /* of the control sockets */
+	char control_socket_ro[108]; /* read-only socket; "" = none */
 	struct tunnel_conf_list tunnels;
 };
 
@@ -171,6 +174,10 @@ struct daemon_conf *config_default(void);
 void config_free(struct daemon_conf *);
 struct tunnel_conf *config_find_tunnel(struct daemon_conf *, const char *);
 struct session_conf *config_find_session(struct tunnel_conf *, const char *);
+/* 1 when two sessions would set up the same call and kernel objects
+ * (everything but `debug` and where they were defined). */
+int
+config_session_same(const struct session_conf *, const struct session_conf *);
 /*
  * The session an incoming ICRQ is for: the one whose remote-end-id equals
  * the ICRQ's Remote End ID (id, len; NULL/0 when absent), else the one

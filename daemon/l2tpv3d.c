@@ -42,6 +42,9 @@ struct daemon {
 	const char *sock_path;
 	const char *ro_sock_path; /* -R: `show` commands only */
 	const char *group; /* -G; NULL: "l2tp" if it exists */
+	/* The configuration's values, copied: a reload frees the config. */
+	char conf_group[CONF_NAME_MAX];
+	char conf_ro_sock[108];
 	const char *pid_path;
 	int pid_written;
 	int stopping;
@@ -53,6 +56,24 @@ static void __attribute__((noreturn)) usage(void)
 	    "usage: l2tpv3d [-dfn] [-c file] [-S socket] [-R read-only-socket]\n"
 	    "               [-G group] [-p pidfile]\n");
 	exit(1);
+}
+
+/* The configuration's control-group and control-socket-readonly, unless
+ * -G or -R said otherwise.  The default group stays optional (NULL). */
+static void
+control_options(struct daemon *d, const struct daemon_conf *conf)
+{
+	if (d->group == NULL &&
+	    strcmp(conf->control_group, CONTROL_GROUP_DEFAULT) != 0) {
+		snprintf(d->conf_group, sizeof(d->conf_group), "%s",
+		    conf->control_group);
+		d->group = d->conf_group;
+	}
+	if (d->ro_sock_path == NULL && conf->control_socket_ro[0] != '\0') {
+		snprintf(d->conf_ro_sock, sizeof(d->conf_ro_sock), "%s",
+		    conf->control_socket_ro);
+		d->ro_sock_path = d->conf_ro_sock;
+	}
 }
 
 static void
@@ -244,6 +265,7 @@ main(int argc, char *argv[])
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	control_options(&d, conf);
 	release_parser_memory();
 	if (control_listen(d.base, d.sock_path, d.group, 0) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);

@@ -199,31 +199,46 @@ schedule_retry(struct session *s)
 
 /* --- objects ------------------------------------------------------ */
 
+static struct session *
+session_new(struct tunnel *t, const struct session_conf *sc)
+{
+	struct session *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("session %s/%s", t->conf.name, sc->name);
+		return NULL;
+	}
+	s->tunnel = t;
+	s->conf = sc;
+	s->state = SS_IDLE;
+	if ((s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
+	return s;
+}
+
+static void
+session_free(struct session *s)
+{
+	TAILQ_REMOVE(&s->tunnel->sessions, s, entry);
+	call_end(s);
+	event_free(s->ev_retry);
+	free(s);
+}
+
 int
 session_tunnel_attach(struct tunnel *t, const struct tunnel_conf *tc)
 {
 	const struct session_conf *sc;
-	struct session *s;
 
 	TAILQ_INIT(&t->sessions);
 	if (tc == NULL)
 		return 0;
 	TAILQ_FOREACH(sc, &tc->sessions, entry)
-	{
-		if ((s = calloc(1, sizeof(*s))) == NULL) {
-			log_warn("session %s/%s", tc->name, sc->name);
-			return -1;
-		}
-		s->tunnel = t;
-		s->conf = sc;
-		s->state = SS_IDLE;
-		if ((s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) ==
-		    NULL) {
-			free(s);
-			return -1;
-		}
-		TAILQ_INSERT_TAIL(&t->sessions, s, entry);
-	}
+	if (session_new(t, sc) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -232,12 +247,8 @@ session_tunnel_detach(struct tunnel *t)
 {
 	struct session *s;
 
-	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
-		TAILQ_REMOVE(&t->sessions, s, entry);
-		call_end(s);
-		event_free(s->ev_retry);
-		free(s);
-	}
+	while ((s = TAILQ_FIRST(&t->sessions)) != NULL)
+		session_free(s);
 }
 
 void
@@ -676,23 +687,94 @@ session_clear(struct session *s, const char *why)
 	return 0;
 }
 
+/* Place our call now, not after a retry delay: the configuration asks
+ * for it. */
+static void
+session_restart(struct session *s)
+{
+	evtimer_del(s->ev_retry);
+	s->failures = 0;
+	if (s->state == SS_IDLE && s->tunnel->state == CC_ESTABLISHED &&
+	    s->conf->initiate)
+		ssfsm_event(s, SSE_OPEN);
+}
+
+/* A session gone from the configuration: CDN, then its object and its
+ * configuration go (a peer's ICRQ for it is refused from now on). */
+static void
+session_remove(struct session *s, struct session_conf *sc)
+{
+	struct tunnel *t = s->tunnel;
+
+	log_info("session %s/%s: removed from the configuration", tname(s),
+	    sc->name);
+	(void)session_clear(s, "removed from configuration");
+	session_free(s);
+	TAILQ_REMOVE(&t->sconf->sessions, sc, entry);
+	free(sc);
+}
+
+/* Changed: the call ends (CDN, and the kernel session with its
+ * interface, addresses and routes), the new settings take its place in
+ * the tunnel's copy, and the call is placed again. */
+static void
+session_change(
+    struct session *s, struct session_conf *sc, const struct session_conf *next)
+{
+	struct session_conf old;
+
+	if (config_session_same(sc, next)) {
+		sc->debug = next->debug;
+		return;
+	}
+	log_info("session %s/%s: configuration changed, restarting", tname(s),
+	    sc->name);
+	(void)session_clear(s, "configuration changed");
+	old = *sc;
+	*sc = *next;
+	sc->entry = old.entry; /* its place in the tunnel's list */
+	session_restart(s);
+}
+
+static void
+session_add(struct tunnel *t, const struct session_conf *next)
+{
+	struct session_conf *sc;
+	struct session *s;
+
+	if ((sc = malloc(sizeof(*sc))) == NULL) {
+		log_warn("session %s/%s", t->conf.name, next->name);
+		return;
+	}
+	*sc = *next;
+	TAILQ_INSERT_TAIL(&t->sconf->sessions, sc, entry);
+	if ((s = session_new(t, sc)) == NULL) {
+		TAILQ_REMOVE(&t->sconf->sessions, sc, entry);
+		free(sc);
+		return;
+	}
+	log_info("session %s/%s: added", t->conf.name, sc->name);
+	session_restart(s);
+}
+
 void
 session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
 {
 	struct session *s, *n;
+	struct session_conf *sc, *nsc;
 
 	for (s = TAILQ_FIRST(&t->sessions); s != NULL; s = n) {
 		n = TAILQ_NEXT(s, entry);
-		if (config_find_session(next, s->conf->name) != NULL)
-			continue;
-		log_info("session %s/%s: removed from the configuration",
-		    tname(s), s->conf->name);
-		(void)session_clear(s, "removed from configuration");
-		TAILQ_REMOVE(&t->sessions, s, entry);
-		call_end(s);
-		event_free(s->ev_retry);
-		free(s);
+		if ((sc = config_find_session(t->sconf, s->conf->name)) == NULL)
+			continue; /* cannot be: each has its own */
+		if ((nsc = config_find_session(next, sc->name)) == NULL)
+			session_remove(s, sc);
+		else
+			session_change(s, sc, nsc);
 	}
+	TAILQ_FOREACH(nsc, &next->sessions, entry)
+	if (config_find_session(t->sconf, nsc->name) == NULL)
+		session_add(t, nsc);
 }
 
 void

@@ -90,8 +90,9 @@ void session_input_bad(
  * session`; an initiator places it again after its retry delay.  -1
  * when there is no call. */
 int session_clear(struct session *, const char *why);
-/* A reload kept the tunnel: calls of sessions no longer in next end
- * with CDN and the sessions go (a peer's ICRQ for them is refused). */
+/* A reload kept the tunnel: sessions no longer in next end with CDN
+ * and go (a peer's ICRQ for them is refused); changed ones end with CDN
+ * and are placed again with the new settings; new ones start. */
 void session_tunnel_reload(struct tunnel *, struct tunnel_conf *next);
 
 /* Our attachment circuit changed: SLI to the peer when established. */

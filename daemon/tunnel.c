@@ -1456,6 +1456,19 @@ tunnel_clear(struct tunnel *t)
 	return 0;
 }
 
+/* `debug tunnel` at run time outlives reloads that leave the tunnel's
+ * `debug` option as it was; a changed option wins. */
+static void
+tunnel_reload_debug(struct tunnel *t, const struct tunnel_conf *tc)
+{
+	const struct tunnel_conf *old = NULL;
+
+	if (tn.conf != NULL)
+		old = config_find_tunnel(tn.conf, t->conf.name);
+	if (old == NULL || old->debug != tc->debug)
+		t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
+}
+
 void
 tunnels_reload(struct daemon_conf *nc)
 {
@@ -1482,7 +1495,7 @@ tunnels_reload(struct daemon_conf *nc)
 			tunnel_retire(t, "configuration changed", tc);
 			(void)tunnel_new(tc, 1);
 		} else {
-			t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
+			tunnel_reload_debug(t, tc);
 			t->conf.line = tc->line;
 			session_tunnel_reload(t, tc);
 		}

@@ -12,12 +12,23 @@ groupadd "$G" || fail "groupadd"
 useradd -M -N -g nogroup "$U" || { groupdel "$G"; fail "useradd"; }
 trap '_rc=$?; userdel "$U" 2>/dev/null; groupdel "$G" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
 chmod 755 "$WORK"
-printf 'hostname = "perm"\ndataplane = none\n' |
-    daemon_start A "$NS_A" -G "$G" -R "$WORK/A.ro.sock"
+# The group and the read-only socket from the configuration file.
+printf 'hostname = "perm"\ndataplane = none\ncontrol-group = "%s"
+control-socket-readonly = "%s"\n' "$G" "$WORK/A.ro.sock" |
+    daemon_start A "$NS_A"
 for s in A.sock A.ro.sock; do
 	[ "$(stat -c '%a %G' "$WORK/$s")" = "660 $G" ] ||
 	    fail "$s: $(stat -c '%a %G' "$WORK/$s"), want 660 $G"
 done
+# -G and -R override the file: a second daemon with the flags.
+printf 'hostname = "perm2"\ndataplane = none\ncontrol-group = "root"
+control-socket-readonly = "%s"\n' "$WORK/unused.sock" |
+    daemon_start C "$NS_B" -G "$G" -R "$WORK/C.ro.sock"
+for s in C.sock C.ro.sock; do
+	[ "$(stat -c '%a %G' "$WORK/$s")" = "660 $G" ] ||
+	    fail "$s: $(stat -c '%a %G' "$WORK/$s"), want 660 $G"
+done
+[ -e "$WORK/unused.sock" ] && fail "-R did not override control-socket-readonly"
 su -s /bin/sh "$U" -c "$L2TPSH -S $WORK/A.sock -c 'show version'" \
     >"$WORK/out" 2>&1 && fail "a user outside $G connected: $(cat "$WORK/out")"
 grep -q "Permission denied" "$WORK/out" || fail "refusal: $(cat "$WORK/out")"

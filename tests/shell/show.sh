@@ -4,9 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 ns_init
 ns_pair a b
-ns_conf lcce-a t1 "$V4_A" "$V4_B" "hello-interval = 5" "retry-interval = 1" |
-    daemon_start A "$NS_A"
-ns_conf lcce-b t1 "$V4_B" "$V4_A" "initiate = no" | daemon_start B "$NS_B"
+ns_conf lcce-a t1 "$V4_A" "$V4_B" "hello-interval = 5" "retry-interval = 1" \
+    'session pw1 {' 'remote-end-id = "1"' 'cookie-length = 4' \
+    'l2spec = default' '}' | daemon_start A "$NS_A"
+ns_conf lcce-b t1 "$V4_B" "$V4_A" "initiate = no" \
+    'session pw1 {' 'remote-end-id = "1"' 'cookie-length = 4' \
+    'l2spec = default' '}' | daemon_start B "$NS_B"
 
 check_json A "show tunnel" '{"t1":{"state":"established","peerHostname":"lcce-b","encap":"udp","helloInterval":5}}'
 check_json A "sh tun t1 detail" '{"t1":{"name":"t1"}}'
@@ -46,11 +49,71 @@ grep -q '^% Unknown command: show tunel' "$WORK/err" || fail "$(cat "$WORK/err")
 "$L2TPSH" -S "$WORK/A.sock" -c "show" 2>"$WORK/err" && fail "show alone ran"
 grep -q 'Incomplete' "$WORK/err" || fail "$(cat "$WORK/err")"
 
+# show session NAME wireshark: tshark with exactly the printed options
+# decodes a data packet to A (its session ID, its cookie, the default
+# sublayer, no ICRQ in the capture) as Ethernet; without them it does
+# not.  The packet comes from tests/shell/data_pcap.py.
+check_json A "show session" '{"t1":{"pw1":{"state":"established"}}}'
+"$L2TPSH" -S "$WORK/A.sock" -c "show session pw1 wireshark" >"$WORK/ws" ||
+    fail "show session pw1 wireshark"
+opts=$(head -n 1 "$WORK/ws")
+grep -q "^tshark -n -i any -f 'udp port 1701 and host $V4_B' $opts\$" \
+    "$WORK/ws" || fail "no tshark command line: $(cat "$WORK/ws")"
+sid=$(json_get A "show session tunnel t1 pw1" '.t1.pw1.localSessionId')
+cookie=$(json_get A "show session tunnel t1 pw1" '.t1.pw1.localCookie')
+${PYTHON3:-python3} "$top_srcdir/tests/shell/data_pcap.py" "$sid" "$cookie" \
+    default "$V4_B" "$V4_A" 1701 >"$WORK/data.pcap" || fail "data_pcap.py"
+# shellcheck disable=SC2086 # the options are meant to split
+src=$("${TSHARK:-tshark}" -n -r "$WORK/data.pcap" $opts -T fields \
+    -e eth.src 2>/dev/null)
+[ "$src" = 02:11:22:33:44:5e ] ||
+    fail "tshark $opts did not decode the payload as Ethernet: '$src'"
+src=$("${TSHARK:-tshark}" -n -r "$WORK/data.pcap" -T fields -e eth.src \
+    2>/dev/null)
+[ -z "$src" ] || fail "tshark decodes Ethernet without the options too"
+"$L2TPSH" -S "$WORK/A.sock" -c "show session nosuch wireshark" \
+    >/dev/null 2>&1 && fail "wireshark for an unknown session succeeded"
+
+# clear session, by name on the initiator A and by ID on B: a CDN each
+# time (counted by the other side), and A places the call again.
+check_json A "show session" '{"t1":{"pw1":{"state":"established"}}}'
+id=$(json_get A "show session tunnel t1 pw1" '.t1.pw1.localSessionId')
+"$L2TPSH" -S "$WORK/A.sock" -c "clear session t1 pw1" || fail "clear session"
+check_json B "show statistics" '{"t1":{"messages":{"received":{"CDN":1}}}}'
+wait_json A "show session" ".t1.pw1.state == \"established\" and
+    .t1.pw1.localSessionId != $id" || fail "pw1 did not come back on A"
+check_json B "show session" '{"t1":{"pw1":{"state":"established"}}}'
+id=$(json_get B "show session tunnel t1 pw1" '.t1.pw1.localSessionId')
+"$L2TPSH" -S "$WORK/B.sock" -c "clear session id $id" || fail "clear session id"
+check_json A "show statistics" '{"t1":{"messages":{"received":{"CDN":1}}}}'
+check_json A "show session" '{"t1":{"pw1":{"state":"established","lastCdn":{"result":3,"byPeer":true}}}}'
+wait_json B "show session" ".t1.pw1.state == \"established\" and
+    .t1.pw1.localSessionId != $id" || fail "pw1 did not come back on B"
+"$L2TPSH" -S "$WORK/A.sock" -c "clear session t1 nosuch" 2>"$WORK/err" &&
+    fail "clear of an unknown session succeeded"
+grep -q "no such session: nosuch" "$WORK/err" || fail "$(cat "$WORK/err")"
+
 # clear statistics, debug and clear tunnel.
 "$L2TPSH" -S "$WORK/A.sock" -c "clear statistics" || fail "clear statistics"
 check_json A "show statistics" '{"t1":{"messages":{"sent":{"SCCRQ":null}}}}'
-"$L2TPSH" -S "$WORK/A.sock" -c "debug tunnel t1 fsm" -c "clear tunnel t1" ||
-    fail "debug/clear"
+# Run-time debug outlives an unrelated configuration change.
+"$L2TPSH" -S "$WORK/A.sock" -c "debug tunnel t1 fsm" || fail "debug"
+debug_is() {
+	"$L2TPSH" -S "$WORK/A.sock" -c "show tunnel t1 detail" |
+	    grep -Eq "^  debug +$1\$" || fail "$2: $("$L2TPSH" -S \
+	    "$WORK/A.sock" -c "show tunnel t1 detail" | grep debug)"
+}
+debug_is fsm "debug tunnel t1 fsm"
+sh_exec A 0 <<CMDS
+configure terminal
+tunnel t9
+initiate no
+remote 10.200.0.9
+end
+CMDS
+check_json A "show tunnel" '{"t9":{"state":"idle"},"t1":{"state":"established"}}'
+debug_is fsm "adding tunnel t9 reset t1's run-time debug"
+"$L2TPSH" -S "$WORK/A.sock" -c "clear tunnel t1" || fail "clear tunnel"
 check_json B "show tunnel t1" '{"t1":{"state":"established"}}' 60
 grep -q "tunnel t1: established --close--> closing" "$WORK/A.log" ||
     fail "debug fsm showed no transition"
