@@ -152,6 +152,7 @@ NS_TESTS = \
 	tests/ns/cisco-peer.sh \
 	tests/ns/session-cisco.sh \
 	tests/ns/session-basic.sh \
+	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
 	tests/ns/control-shell.sh
 TESTS += $(NS_TESTS)
@@ -165,7 +166,8 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh
 TESTS += $(SHELL_TESTS)
-EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py
+EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
+	tests/shell/data_pcap.py
 
 EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \
