@@ -32,6 +32,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
 #include <netlink/route/route.h>
 
 #include "daemon/dataplane.h"
@@ -1046,6 +1047,52 @@ link_index(struct dataplane *dp, const char *ifname)
 	ifindex = rtnl_link_get_ifindex(link);
 	rtnl_link_put(link);
 	return ifindex;
+}
+
+/* Is `link` an 802.1Q VLAN `vid` on top of the interface `parent`? */
+static int
+is_vlan_of(struct rtnl_link *link, int parent, uint16_t vid)
+{
+	return rtnl_link_is_vlan(link) && rtnl_link_get_link(link) == parent &&
+	    rtnl_link_vlan_get_id(link) == vid;
+}
+
+int
+dp_vlan_ensure(
+    struct dataplane *dp, const char *parent, const char *ifname, uint16_t vid)
+{
+	struct rtnl_link *link;
+	int pidx, err;
+
+	if ((pidx = link_index(dp, parent)) == -1)
+		return -1;
+	/* Adopted kernel sessions keep their VLAN interface. */
+	if (rtnl_link_get_kernel(dp->rtnl, 0, ifname, &link) >= 0) {
+		err = is_vlan_of(link, pidx, vid) ? 0 : -1;
+		rtnl_link_put(link);
+		if (err == -1)
+			log_warnx("dataplane: %s exists and is not VLAN %u "
+				  "of %s",
+			    ifname, vid, parent);
+		return err;
+	}
+	if ((link = rtnl_link_vlan_alloc()) == NULL)
+		return -1;
+	rtnl_link_set_name(link, ifname);
+	rtnl_link_set_link(link, pidx);
+	dp->kerr = 0;
+	if ((err = rtnl_link_vlan_set_id(link, vid)) >= 0)
+		err = rtnl_link_add(dp->rtnl, link, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(link);
+	if (err < 0) {
+		log_warnx("dataplane: cannot create VLAN %u interface %s on "
+			  "%s: %s%s",
+		    vid, ifname, parent, dp_strerror(dp, err),
+		    dp->kerr == EOPNOTSUPP ? " (is the 8021q module loaded?)"
+					   : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -68,7 +68,13 @@ struct dp_tunnel_cfg {
 struct dp_session_cfg {
 	uint32_t tunnel_id, peer_tunnel_id;
 	uint32_t session_id, peer_session_id;
-	uint16_t pw_type; /* DP_PW_ETH or DP_PW_ETH_VLAN */
+	/*
+	 * The kernel's pseudowire type.  Only DP_PW_ETH has a kernel
+	 * driver (l2tp_eth): it refuses DP_PW_ETH_VLAN with
+	 * EPROTONOSUPPORT, so an Ethernet VLAN pseudowire is a DP_PW_ETH
+	 * session with a VLAN interface on top (dp_vlan_ensure).
+	 */
+	uint16_t pw_type;
 	/*
 	 * The kernel puts `cookie` on every packet it sends and accepts
 	 * only packets carrying `peer_cookie`.  So `cookie` is the PEER's
@@ -148,6 +154,12 @@ int dp_link_set_mtu(struct dataplane *, const char *ifname, unsigned mtu);
  */
 int dp_link_set_carrier(struct dataplane *, const char *ifname, int on);
 int dp_link_enslave(struct dataplane *, const char *ifname, const char *bridge);
+/*
+ * An 802.1Q VLAN interface `ifname` with VLAN ID vid on top of parent
+ * (module 8021q); one that is already there as asked is kept.
+ */
+int dp_vlan_ensure(
+    struct dataplane *, const char *parent, const char *ifname, uint16_t vid);
 /* "10.42.1.1" or "10.42.1.1/24", with an optional peer ("10.42.1.2");
  * an address already present is not an error. */
 int dp_link_add_addr(struct dataplane *, const char *ifname, const char *local,

@@ -67,6 +67,25 @@ tname(const struct tunnel *t)
 	return t->conf.name;
 }
 
+/*
+ * The interface of the attachment circuit: the session's own, or for an
+ * Ethernet VLAN pseudowire the VLAN interface on top of it, which tags
+ * what goes into the pseudowire and takes in only frames of its VLAN.
+ * Named "<interface>.<vlan-id>", the first part shortened to fit.
+ */
+static const char *
+ac_ifname(const struct session *s, char *buf, size_t len)
+{
+	char vid[8];
+	int n;
+
+	if (s->conf->pw_type != L2TP_PW_ETH_VLAN)
+		return s->dp_ifname;
+	n = snprintf(vid, sizeof(vid), ".%u", s->conf->vlan_id);
+	snprintf(buf, len, "%.*s%s", (int)len - 1 - n, s->dp_ifname, vid);
+	return buf;
+}
+
 /* --- scripts ------------------------------------------------------ */
 
 struct pw_env {
@@ -98,7 +117,7 @@ static void
 session_env(const struct session *s, const char *action, struct pw_env *e)
 {
 	const struct tunnel *t = s->tunnel;
-	char a[64];
+	char a[64], ac[IFNAMSIZ];
 
 	e->n = 0;
 	e->vec[0] = NULL;
@@ -114,6 +133,11 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_MTU", "%u", s->conf->mtu);
 	env_add(e, "L2TP_BRIDGE", "%s", s->conf->bridge);
 	env_add(e, "L2TP_PW_TYPE", "%s", pw_type_name(s->conf->pw_type));
+	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
+		env_add(e, "L2TP_VLAN_ID", "%u", s->conf->vlan_id);
+		env_add(
+		    e, "L2TP_VLAN_IFNAME", "%s", ac_ifname(s, ac, sizeof(ac)));
+	}
 	env_add(e, "L2TP_LOCAL_TUNNEL_ID", "%u", t->local_ccid);
 	env_add(e, "L2TP_PEER_TUNNEL_ID", "%u", t->peer_ccid);
 	env_add(e, "L2TP_LOCAL_SESSION_ID", "%u", s->local_id);
@@ -243,21 +267,41 @@ prefix_str(const struct conf_prefix *p, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", a, p->len);
 }
 
-/* MTU, up, then the bridge or the addresses and routes.  Every step is
- * tried; the first failure is the return value. */
+/* MTU and up; -1 when either fails. */
+static int
+link_mtu_up(const char *ifn, unsigned mtu)
+{
+	int rc = 0;
+
+	if (mtu != 0 && dp_link_set_mtu(pw.dp, ifn, mtu) == -1)
+		rc = -1;
+	if (dp_link_set_up(pw.dp, ifn, 1) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * MTU and up, the VLAN interface for an Ethernet VLAN pseudowire, then
+ * the bridge or the addresses and routes on the attachment interface.
+ * Every step is tried; the first failure is the return value.
+ */
 static int
 link_setup(struct session *s)
 {
 	const struct session_conf *sc = s->conf;
-	const char *ifn = s->dp_ifname;
-	char l[64], p[64];
+	char vbuf[IFNAMSIZ], l[64], p[64];
+	const char *ifn = ac_ifname(s, vbuf, sizeof(vbuf));
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (sc->mtu != 0 && dp_link_set_mtu(pw.dp, ifn, sc->mtu) == -1)
-		rc = -1;
-	if (dp_link_set_up(pw.dp, ifn, 1) == -1)
-		rc = -1;
+	rc = link_mtu_up(s->dp_ifname, sc->mtu);
+	if (ifn != s->dp_ifname) {
+		/* Deleted by the kernel with the session's interface. */
+		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
+			return -1;
+		if (link_mtu_up(ifn, sc->mtu) == -1)
+			rc = -1;
+	}
 	if (sc->bridge[0] != '\0' &&
 	    dp_link_enslave(pw.dp, ifn, sc->bridge) == -1)
 		rc = -1;
@@ -292,8 +336,10 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	c->peer_tunnel_id = s->tunnel->peer_ccid;
 	c->session_id = s->local_id;
 	c->peer_session_id = s->remote_id;
-	c->pw_type =
-	    sc->pw_type == L2TP_PW_ETH_VLAN ? DP_PW_ETH_VLAN : DP_PW_ETH;
+	/* The kernel has no driver for type 4 (ethernet-vlan): an l2tpeth
+	 * session carries the tagged frames of link_setup()'s VLAN
+	 * interface; only the control connection says 4. */
+	c->pw_type = DP_PW_ETH;
 	/* The kernel sends COOKIE and checks PEER_COOKIE: the peer's
 	 * Assigned Cookie goes out, ours is what must come in. */
 	c->cookie_len = s->peer_cookie_len;
@@ -302,7 +348,10 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	memcpy(c->peer_cookie, s->local_cookie, s->local_cookie_len);
 	c->l2spec =
 	    sc->l2spec == L2TP_L2SS_NONE ? DP_L2SPEC_NONE : DP_L2SPEC_DEFAULT;
-	c->send_seq = (sc->seq & SEQ_SEND) != 0;
+	/* RFC 3931 5.4.4: a peer that asks for sequencing gets it.  The
+	 * sequence numbers travel in the default L2-Specific Sublayer,
+	 * which the configuration and check_call() insist on. */
+	c->send_seq = (sc->seq & SEQ_SEND) != 0 || s->peer_seq;
 	c->recv_seq = (sc->seq & SEQ_RECV) != 0;
 	c->reorder_timeout_ms = sc->reorder_timeout;
 	snprintf(c->ifname, sizeof(c->ifname), "%s", sc->ifname);
@@ -504,11 +553,13 @@ circuit_state(struct nl_cache *links, const struct session *s)
 {
 	struct rtnl_link *l, *br;
 	struct nl_object *o;
+	char vbuf[IFNAMSIZ];
+	const char *ac = ac_ifname(s, vbuf, sizeof(vbuf));
 	int bridx, up = 0;
 
 	if (s->conf->bridge[0] == '\0') {
 		if (s->remote_down ||
-		    (l = rtnl_link_get_by_name(links, s->dp_ifname)) == NULL)
+		    (l = rtnl_link_get_by_name(links, ac)) == NULL)
 			return -1;
 		up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
 		rtnl_link_put(l);
@@ -522,7 +573,7 @@ circuit_state(struct nl_cache *links, const struct session *s)
 	     o = nl_cache_get_next(o)) {
 		l = (struct rtnl_link *)o;
 		if (rtnl_link_get_master(l) != bridx ||
-		    strcmp(rtnl_link_get_name(l), s->dp_ifname) == 0)
+		    strcmp(rtnl_link_get_name(l), ac) == 0)
 			continue;
 		if ((rtnl_link_get_flags(l) & (IFF_UP | IFF_LOWER_UP)) ==
 		    (IFF_UP | IFF_LOWER_UP))
@@ -645,12 +696,13 @@ pw_free(void)
 /* --- show session ------------------------------------------------- */
 
 static int
-session_stats(const struct session *s, struct dp_session_stats *st)
+session_stats(const struct session *s, struct dp_session_cfg *have,
+    struct dp_session_stats *st)
 {
 	if (!s->dp_up)
 		return -1;
 	return dp_session_get(
-		   pw.dp, s->tunnel->local_ccid, s->local_id, NULL, st) == 1
+		   pw.dp, s->tunnel->local_ccid, s->local_id, have, st) == 1
 	    ? 0
 	    : -1;
 }
@@ -659,13 +711,21 @@ void
 pw_session_json(struct sbuf *sb, const struct session *s)
 {
 	struct dp_session_stats st;
+	struct dp_session_cfg have;
+	char vbuf[IFNAMSIZ];
 
-	if (session_stats(s, &st) == -1) {
+	if (session_stats(s, &have, &st) == -1) {
 		sbuf_puts(sb, ",\"kernel\":null");
 		return;
 	}
 	sbuf_puts(sb, ",\"kernel\":{\"interface\":");
 	sbuf_json_str(sb, s->dp_ifname);
+	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
+		sbuf_puts(sb, ",\"vlanInterface\":");
+		sbuf_json_str(sb, ac_ifname(s, vbuf, sizeof(vbuf)));
+	}
+	sbuf_printf(sb, ",\"sendSeq\":%s,\"recvSeq\":%s",
+	    have.send_seq ? "true" : "false", have.recv_seq ? "true" : "false");
 	sbuf_printf(sb,
 	    ",\"txPackets\":%llu,\"txBytes\":%llu,\"txErrors\":%llu,"
 	    "\"rxPackets\":%llu,\"rxBytes\":%llu,\"rxErrors\":%llu,"
@@ -685,7 +745,7 @@ pw_session_text(struct sbuf *sb, const struct session *s)
 {
 	struct dp_session_stats st;
 
-	if (session_stats(s, &st) == -1)
+	if (session_stats(s, NULL, &st) == -1)
 		return;
 	sbuf_printf(sb,
 	    "  kernel %s: tx %llu packets %llu bytes %llu errors; "

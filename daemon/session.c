@@ -111,6 +111,7 @@ call_end(struct session *s)
 	explicit_bzero(s->local_cookie, sizeof(s->local_cookie));
 	explicit_bzero(s->peer_cookie, sizeof(s->peer_cookie));
 	s->peer_mtu = 0;
+	s->peer_seq = 0;
 	s->remote_down = 0;
 	s->up_since = 0;
 }
@@ -357,6 +358,27 @@ record_peer_cookie(struct session *s, const struct l2tp_msg *m)
 	return 0;
 }
 
+/*
+ * Data Sequencing (70) in ICRQ, ICRP or ICCN: whether the peer wants
+ * what we send sequenced (RFC 3931 5.4.4).  Only with a sublayer to
+ * carry the numbers: check_call() refuses the call otherwise, and in an
+ * ICCN, too late to refuse, the request is left unmet.
+ */
+static void
+record_peer_seq(struct session *s, const struct l2tp_msg *m)
+{
+	uint16_t dseq;
+
+	if (msg_u16(m, L2TP_AVP_DATA_SEQUENCING, -1, &dseq) != 0)
+		return;
+	s->peer_seq =
+	    dseq != L2TP_DSEQ_NONE && s->conf->l2spec == L2TP_L2SS_DEFAULT;
+	if (dseq != L2TP_DSEQ_NONE && !s->peer_seq)
+		log_warnx("session %s/%s: the peer asks for sequencing "
+			  "without a sublayer; not sequencing",
+		    tname(s), s->conf->name);
+}
+
 static void
 record_peer_call(struct session *s, const struct l2tp_msg *m)
 {
@@ -368,6 +390,7 @@ record_peer_call(struct session *s, const struct l2tp_msg *m)
 	s->peer_mtu = 0;
 	if (a != NULL)
 		(void)avp_get_u16(a, &s->peer_mtu);
+	record_peer_seq(s, m);
 }
 
 static void
@@ -635,6 +658,8 @@ session_input(struct tunnel *t, const struct l2tp_msg *m)
 		icrp_input(s, m);
 		break;
 	case L2TP_MT_ICCN:
+		if (s->state == SS_WAIT_CONNECT)
+			record_peer_seq(s, m);
 		ssfsm_event(s, SSE_RX_ICCN);
 		break;
 	case L2TP_MT_CDN:

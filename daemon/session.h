@@ -44,6 +44,7 @@ struct session {
 	unsigned int remote_down : 1; /* peer's circuit status: down */
 	unsigned int local_down : 1; /* our attachment circuit: down */
 	unsigned int dp_up : 1; /* a kernel session exists (pw.c) */
+	unsigned int peer_seq : 1; /* its Data Sequencing: sequence for it */
 	uint32_t local_id; /* ours: the peer sends it as Remote ID */
 	uint32_t remote_id; /* the peer's */
 	uint32_t call_serial;

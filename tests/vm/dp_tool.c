@@ -190,6 +190,8 @@ parse_session(int argc, char **argv, struct dp_session_cfg *c)
 			parse_seq(v, c);
 		else if (strcmp(k, "reorder_timeout") == 0)
 			c->reorder_timeout_ms = parse_u32(v, UINT32_MAX);
+		else if (strcmp(k, "pw_type") == 0)
+			c->pw_type = (uint16_t)parse_u32(v, UINT16_MAX);
 		else if (strcmp(k, "name") == 0 &&
 		    strlen(v) < sizeof(c->ifname))
 			strcpy(c->ifname, v);

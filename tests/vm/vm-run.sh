@@ -31,7 +31,7 @@ MARK=L2TPV3D-VM-EXIT
 
 # The modules the tests need; their dependencies are found with depmod.
 MODULES="udp_tunnel ip6_udp_tunnel l2tp_core l2tp_netlink l2tp_eth l2tp_ip
-l2tp_ip6 veth bridge virtio_pci 9pnet_virtio 9p overlay"
+l2tp_ip6 veth bridge 8021q virtio_pci 9pnet_virtio 9p overlay"
 
 skip() { echo "SKIP: vm-run: $*"; exit 77; }
 err() { echo "FAIL: vm-run: $*" >&2; exit 1; }
