@@ -62,7 +62,7 @@ struct keyword {
 struct opt_rec {
 	int line;
 	unsigned int nelem;
-	int elem_line[LIST_LINES];
+	int *elem_line; /* LIST_LINES of them; only for a list that is set */
 };
 
 /* One section instance as the parser saw it. */
@@ -74,6 +74,29 @@ struct sec_rec {
 	struct sec_rec *next;
 };
 
+/*
+ * What a session must not share with any session before it: its tunnel's
+ * Remote End IDs (dynamic mode), interface names, bridges, static Session
+ * IDs.  One entry per key taken, pointing at the first session (in file
+ * order) that took it.
+ */
+enum uniq_kind {
+	UNIQ_END_ID, /* scoped to one tunnel */
+	UNIQ_IFNAME,
+	UNIQ_BRIDGE,
+	UNIQ_SESSION_ID,
+};
+
+struct uniq_ent {
+	const char *str; /* the key, inside the session; NULL: num is */
+	const struct tunnel_conf *t; /* UNIQ_END_ID: also the key's scope */
+	const struct session_conf *s;
+	uint32_t num;
+	uint32_t hash; /* 0: a free slot */
+	uint32_t order; /* of the session in the file */
+	enum uniq_kind kind;
+};
+
 struct load_ctx {
 	const char *path;
 	cfg_t *root;
@@ -81,6 +104,10 @@ struct load_ctx {
 	struct sec_rec **rec_tab; /* recs by section: open addressing */
 	size_t rec_cap; /* a power of two, at least twice nrecs */
 	size_t nrecs;
+	struct uniq_ent *uniq_tab; /* names and IDs taken: open addressing */
+	size_t uniq_cap; /* a power of two, at least twice nuniq */
+	size_t nuniq;
+	size_t nsessions; /* built so far: the next one's place in the file */
 	struct daemon_conf *conf;
 	char *err;
 	size_t errlen;
@@ -533,6 +560,11 @@ record_option(cfg_t *cfg, cfg_opt_t *opt)
 	o = &r->opt[idx];
 	o->line = cfg->line;
 	if ((opt->flags & CFGF_LIST) && cfg_opt_size(opt) > o->nelem) {
+		if (o->elem_line == NULL &&
+		    (o->elem_line = calloc(LIST_LINES, sizeof(int))) == NULL) {
+			ctx_error(ctx, NULL, cfg->line, NULL, "out of memory");
+			return -1;
+		}
 		o->nelem = cfg_opt_size(opt);
 		if (o->nelem <= LIST_LINES)
 			o->elem_line[o->nelem - 1] = cfg->line;
@@ -1364,7 +1396,12 @@ apply_opts(struct load_ctx *ctx, cfg_t *sec, const struct optdef *defs,
 	size_t k;
 
 	for (k = 0; defs[k].name != NULL; k++) {
-		opt = cfg_getopt(sec, defs[k].name);
+		/* build_opts() put the options in table order: no lookup by
+		 * name, which walks them all, for every option of 100 000
+		 * sessions. */
+		opt = &sec->opts[k];
+		if (opt->name == NULL || strcmp(opt->name, defs[k].name) != 0)
+			opt = cfg_getopt(sec, defs[k].name);
 		n = cfg_opt_size(opt);
 		ref.ctx = ctx;
 		ref.sec = sec;
@@ -1373,6 +1410,7 @@ apply_opts(struct load_ctx *ctx, cfg_t *sec, const struct optdef *defs,
 		for (i = 0; i < n; i++) {
 			ref.line = rec != NULL ? rec->opt[k].line : 0;
 			if (rec != NULL && i < LIST_LINES &&
+			    rec->opt[k].elem_line != NULL &&
 			    rec->opt[k].elem_line[i] != 0)
 				ref.line = rec->opt[k].elem_line[i];
 			if (defs[k].set(&ref, cfg_opt_getnstr(opt, i)) == -1)
@@ -1777,12 +1815,15 @@ check_addresses(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 #define L2TP_IP_DATA_HDR 4 /* Session ID */
 #define L2SPEC_HDR 4
 #define ETH_HDR 14
+#define VLAN_TAG 4
 
 static uint32_t
 default_mtu(const struct tunnel_conf *t, const struct session_conf *s)
 {
 	uint32_t overhead = ETH_HDR;
 
+	if (s->pw_type == L2TP_PW_ETH_VLAN)
+		overhead += VLAN_TAG;
 	overhead += t->family == AF_INET6 ? IPV6_HDR : IPV4_HDR;
 	if (t->encap == L2TP_ENCAP_UDP)
 		overhead += UDP_HDR + L2TP_UDP_DATA_HDR;
@@ -1809,6 +1850,10 @@ check_session(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 	if (s->pw_type != L2TP_PW_ETH_VLAN && vlan_line != 0)
 		return ctx_error(ctx, sec, vlan_line, "vlan-id",
 		    "only applies with pw-type = ethernet-vlan");
+	/* The kernel carries sequence numbers in the sublayer only. */
+	if (s->seq != SEQ_NONE && s->l2spec == L2TP_L2SS_NONE)
+		return ctx_error(ctx, sec, opt_line(rec, d, "sequencing"),
+		    "sequencing", "needs l2spec = default");
 	if (!(s->seq & SEQ_RECV) && opt_line(rec, d, "reorder-timeout") != 0)
 		return ctx_error(ctx, sec, opt_line(rec, d, "reorder-timeout"),
 		    "reorder-timeout",
@@ -1848,14 +1893,154 @@ check_session(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 	return 0;
 }
 
-/* What makes two sessions of a tunnel collide: an ICRQ could not tell
- * them apart. */
+/* Hash sets of what sessions already hold */
+
+/* FNV-1a over the key; never 0, which marks a free slot. */
+static uint32_t
+uniq_hash(const struct uniq_ent *key)
+{
+	uintptr_t scope = key->kind == UNIQ_END_ID ? (uintptr_t)key->t : 0;
+	uint32_t h = 2166136261u, num = key->num;
+	const char *p;
+	size_t i;
+
+	h = (h ^ (uint32_t)key->kind) * 16777619u;
+	for (i = 0; i < sizeof(scope); i++, scope >>= 8)
+		h = (h ^ (uint32_t)(scope & 0xff)) * 16777619u;
+	if (key->str != NULL)
+		for (p = key->str; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	else
+		for (i = 0; i < sizeof(num); i++, num >>= 8)
+			h = (h ^ (num & 0xff)) * 16777619u;
+	return h != 0 ? h : 1;
+}
+
+static struct uniq_ent
+uniq_key(enum uniq_kind kind, const struct tunnel_conf *scope, const char *str,
+    uint32_t num)
+{
+	struct uniq_ent key;
+
+	memset(&key, 0, sizeof(key));
+	key.kind = kind;
+	key.t = scope;
+	key.str = str;
+	key.num = num;
+	key.hash = uniq_hash(&key);
+	return key;
+}
+
 static int
-check_end_id(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
+uniq_match(const struct uniq_ent *e, const struct uniq_ent *key)
+{
+	if (e->hash != key->hash || e->kind != key->kind)
+		return 0;
+	if (key->kind == UNIQ_END_ID && e->t != key->t)
+		return 0;
+	if (key->str == NULL)
+		return e->num == key->num;
+	return strcmp(e->str, key->str) == 0;
+}
+
+/* The key's entry, or the free slot where it belongs. */
+static struct uniq_ent *
+uniq_slot(struct load_ctx *ctx, const struct uniq_ent *key)
+{
+	size_t mask = ctx->uniq_cap - 1, i;
+	struct uniq_ent *e;
+
+	for (i = key->hash & mask; (e = &ctx->uniq_tab[i])->hash != 0;
+	     i = (i + 1) & mask)
+		if (uniq_match(e, key))
+			break;
+	return e;
+}
+
+static const struct uniq_ent *
+uniq_find(struct load_ctx *ctx, struct uniq_ent key)
+{
+	const struct uniq_ent *e;
+
+	if (ctx->uniq_cap == 0)
+		return NULL;
+	e = uniq_slot(ctx, &key);
+	return e->hash != 0 ? e : NULL;
+}
+
+/* Room for one more key, growing the table at half load. */
+static int
+uniq_reserve(struct load_ctx *ctx)
+{
+	struct uniq_ent *old = ctx->uniq_tab;
+	size_t oldcap = ctx->uniq_cap, cap = oldcap != 0 ? 2 * oldcap : 256;
+	size_t i;
+
+	if (2 * (ctx->nuniq + 1) <= ctx->uniq_cap)
+		return 0;
+	if ((ctx->uniq_tab = calloc(cap, sizeof(*ctx->uniq_tab))) == NULL) {
+		ctx->uniq_tab = old;
+		return -1;
+	}
+	ctx->uniq_cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].hash != 0)
+			*uniq_slot(ctx, &old[i]) = old[i];
+	free(old);
+	return 0;
+}
+
+/* s takes the key, unless an earlier session holds it (as sessions
+ * sharing a bridge do): messages name the first holder. */
+static int
+uniq_add(struct load_ctx *ctx, struct uniq_ent key, const struct tunnel_conf *t,
+    const struct session_conf *s)
+{
+	struct uniq_ent *e;
+
+	if (uniq_reserve(ctx) == -1)
+		return -1;
+	if ((e = uniq_slot(ctx, &key))->hash != 0)
+		return 0;
+	key.t = t;
+	key.s = s;
+	key.order = (uint32_t)ctx->nsessions;
+	*e = key;
+	ctx->nuniq++;
+	return 0;
+}
+
+/* Once s is part of the configuration: what later sessions must avoid. */
+static int
+uniq_take(struct load_ctx *ctx, const struct tunnel_conf *t,
+    const struct session_conf *s)
+{
+	if (t->mode == TUNNEL_DYNAMIC &&
+	    uniq_add(
+		ctx, uniq_key(UNIQ_END_ID, t, s->remote_end_id, 0), t, s) == -1)
+		return -1;
+	if (s->ifname[0] != '\0' &&
+	    uniq_add(ctx, uniq_key(UNIQ_IFNAME, NULL, s->ifname, 0), t, s) ==
+		-1)
+		return -1;
+	if (s->bridge[0] != '\0' &&
+	    uniq_add(ctx, uniq_key(UNIQ_BRIDGE, NULL, s->bridge, 0), t, s) ==
+		-1)
+		return -1;
+	if (s->local_session_id != 0 &&
+	    uniq_add(ctx,
+		uniq_key(UNIQ_SESSION_ID, NULL, NULL, s->local_session_id), t,
+		s) == -1)
+		return -1;
+	ctx->nsessions++;
+	return 0;
+}
+
+/* Two sessions of a tunnel whose ICRQs could not be told apart. */
+static int
+end_id_clash(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
     const struct session_conf *s, const struct session_conf *o)
 {
-	if (strcmp(s->remote_end_id, o->remote_end_id) != 0)
-		return 0;
 	if (s->remote_end_id[0] == '\0')
 		return ctx_error(ctx, sec, rec->line, NULL,
 		    "needs a remote-end-id: session \"%s\" (line %d) has "
@@ -1876,40 +2061,70 @@ used_by(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 	    value, ot->name, o->name, o->line);
 }
 
-/* Names and IDs that must be unique in the whole configuration. */
+/* Keeps the clash with the session that comes first in the file; for the
+ * same session, the check made first. */
+static void
+earliest(const struct uniq_ent **best, enum uniq_kind *why,
+    const struct uniq_ent *e, enum uniq_kind this)
+{
+	if (e != NULL && (*best == NULL || e->order < (*best)->order)) {
+		*best = e;
+		*why = this;
+	}
+}
+
+/*
+ * Names and IDs that must be unique in the whole configuration (Remote End
+ * IDs: in the tunnel).  The message names the first session in the file
+ * that s collides with, as a walk over all sessions before it would.
+ */
 static int
 check_unique(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
     const struct tunnel_conf *t, const struct session_conf *s)
 {
-	const struct tunnel_conf *ot;
-	const struct session_conf *o;
+	const struct uniq_ent *o = NULL;
+	enum uniq_kind why = UNIQ_END_ID;
 	char id[16];
 
-	snprintf(id, sizeof(id), "%u", s->local_session_id);
-	TAILQ_FOREACH(ot, &ctx->conf->tunnels, entry)
-	{
-		TAILQ_FOREACH(o, &ot->sessions, entry)
-		{
-			if (ot == t && t->mode == TUNNEL_DYNAMIC &&
-			    check_end_id(ctx, sec, rec, s, o) == -1)
-				return -1;
-			if (s->ifname[0] != '\0' &&
-			    (strcmp(s->ifname, o->ifname) == 0 ||
-				strcmp(s->ifname, o->bridge) == 0))
-				return used_by(ctx, sec, rec, "interface",
-				    s->ifname, ot, o);
-			if (s->bridge[0] != '\0' &&
-			    strcmp(s->bridge, o->ifname) == 0)
-				return used_by(
-				    ctx, sec, rec, "bridge", s->bridge, ot, o);
-			/* The kernel finds L2TPv3 sessions by ID alone. */
-			if (s->local_session_id != 0 &&
-			    s->local_session_id == o->local_session_id)
-				return used_by(ctx, sec, rec,
-				    "local-session-id", id, ot, o);
-		}
+	if (t->mode == TUNNEL_DYNAMIC)
+		earliest(&o, &why,
+		    uniq_find(
+			ctx, uniq_key(UNIQ_END_ID, t, s->remote_end_id, 0)),
+		    UNIQ_END_ID);
+	if (s->ifname[0] != '\0') {
+		earliest(&o, &why,
+		    uniq_find(ctx, uniq_key(UNIQ_IFNAME, NULL, s->ifname, 0)),
+		    UNIQ_IFNAME);
+		earliest(&o, &why,
+		    uniq_find(ctx, uniq_key(UNIQ_BRIDGE, NULL, s->ifname, 0)),
+		    UNIQ_IFNAME);
 	}
-	return 0;
+	if (s->bridge[0] != '\0')
+		earliest(&o, &why,
+		    uniq_find(ctx, uniq_key(UNIQ_IFNAME, NULL, s->bridge, 0)),
+		    UNIQ_BRIDGE);
+	/* The kernel finds L2TPv3 sessions by ID alone. */
+	if (s->local_session_id != 0)
+		earliest(&o, &why,
+		    uniq_find(ctx,
+			uniq_key(
+			    UNIQ_SESSION_ID, NULL, NULL, s->local_session_id)),
+		    UNIQ_SESSION_ID);
+	if (o == NULL)
+		return 0;
+	switch (why) {
+	case UNIQ_END_ID:
+		return end_id_clash(ctx, sec, rec, s, o->s);
+	case UNIQ_IFNAME:
+		return used_by(
+		    ctx, sec, rec, "interface", s->ifname, o->t, o->s);
+	case UNIQ_BRIDGE:
+		return used_by(ctx, sec, rec, "bridge", s->bridge, o->t, o->s);
+	case UNIQ_SESSION_ID:
+		break;
+	}
+	snprintf(id, sizeof(id), "%u", s->local_session_id);
+	return used_by(ctx, sec, rec, "local-session-id", id, o->t, o->s);
 }
 
 static int
@@ -1937,10 +2152,12 @@ build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
 		return -1;
-	/* iproute2's default for static sessions, Cisco's for dynamic. */
+	/* iproute2's default for static sessions, Cisco's for dynamic;
+	 * sequencing has its numbers in the default sublayer. */
 	if (opt_line(rec, session_opts, "l2spec") == 0)
-		b.l2spec = t->mode == TUNNEL_STATIC ? L2TP_L2SS_DEFAULT
-						    : L2TP_L2SS_NONE;
+		b.l2spec = t->mode == TUNNEL_STATIC || b.seq != SEQ_NONE
+		    ? L2TP_L2SS_DEFAULT
+		    : L2TP_L2SS_NONE;
 	if (check_session(ctx, sec, rec, t, &b) == -1)
 		return -1;
 	if (opt_line(rec, session_opts, "mtu") == 0)
@@ -1951,6 +2168,8 @@ build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
 	*s = b;
 	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
+	if (uniq_take(ctx, t, s) == -1)
+		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
 	return 0;
 }
 
@@ -2150,14 +2369,20 @@ static void
 ctx_cleanup(struct load_ctx *ctx)
 {
 	struct sec_rec *r;
+	size_t k;
 
 	while ((r = ctx->recs) != NULL) {
 		ctx->recs = r->next;
+		for (k = 0; k < CONF_OPTS_MAX; k++)
+			free(r->opt[k].elem_line);
 		free(r);
 	}
 	free(ctx->rec_tab);
 	ctx->rec_tab = NULL;
 	ctx->rec_cap = ctx->nrecs = 0;
+	free(ctx->uniq_tab);
+	ctx->uniq_tab = NULL;
+	ctx->uniq_cap = ctx->nuniq = ctx->nsessions = 0;
 	if (ctx->root != NULL)
 		cfg_free(ctx->root);
 	ctx->root = NULL;
