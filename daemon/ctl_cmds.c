@@ -162,34 +162,44 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	    encap_name(t->conf.encap), (unsigned int)session_count(t), up);
 }
 
-static int
-cmd_show_tunnel(struct control_req *req, int argc, char **argv)
+/*
+ * Every configured tunnel (or the one named), as one JSON object keyed by
+ * name or as text lines: the shape every per-tunnel `show` shares.
+ */
+static void
+emit_tunnels(struct control_req *req, const char *name,
+    void (*json)(struct sbuf *, const struct tunnel *),
+    void (*text)(struct sbuf *, const struct tunnel *))
 {
 	struct tunnel *t;
 	int n = 0;
 
-	if (argc == 1 && (t = tunnel_find(argv[0])) == NULL) {
-		sbuf_printf(req->err, "no such tunnel: %s", argv[0]);
-		return CTL_STATUS_ERROR;
-	}
 	if (req->json)
 		sbuf_putc(req->out, '{');
-	else
-		tunnel_text_header(req->out);
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary ||
-		    (argc == 1 && strcmp(t->conf.name, argv[0]) != 0))
+		if (!t->primary || (name != NULL && strcmp(t->conf.name, name)))
 			continue;
 		if (req->json) {
-			if (n > 0)
+			if (n++ > 0)
 				sbuf_putc(req->out, ',');
-			tunnel_json(req->out, t);
+			json(req->out, t);
 		} else
-			tunnel_text(req->out, t);
-		n++;
+			text(req->out, t);
 	}
 	if (req->json)
 		sbuf_puts(req->out, "}\n");
+}
+
+static int
+cmd_show_tunnel(struct control_req *req, int argc, char **argv)
+{
+	if (argc == 1 && tunnel_find(argv[0]) == NULL) {
+		sbuf_printf(req->err, "no such tunnel: %s", argv[0]);
+		return CTL_STATUS_ERROR;
+	}
+	if (!req->json)
+		tunnel_text_header(req->out);
+	emit_tunnels(req, argc == 1 ? argv[0] : NULL, tunnel_json, tunnel_text);
 	return CTL_STATUS_OK;
 }
 
@@ -432,30 +442,12 @@ global_text(struct sbuf *sb)
 static int
 cmd_show_statistics(struct control_req *req, int argc, char **argv)
 {
-	struct tunnel *t;
-	int n = 0;
-
 	if (argc == 1 && tunnel_find(argv[0]) == NULL) {
 		sbuf_printf(req->err, "no such tunnel: %s", argv[0]);
 		return CTL_STATUS_ERROR;
 	}
-	if (req->json)
-		sbuf_putc(req->out, '{');
-	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary ||
-		    (argc == 1 && strcmp(t->conf.name, argv[0]) != 0))
-			continue;
-		if (req->json) {
-			if (n > 0)
-				sbuf_putc(req->out, ',');
-			stats_json(req->out, t);
-		} else
-			stats_text(req->out, t);
-		n++;
-	}
-	if (req->json)
-		sbuf_puts(req->out, "}\n");
-	else if (argc == 0)
+	emit_tunnels(req, argc == 1 ? argv[0] : NULL, stats_json, stats_text);
+	if (!req->json && argc == 0)
 		global_text(req->out);
 	return CTL_STATUS_OK;
 }
