@@ -148,6 +148,11 @@ int dp_session_ensure(struct dataplane *, const struct dp_session_cfg *);
 int dp_link_set_up(struct dataplane *, const char *ifname, int up);
 int dp_link_set_mtu(struct dataplane *, const char *ifname, unsigned mtu);
 /*
+ * MTU (unless 0) and up in one request, as one step of session setup;
+ * when that fails, each is tried alone so the log says which.  0 or -1.
+ */
+int dp_link_set_mtu_up(struct dataplane *, const char *ifname, unsigned mtu);
+/*
  * Carrier follows the peer's circuit status.  l2tp_eth devices have no
  * carrier control in older kernels; there "carrier off" falls back to
  * setting the link administratively down (and "on" to up).

@@ -7,8 +7,12 @@
  * or a call changes state, never per packet.  Scripts run as children
  * that the daemon reaps on SIGCHLD, so a slow script never holds the
  * event loop.  Link events come from an rtnetlink socket subscribed to
- * RTNLGRP_LINK: any event makes us re-read the links once and recompute
- * every pseudowire's local circuit, so stale events cannot mislead us.
+ * RTNLGRP_LINK and keep a cache of the links up to date (libnl's cache
+ * manager applies each one; a full dump happens only at the start and
+ * when events were lost): any event makes us recompute every
+ * pseudowire's local circuit from that cache once the burst is over.
+ * A dump per burst instead cost O(links) each time, O(n^2) while n
+ * sessions come up.
  */
 #include <config.h>
 
@@ -49,8 +53,9 @@
 static struct {
 	struct dataplane *dp;
 	struct event_base *base;
-	struct nl_sock *links; /* RTNLGRP_LINK notifications */
-	struct nl_sock *query; /* link dumps for the evaluation */
+	struct nl_cache_mngr *mngr; /* RTNLGRP_LINK into links */
+	struct nl_cache *links; /* every link, kept current by mngr */
+	struct nl_sock *query; /* a dump when events were lost */
 	struct event *ev_links;
 	struct event *ev_eval;
 } pw;
@@ -271,13 +276,7 @@ prefix_str(const struct conf_prefix *p, char *buf, size_t len)
 static int
 link_mtu_up(const char *ifn, unsigned mtu)
 {
-	int rc = 0;
-
-	if (mtu != 0 && dp_link_set_mtu(pw.dp, ifn, mtu) == -1)
-		rc = -1;
-	if (dp_link_set_up(pw.dp, ifn, 1) == -1)
-		rc = -1;
-	return rc;
+	return dp_link_set_mtu_up(pw.dp, ifn, mtu);
 }
 
 /*
@@ -542,6 +541,23 @@ pw_static_stop(struct tunnel *t, int keep, const struct tunnel_conf *next)
 
 /* --- our attachment circuits ------------------------------------- */
 
+/* Only AF_UNSPEC links: events also carry bridge ports as AF_BRIDGE. */
+static struct rtnl_link *
+link_by_name(struct nl_cache *links, const char *name)
+{
+	struct nl_object *o;
+	struct rtnl_link *l;
+
+	for (o = nl_cache_get_first(links); o != NULL;
+	     o = nl_cache_get_next(o)) {
+		l = (struct rtnl_link *)o;
+		if (rtnl_link_get_family(l) == AF_UNSPEC &&
+		    strcmp(rtnl_link_get_name(l), name) == 0)
+			return l;
+	}
+	return NULL;
+}
+
 /*
  * A session's local circuit: with a bridge, up while another port of
  * the bridge has its lower layer up; without one, while the interface
@@ -558,21 +574,18 @@ circuit_state(struct nl_cache *links, const struct session *s)
 	int bridx, up = 0;
 
 	if (s->conf->bridge[0] == '\0') {
-		if (s->remote_down ||
-		    (l = rtnl_link_get_by_name(links, ac)) == NULL)
+		if (s->remote_down || (l = link_by_name(links, ac)) == NULL)
 			return -1;
-		up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
-		rtnl_link_put(l);
-		return up;
+		return (rtnl_link_get_flags(l) & IFF_UP) != 0;
 	}
-	if ((br = rtnl_link_get_by_name(links, s->conf->bridge)) == NULL)
+	if ((br = link_by_name(links, s->conf->bridge)) == NULL)
 		return -1;
 	bridx = rtnl_link_get_ifindex(br);
-	rtnl_link_put(br);
 	for (o = nl_cache_get_first(links); o != NULL;
 	     o = nl_cache_get_next(o)) {
 		l = (struct rtnl_link *)o;
-		if (rtnl_link_get_master(l) != bridx ||
+		if (rtnl_link_get_family(l) != AF_UNSPEC ||
+		    rtnl_link_get_master(l) != bridx ||
 		    strcmp(rtnl_link_get_name(l), ac) == 0)
 			continue;
 		if ((rtnl_link_get_flags(l) & (IFF_UP | IFF_LOWER_UP)) ==
@@ -585,15 +598,11 @@ circuit_state(struct nl_cache *links, const struct session *s)
 static void
 links_evaluate(evutil_socket_t fd, short what, void *arg)
 {
-	struct nl_cache *links;
+	struct nl_cache *links = pw.links;
 	struct tunnel *t;
 	struct session *s;
 	int up;
 
-	if (rtnl_link_alloc_cache(pw.query, AF_UNSPEC, &links) < 0) {
-		log_warnx("cannot read the interfaces");
-		return;
-	}
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
 		if (t->state != CC_ESTABLISHED)
 			continue;
@@ -608,17 +617,21 @@ links_evaluate(evutil_socket_t fd, short what, void *arg)
 			session_set_local_circuit(s, up);
 		}
 	}
-	nl_cache_free(links);
 }
 
-static int
-on_link_event(struct nl_msg *msg, void *arg)
+static void
+schedule_evaluation(void)
 {
 	struct timeval tv = { 0, PW_LINK_SETTLE_MS * 1000 };
 
 	if (!evtimer_pending(pw.ev_eval, NULL))
 		evtimer_add(pw.ev_eval, &tv);
-	return NL_OK;
+}
+
+static void
+on_link_change(struct nl_cache *c, struct nl_object *o, int action, void *arg)
+{
+	schedule_evaluation();
 }
 
 static void
@@ -626,28 +639,30 @@ links_readable(evutil_socket_t fd, short what, void *arg)
 {
 	int err;
 
-	/* Nonblocking: reads what is queued and returns. */
-	err = nl_recvmsgs_default(pw.links);
-	if (err < 0 && err != -NLE_AGAIN)
-		log_debug("link events: %s", nl_geterror(err));
+	/* Nonblocking: applies what is queued and returns. */
+	err = nl_cache_mngr_data_ready(pw.mngr);
+	if (err >= 0 || err == -NLE_AGAIN)
+		return;
+	/* Events were lost (ENOBUFS) or garbled: read the links afresh. */
+	log_debug("link events: %s; reading the interfaces", nl_geterror(err));
+	if (nl_cache_refill(pw.query, pw.links) < 0)
+		log_warnx("cannot read the interfaces");
+	schedule_evaluation();
 }
 
 static void
 links_watch(void)
 {
-	if ((pw.links = nl_socket_alloc()) == NULL ||
-	    (pw.query = nl_socket_alloc()) == NULL)
-		goto fail;
-	nl_socket_disable_seq_check(pw.links);
-	nl_socket_modify_cb(
-	    pw.links, NL_CB_VALID, NL_CB_CUSTOM, on_link_event, NULL);
-	if (nl_connect(pw.links, NETLINK_ROUTE) < 0 ||
+	/* The manager's socket is nonblocking and subscribed to the
+	 * cache's group (RTNLGRP_LINK); adding the cache dumps it once. */
+	if ((pw.query = nl_socket_alloc()) == NULL ||
 	    nl_connect(pw.query, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_membership(pw.links, RTNLGRP_LINK) < 0 ||
-	    nl_socket_set_nonblocking(pw.links) < 0)
+	    nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, 0, &pw.mngr) < 0 ||
+	    nl_cache_mngr_add(
+		pw.mngr, "route/link", on_link_change, NULL, &pw.links) < 0)
 		goto fail;
 	pw.ev_eval = evtimer_new(pw.base, links_evaluate, NULL);
-	pw.ev_links = event_new(pw.base, nl_socket_get_fd(pw.links),
+	pw.ev_links = event_new(pw.base, nl_cache_mngr_get_fd(pw.mngr),
 	    EV_READ | EV_PERSIST, links_readable, NULL);
 	if (pw.ev_eval == NULL || pw.ev_links == NULL ||
 	    event_add(pw.ev_links, NULL) == -1)
@@ -660,10 +675,13 @@ fail:
 		event_free(pw.ev_links);
 	if (pw.ev_eval != NULL)
 		event_free(pw.ev_eval);
-	nl_socket_free(pw.links);
+	if (pw.mngr != NULL)
+		nl_cache_mngr_free(pw.mngr); /* and the cache it manages */
 	nl_socket_free(pw.query);
 	pw.ev_links = pw.ev_eval = NULL;
-	pw.links = pw.query = NULL;
+	pw.mngr = NULL;
+	pw.links = NULL;
+	pw.query = NULL;
 }
 
 /* --- life --------------------------------------------------------- */
@@ -687,7 +705,8 @@ pw_free(void)
 		event_free(pw.ev_links);
 	if (pw.ev_eval != NULL)
 		event_free(pw.ev_eval);
-	nl_socket_free(pw.links);
+	if (pw.mngr != NULL)
+		nl_cache_mngr_free(pw.mngr);
 	nl_socket_free(pw.query);
 	dp_close(pw.dp);
 	memset(&pw, 0, sizeof(pw));
