@@ -33,7 +33,7 @@ cmd_clear_tunnel(const struct cmd_match *m, void *arg)
 		return CTL_STATUS_ERROR;
 	if (tunnel_clear(t) == -1) {
 		sbuf_printf(req->err, "%% tunnel %s is not open (%s)",
-		    t->conf.name, cc_state_name(t->state));
+		    t->conf->name, cc_state_name(t->state));
 		return CTL_STATUS_ERROR;
 	}
 	return CTL_STATUS_OK;
@@ -82,10 +82,11 @@ cmd_clear_session(const struct cmd_match *m, void *arg)
 	}
 	if (session_clear(s, "cleared by the operator") == -1) {
 		sbuf_printf(req->err, "%% session %s/%s has no call",
-		    s->tunnel->conf.name, s->conf->name);
+		    s->tunnel->conf->name, s->conf->name);
 		return CTL_STATUS_ERROR;
 	}
-	log_info("session %s/%s: cleared", s->tunnel->conf.name, s->conf->name);
+	log_info(
+	    "session %s/%s: cleared", s->tunnel->conf->name, s->conf->name);
 	return CTL_STATUS_OK;
 }
 
@@ -100,7 +101,7 @@ cmd_clear_statistics(const struct cmd_match *m, void *arg)
 		return CTL_STATUS_ERROR;
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t))
 		if (t->primary &&
-		    (name == NULL || strcmp(t->conf.name, name) == 0))
+		    (name == NULL || strcmp(t->conf->name, name) == 0))
 			memset(&t->ctr, 0, sizeof(t->ctr));
 	log_info("statistics cleared%s%s", name != NULL ? " for tunnel " : "",
 	    name != NULL ? name : "");
@@ -122,13 +123,13 @@ cmd_debug_tunnel(const struct cmd_match *m, void *arg)
 	else if (cmd_has(m, "fsm"))
 		bits = TUNNEL_DEBUG_FSM;
 	if (cmd_has(m, "no"))
-		t->conf.debug &= ~bits;
+		t->conf->debug &= ~bits;
 	else
-		t->conf.debug |= bits;
-	log_info("tunnel %s: debug %s%s", t->conf.name,
-	    t->conf.debug & TUNNEL_DEBUG_PACKETS ? "packets " : "",
-	    t->conf.debug & TUNNEL_DEBUG_FSM ? "fsm"
-		: t->conf.debug		     ? ""
-					     : "off");
+		t->conf->debug |= bits;
+	log_info("tunnel %s: debug %s%s", t->conf->name,
+	    t->conf->debug & TUNNEL_DEBUG_PACKETS ? "packets " : "",
+	    t->conf->debug & TUNNEL_DEBUG_FSM ? "fsm"
+		: t->conf->debug	      ? ""
+					      : "off");
 	return CTL_STATUS_OK;
 }

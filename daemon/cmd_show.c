@@ -94,7 +94,7 @@ addr_line(struct sbuf *sb, const char *what, const struct sockaddr_storage *ss)
 static void
 tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 {
-	const struct tunnel_conf *c = &t->conf;
+	const struct tunnel_conf *c = t->conf;
 
 	sbuf_printf(sb, "Tunnel %s, %s\n", c->name, cc_state_name(t->state));
 	sbuf_printf(sb, "  %-22s %s, %s, %s\n", "mode",
@@ -146,7 +146,7 @@ cmd_show_tunnel(const struct cmd_match *m, void *arg)
 				tunnel_detail(req->out, t);
 		return CTL_STATUS_OK;
 	}
-	words[2] = t != NULL ? t->conf.name : NULL;
+	words[2] = t != NULL ? t->conf->name : NULL;
 	return cmd_legacy(req, words, t != NULL ? 3 : 2);
 }
 
@@ -196,7 +196,7 @@ session_by_name(const char *name, struct tunnel **tp)
 static unsigned int
 cookie_len_seen(const struct tunnel *t, const struct session *s, int peer)
 {
-	if (t->conf.mode == TUNNEL_STATIC)
+	if (t->conf->mode == TUNNEL_STATIC)
 		return peer ? s->conf->peer_cookie.len : s->conf->cookie.len;
 	if (s->local_id != 0)
 		return peer ? s->peer_cookie_len : s->local_cookie_len;
@@ -216,9 +216,9 @@ wireshark_options(struct sbuf *sb, const struct tunnel *t,
 	sbuf_printf(sb, " -o l2tp.l2_specific:%s",
 	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "none");
 	sbuf_puts(sb, " -d l2tp.pw_type==0,eth");
-	if (t->conf.encap == L2TP_ENCAP_UDP) {
-		lport = tp_port(&t->conf.local);
-		rport = tp_port(&t->conf.remote);
+	if (t->conf->encap == L2TP_ENCAP_UDP) {
+		lport = tp_port(&t->conf->local);
+		rport = tp_port(&t->conf->remote);
 	}
 	if (lport != 0 && lport != L2TP_UDP_PORT)
 		sbuf_printf(sb, " -d udp.port==%u,l2tp", lport);
@@ -230,11 +230,11 @@ static void
 capture_filter(struct sbuf *sb, const struct tunnel *t)
 {
 	const struct sockaddr_storage *peer =
-	    t->rl != NULL ? &t->peer : &t->conf.remote;
-	unsigned int port = tp_port(&t->conf.local);
+	    t->rl != NULL ? &t->peer : &t->conf->remote;
+	unsigned int port = tp_port(&t->conf->local);
 	char a[64];
 
-	if (t->conf.encap == L2TP_ENCAP_IP)
+	if (t->conf->encap == L2TP_ENCAP_IP)
 		sbuf_printf(sb, "%s proto 115",
 		    peer->ss_family == AF_INET6 ? "ip6" : "ip");
 	else
@@ -264,7 +264,7 @@ cmd_show_wireshark(const struct cmd_match *m, void *arg)
 	}
 	ours = cookie_len_seen(t, s, 0);
 	theirs = cookie_len_seen(t, s, 1);
-	if (s->local_id == 0 && t->conf.mode != TUNNEL_STATIC)
+	if (s->local_id == 0 && t->conf->mode != TUNNEL_STATIC)
 		theirs = ours; /* not known before the call is up */
 	wireshark_options(req->out, t, s, ours);
 	sbuf_printf(req->out,
@@ -300,11 +300,11 @@ peer_json(struct sbuf *sb, const struct tunnel *t)
 {
 	char a[64];
 
-	sbuf_json_str(sb, t->conf.name);
+	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"address\":");
 	sbuf_json_str(sb,
 	    tp_addr_str(
-		t->rl != NULL ? &t->peer : &t->conf.remote, a, sizeof(a)));
+		t->rl != NULL ? &t->peer : &t->conf->remote, a, sizeof(a)));
 	sbuf_puts(sb, ",\"hostname\":");
 	sbuf_json_str(sb, t->peer_hostname);
 	sbuf_puts(sb, ",\"vendor\":");
@@ -344,8 +344,8 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 		    t->peer_router_id >> 24, (t->peer_router_id >> 16) & 0xff,
 		    (t->peer_router_id >> 8) & 0xff, t->peer_router_id & 0xff);
 		sbuf_printf(req->out, "%-16s %-26s %-20s %-15s %-16s %u\n",
-		    t->conf.name,
-		    tp_addr_str(t->rl != NULL ? &t->peer : &t->conf.remote, a,
+		    t->conf->name,
+		    tp_addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
 			sizeof(a)),
 		    t->peer_hostname[0] != '\0' ? t->peer_hostname : "-", rid,
 		    t->peer_vendor[0] != '\0' ? t->peer_vendor : "-",

@@ -68,15 +68,15 @@ tunnel_addrs(const struct tunnel *t, const struct sockaddr_storage **local,
 		*local = &t->local;
 		*peer = &t->peer;
 	} else {
-		*local = &t->conf.local;
-		*peer = &t->conf.remote;
+		*local = &t->conf->local;
+		*peer = &t->conf->remote;
 	}
 }
 
 static unsigned int
 tunnel_port(const struct tunnel *t, const struct sockaddr_storage *ss)
 {
-	if (t->conf.encap != L2TP_ENCAP_UDP)
+	if (t->conf->encap != L2TP_ENCAP_UDP)
 		return 0;
 	if (tp_port(ss) != 0)
 		return tp_port(ss);
@@ -112,9 +112,9 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	char abuf[64];
 
 	tunnel_addrs(t, &local, &peer);
-	sbuf_json_str(sb, t->conf.name);
+	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"name\":");
-	sbuf_json_str(sb, t->conf.name);
+	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ",\"state\":");
 	sbuf_json_str(sb, cc_state_name(t->state));
 	sbuf_puts(sb, ",\"localAddress\":");
@@ -128,7 +128,7 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_printf(sb,
 	    ",\"peerPort\":%u,\"encap\":\"%s\",\"localCcid\":%u,"
 	    "\"remoteCcid\":%u,\"dialect\":\"%s\",\"peerHostname\":",
-	    tunnel_port(t, peer), encap_name(t->conf.encap), t->local_ccid,
+	    tunnel_port(t, peer), encap_name(t->conf->encap), t->local_ccid,
 	    t->peer_ccid, t->cisco ? "cisco" : "ietf");
 	sbuf_json_str(sb, t->peer_hostname);
 	sbuf_puts(sb, ",\"peerVendor\":");
@@ -136,7 +136,7 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_printf(sb,
 	    ",\"digest\":\"%s\",\"helloInterval\":%u,\"uptime\":%llu,"
 	    "\"sessions\":%zu}",
-	    tunnel_digest_name(t), t->conf.timers.hello_interval,
+	    tunnel_digest_name(t), t->conf->timers.hello_interval,
 	    (unsigned long long)tunnel_uptime(t), session_count(t));
 }
 
@@ -157,9 +157,9 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	tunnel_addrs(t, &local, &peer);
 	uptime_str(tunnel_uptime(t), up, sizeof(up));
 	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
-	    t->conf.name, cc_state_name(t->state),
+	    t->conf->name, cc_state_name(t->state),
 	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
-	    encap_name(t->conf.encap), (unsigned int)session_count(t), up);
+	    encap_name(t->conf->encap), (unsigned int)session_count(t), up);
 }
 
 /*
@@ -177,7 +177,8 @@ emit_tunnels(struct control_req *req, const char *name,
 	if (req->json)
 		sbuf_putc(req->out, '{');
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary || (name != NULL && strcmp(t->conf.name, name)))
+		if (!t->primary ||
+		    (name != NULL && strcmp(t->conf->name, name)))
 			continue;
 		if (req->json) {
 			if (n++ > 0)
@@ -226,7 +227,7 @@ session_json(struct sbuf *sb, const struct session *s)
 	sbuf_puts(sb, ":{\"name\":");
 	sbuf_json_str(sb, s->conf->name);
 	sbuf_puts(sb, ",\"tunnel\":");
-	sbuf_json_str(sb, s->tunnel->conf.name);
+	sbuf_json_str(sb, s->tunnel->conf->name);
 	sbuf_printf(sb,
 	    ",\"state\":\"%s\",\"initiator\":%s,\"dialect\":\"%s\","
 	    "\"localSessionId\":%u,\"remoteSessionId\":%u,"
@@ -275,7 +276,7 @@ session_text(struct sbuf *sb, const struct session *s)
 	    ck, sizeof(ck), "%u/%u", s->local_cookie_len, s->peer_cookie_len);
 	sbuf_printf(sb,
 	    "%-12s %-12s %-12s %-10u %-10u %-8s %-13s %-7s %-15s %9s\n",
-	    s->tunnel->conf.name, s->conf->name, ss_state_name(s->state),
+	    s->tunnel->conf->name, s->conf->name, ss_state_name(s->state),
 	    s->local_id, s->remote_id,
 	    s->conf->remote_end_id[0] ? s->conf->remote_end_id : "-",
 	    pw_type_name(s->conf->pw_type), ck,
@@ -323,7 +324,8 @@ cmd_show_session(struct control_req *req, int argc, char **argv)
 	else
 		session_text_header(req->out);
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary || (tsel != NULL && strcmp(t->conf.name, tsel)))
+		if (!t->primary ||
+		    (tsel != NULL && strcmp(t->conf->name, tsel)))
 			continue;
 		ns = 0;
 		for (s = session_first(t); s != NULL; s = session_next(s)) {
@@ -332,7 +334,7 @@ cmd_show_session(struct control_req *req, int argc, char **argv)
 			if (req->json) {
 				if (ns == 0) {
 					sbuf_puts(req->out, nt++ ? "," : "");
-					sbuf_json_str(req->out, t->conf.name);
+					sbuf_json_str(req->out, t->conf->name);
 					sbuf_puts(req->out, ":{");
 				} else
 					sbuf_putc(req->out, ',');
@@ -372,7 +374,7 @@ stats_json(struct sbuf *sb, const struct tunnel *t)
 {
 	const struct tunnel_counters *c = &t->ctr;
 
-	sbuf_json_str(sb, t->conf.name);
+	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"messages\":{");
 	counts_json(sb, "sent", c->sent);
 	sbuf_putc(sb, ',');
@@ -409,7 +411,7 @@ stats_text(struct sbuf *sb, const struct tunnel *t)
 	const struct tunnel_counters *c = &t->ctr;
 
 	sbuf_printf(
-	    sb, "Tunnel %s (%s)\n", t->conf.name, cc_state_name(t->state));
+	    sb, "Tunnel %s (%s)\n", t->conf->name, cc_state_name(t->state));
 	counts_text(sb, "sent", c->sent);
 	counts_text(sb, "received", c->received);
 	counts_text(sb, "retransmitted", c->retransmitted);

@@ -148,12 +148,12 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 		 * exists to close; elsewhere it is dropped. */
 		if ((t->state & CC_OPEN_STATES) == 0) {
 			log_debug("tunnel %s: event %s ignored in state %s",
-			    t->conf.name, cc_event_name(ev),
+			    t->conf->name, cc_event_name(ev),
 			    cc_state_name(t->state));
 			return;
 		}
 		log_warnx("tunnel %s: event %s in state %s: FSM error",
-		    t->conf.name, cc_event_name(ev), cc_state_name(t->state));
+		    t->conf->name, cc_event_name(ev), cc_state_name(t->state));
 		action = CCA_FSM_ERROR;
 		next = CC_CLOSING;
 	}
@@ -168,7 +168,7 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 	if (next != CC_NOCHANGE && next != t->state)
 		tunnel_set_state(t, next);
 	/* `debug tunnel NAME fsm` shows transitions without global debug. */
-	(t->conf.debug & TUNNEL_DEBUG_FSM ? log_debug_forced : log_debug)(
-	    "tunnel %s: %s --%s--> %s", t->conf.name, cc_state_name(old),
+	(t->conf->debug & TUNNEL_DEBUG_FSM ? log_debug_forced : log_debug)(
+	    "tunnel %s: %s --%s--> %s", t->conf->name, cc_state_name(old),
 	    cc_event_name(ev), cc_state_name(t->state));
 }

@@ -69,7 +69,7 @@ pw_active(void)
 static const char *
 tname(const struct tunnel *t)
 {
-	return t->conf.name;
+	return t->conf->name;
 }
 
 /*
@@ -133,7 +133,7 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_TUNNEL", "%s", tname(t));
 	env_add(e, "L2TP_SESSION", "%s", s->conf->name);
 	env_add(e, "L2TP_MODE", "%s",
-	    t->conf.mode == TUNNEL_STATIC ? "static" : "dynamic");
+	    t->conf->mode == TUNNEL_STATIC ? "static" : "dynamic");
 	env_add(e, "L2TP_IFNAME", "%s", s->dp_ifname);
 	env_add(e, "L2TP_MTU", "%u", s->conf->mtu);
 	env_add(e, "L2TP_BRIDGE", "%s", s->conf->bridge);
@@ -149,14 +149,14 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_PEER_SESSION_ID", "%u", s->remote_id);
 	env_add(e, "L2TP_REMOTE_END_ID", "%s", s->conf->remote_end_id);
 	env_add(e, "L2TP_ENCAP", "%s",
-	    t->conf.encap == L2TP_ENCAP_IP ? "ip" : "udp");
+	    t->conf->encap == L2TP_ENCAP_IP ? "ip" : "udp");
 	env_add(e, "L2TP_PEER_ADDRESS", "%s",
 	    tp_addr_str(
-		t->conf.mode == TUNNEL_STATIC ? &t->conf.remote : &t->peer, a,
+		t->conf->mode == TUNNEL_STATIC ? &t->conf->remote : &t->peer, a,
 		sizeof(a)));
 	env_add(e, "L2TP_LOCAL_ADDRESS", "%s",
 	    tp_addr_str(
-		t->conf.mode == TUNNEL_STATIC ? &t->conf.local : &t->local, a,
+		t->conf->mode == TUNNEL_STATIC ? &t->conf->local : &t->local, a,
 		sizeof(a)));
 }
 
@@ -233,7 +233,7 @@ pw_tunnel_up(struct tunnel *t)
 	dp_tunnel_cfg_init(&c);
 	c.tunnel_id = t->local_ccid;
 	c.peer_tunnel_id = t->peer_ccid;
-	c.encap = dp_encap_of(t->conf.encap);
+	c.encap = dp_encap_of(t->conf->encap);
 	c.fd = t->fd;
 	if (dp_tunnel_create(pw.dp, &c) == -1)
 		return;
@@ -249,7 +249,7 @@ pw_tunnel_down(struct tunnel *t)
 	struct session *s;
 
 	/* Static tunnels outlive their objects' owner: pw_static_stop(). */
-	if (!t->dp_up || t->conf.mode == TUNNEL_STATIC)
+	if (!t->dp_up || t->conf->mode == TUNNEL_STATIC)
 		return;
 	/* Sessions first: their down-scripts see them as they were. */
 	for (s = session_first(t); s != NULL; s = session_next(s))
@@ -421,7 +421,7 @@ pw_session_remote_circuit(struct session *s)
 static void
 static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
 {
-	const struct tunnel_conf *tc = &t->conf;
+	const struct tunnel_conf *tc = t->conf;
 
 	dp_tunnel_cfg_init(c);
 	c->tunnel_id = t->local_ccid;
@@ -477,12 +477,12 @@ pw_static_start(struct tunnel *t)
 	struct session *s;
 	int rc = 0;
 
-	t->local_ccid = t->conf.local_tunnel_id;
+	t->local_ccid = t->conf->local_tunnel_id;
 	while (t->local_ccid == 0)
 		t->local_ccid = arc4random();
-	t->peer_ccid = t->conf.remote_tunnel_id;
-	t->local = t->conf.local;
-	t->peer = t->conf.remote;
+	t->peer_ccid = t->conf->remote_tunnel_id;
+	t->local = t->conf->local;
+	t->peer = t->conf->remote;
 	ccfsm_event(t, CCE_STATIC_UP);
 	if (pw.dp != NULL) {
 		static_tunnel_cfg(t, &c);

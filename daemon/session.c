@@ -52,7 +52,7 @@ now_s(void)
 static const char *
 tname(const struct session *s)
 {
-	return s->tunnel->conf.name;
+	return s->tunnel->conf->name;
 }
 
 /* --- the ID table ------------------------------------------------- */
@@ -161,7 +161,7 @@ stateless_cdn(struct tunnel *t, int cisco, uint32_t peer_session_id,
 	if (t->rl == NULL || peer_session_id == 0)
 		return;
 	log_info("tunnel %s: CDN to peer session %u: result %u error %u: %s",
-	    t->conf.name, peer_session_id, result, error, text);
+	    t->conf->name, peer_session_id, result, error, text);
 	smsg_hdr_of(t, cisco, &h);
 	if (smsg_build_cdn(&h, peer_session_id, result, error, text, buf,
 		sizeof(buf), &len) == 0)
@@ -206,7 +206,7 @@ session_new(struct tunnel *t, const struct session_conf *sc)
 	struct session *s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		log_warn("session %s/%s", t->conf.name, sc->name);
+		log_warn("session %s/%s", t->conf->name, sc->name);
 		return NULL;
 	}
 	s->tunnel = t;
@@ -500,10 +500,10 @@ icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
 			return NULL;
 		end_id[n] = '\0';
 	}
-	if (t->sconf == NULL)
+	if (t->conf == NULL)
 		return NULL;
 	return config_match_session(
-	    t->sconf, a != NULL ? (const uint8_t *)end_id : NULL, n);
+	    t->conf, a != NULL ? (const uint8_t *)end_id : NULL, n);
 }
 
 /* Make room for the peer's call on a circuit that has one already. */
@@ -642,7 +642,7 @@ session_input(struct tunnel *t, const struct l2tp_msg *m)
 	if ((s = find_call(t, m)) == NULL) {
 		/* RFC 3931: a CDN for an unknown call needs no answer;
 		 * anything else is told the session ID is invalid. */
-		log_debug("tunnel %s: %s for unknown session", t->conf.name,
+		log_debug("tunnel %s: %s for unknown session", t->conf->name,
 		    l2tp_msg_type_name(m->type));
 		if (m->type == L2TP_MT_CDN)
 			return;
@@ -687,7 +687,7 @@ session_input_bad(
 	struct session *s;
 	uint32_t peer_id = 0;
 
-	log_warnx("tunnel %s: bad %s: %s", t->conf.name,
+	log_warnx("tunnel %s: bad %s: %s", t->conf->name,
 	    l2tp_msg_type_name(m->type), v->reason);
 	if (m->type != L2TP_MT_ICRQ && (s = find_call(t, m)) != NULL) {
 		session_set_cdn(s, v->result, v->error, v->reason);
@@ -735,7 +735,7 @@ session_remove(struct session *s, struct session_conf *sc)
 	    sc->name);
 	(void)session_clear(s, "removed from configuration");
 	session_free(s);
-	TAILQ_REMOVE(&t->sconf->sessions, sc, entry);
+	TAILQ_REMOVE(&t->conf->sessions, sc, entry);
 	free(sc);
 }
 
@@ -768,17 +768,17 @@ session_add(struct tunnel *t, const struct session_conf *next)
 	struct session *s;
 
 	if ((sc = malloc(sizeof(*sc))) == NULL) {
-		log_warn("session %s/%s", t->conf.name, next->name);
+		log_warn("session %s/%s", t->conf->name, next->name);
 		return;
 	}
 	*sc = *next;
-	TAILQ_INSERT_TAIL(&t->sconf->sessions, sc, entry);
+	TAILQ_INSERT_TAIL(&t->conf->sessions, sc, entry);
 	if ((s = session_new(t, sc)) == NULL) {
-		TAILQ_REMOVE(&t->sconf->sessions, sc, entry);
+		TAILQ_REMOVE(&t->conf->sessions, sc, entry);
 		free(sc);
 		return;
 	}
-	log_info("session %s/%s: added", t->conf.name, sc->name);
+	log_info("session %s/%s: added", t->conf->name, sc->name);
 	session_restart(s);
 }
 
@@ -790,7 +790,7 @@ session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
 
 	for (s = TAILQ_FIRST(&t->sessions); s != NULL; s = n) {
 		n = TAILQ_NEXT(s, entry);
-		if ((sc = config_find_session(t->sconf, s->conf->name)) == NULL)
+		if ((sc = config_find_session(t->conf, s->conf->name)) == NULL)
 			continue; /* cannot be: each has its own */
 		if ((nsc = config_find_session(next, sc->name)) == NULL)
 			session_remove(s, sc);
@@ -798,7 +798,7 @@ session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
 			session_change(s, sc, nsc);
 	}
 	TAILQ_FOREACH(nsc, &next->sessions, entry)
-	if (config_find_session(t->sconf, nsc->name) == NULL)
+	if (config_find_session(t->conf, nsc->name) == NULL)
 		session_add(t, nsc);
 }
 

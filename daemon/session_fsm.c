@@ -181,7 +181,7 @@ ssfsm_event(struct session *s, enum ss_event ev)
 		if (action == SSA_FSM_ERROR)
 			log_warnx("session %s/%s: event %s in state %s: FSM "
 				  "error",
-			    s->tunnel->conf.name, s->conf->name,
+			    s->tunnel->conf->name, s->conf->name,
 			    ss_event_name(ev), ss_state_name(s->state));
 	}
 	if (ssfsm_run(s, action) == -1) {
@@ -192,7 +192,7 @@ ssfsm_event(struct session *s, enum ss_event ev)
 	}
 	if (next != SS_NOCHANGE && next != s->state)
 		session_set_state(s, next);
-	log_debug("session %s/%s: %s --%s/%s--> %s", s->tunnel->conf.name,
+	log_debug("session %s/%s: %s --%s/%s--> %s", s->tunnel->conf->name,
 	    s->conf->name, ss_state_name(old), ss_event_name(ev),
 	    ss_action_name(action), ss_state_name(s->state));
 }

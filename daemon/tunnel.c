@@ -95,7 +95,7 @@ timer_arm(struct event *ev, uint64_t ms)
 static uint64_t
 tunnel_hold_ms(const struct tunnel *t)
 {
-	const struct timer_conf *tc = &t->conf.timers;
+	const struct timer_conf *tc = &t->conf->timers;
 	uint64_t rto = tc->retransmit_initial ? tc->retransmit_initial : 1000;
 	uint64_t cap = tc->retransmit_cap ? tc->retransmit_cap : 8000;
 	uint64_t total = 0;
@@ -144,7 +144,7 @@ tunnel_find(const char *name)
 	struct tunnel *t;
 
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	if (t->primary && strcmp(t->conf.name, name) == 0)
+	if (t->primary && strcmp(t->conf->name, name) == 0)
 		return t;
 	return NULL;
 }
@@ -256,11 +256,11 @@ tunnel_dump(const struct tunnel *t, const char *dir, const struct l2tp_msg *m)
 {
 	struct sbuf sb;
 
-	if (!(t->conf.debug & TUNNEL_DEBUG_PACKETS))
+	if (!(t->conf->debug & TUNNEL_DEBUG_PACKETS))
 		return;
 	sbuf_init(&sb);
 	if (l2tp_msg_dump_full(m, &sb) == 0 && sb.s != NULL)
-		log_debug_forced("tunnel %s: %s %s", t->conf.name, dir, sb.s);
+		log_debug_forced("tunnel %s: %s %s", t->conf->name, dir, sb.s);
 	sbuf_free(&sb);
 }
 
@@ -270,7 +270,7 @@ tunnel_dump_raw(
 {
 	struct l2tp_decode_err err;
 
-	if ((t->conf.debug & TUNNEL_DEBUG_PACKETS) &&
+	if ((t->conf->debug & TUNNEL_DEBUG_PACKETS) &&
 	    l2tp_ctrl_decode(dgram, len, t->framing, &dbg_msg, &err) == 0)
 		tunnel_dump(t, dir, &dbg_msg);
 }
@@ -294,7 +294,7 @@ tunnel_sign(struct tunnel *t, uint8_t *dgram, size_t len, uint16_t type)
 {
 	if (t->auth.alg != L2TP_DIGEST_NONE &&
 	    l2tp_digest_sign(&t->auth, type, dgram, len, t->framing) == -1)
-		log_warnx("tunnel %s: cannot sign %s", t->conf.name,
+		log_warnx("tunnel %s: cannot sign %s", t->conf->name,
 		    l2tp_msg_type_name(type));
 }
 
@@ -350,8 +350,8 @@ rl_cb_peer_dead(void *arg)
 	struct tunnel *t = arg;
 
 	log_warnx("tunnel %s: peer %s not responding after %u retries",
-	    t->conf.name, t->peer_hostname[0] ? t->peer_hostname : "?",
-	    t->conf.timers.retries);
+	    t->conf->name, t->peer_hostname[0] ? t->peer_hostname : "?",
+	    t->conf->timers.retries);
 	ccfsm_event(t, CCE_PEER_DEAD);
 }
 
@@ -392,7 +392,7 @@ tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
 	if (t->rl == NULL)
 		return -1;
 	if ((copy = malloc(len)) == NULL) {
-		log_warn("tunnel %s", t->conf.name);
+		log_warn("tunnel %s", t->conf->name);
 		return -1;
 	}
 	memcpy(copy, buf, len);
@@ -409,7 +409,7 @@ tunnel_send(struct tunnel *t, uint16_t type)
 	if (t->rl == NULL)
 		return -1;
 	if (tmsg_build(t, type, buf, sizeof(buf), &len) == -1) {
-		log_warnx("tunnel %s: cannot build %s", t->conf.name,
+		log_warnx("tunnel %s: cannot build %s", t->conf->name,
 		    l2tp_msg_type_name(type));
 		return -1;
 	}
@@ -447,21 +447,21 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 		t->peer = pkt->peer;
 		t->local = pkt->local;
 	} else {
-		t->peer = t->conf.remote;
-		if (t->conf.has_local)
-			t->local = t->conf.local;
+		t->peer = t->conf->remote;
+		if (t->conf->has_local)
+			t->local = t->conf->local;
 		else if (tp_route_source(&t->peer, &t->local) == -1) {
-			log_warnx("tunnel %s: no route to %s", t->conf.name,
+			log_warnx("tunnel %s: no route to %s", t->conf->name,
 			    tp_addr_str(&t->peer, abuf, sizeof(abuf)));
 			return -1;
 		}
-		if (t->conf.encap == L2TP_ENCAP_UDP) {
-			tp_set_port(&t->peer, conf_port(&t->conf.remote));
-			tp_set_port(&t->local, conf_port(&t->conf.local));
+		if (t->conf->encap == L2TP_ENCAP_UDP) {
+			tp_set_port(&t->peer, conf_port(&t->conf->remote));
+			tp_set_port(&t->local, conf_port(&t->conf->local));
 		}
 	}
-	l = listener_get(t->peer.ss_family, t->conf.encap);
-	if (t->conf.encap == L2TP_ENCAP_UDP)
+	l = listener_get(t->peer.ss_family, t->conf->encap);
+	if (t->conf->encap == L2TP_ENCAP_UDP)
 		t->kind = TP_UDP;
 	else if (l != NULL)
 		t->kind = tp_listener_kind(l);
@@ -484,11 +484,11 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 			return -1;
 	}
 	memset(&p, 0, sizeof(p));
-	p.local_window = t->conf.timers.rx_window;
+	p.local_window = t->conf->timers.rx_window;
 	p.peer_window = 4;
-	p.rto_initial_ms = t->conf.timers.retransmit_initial;
-	p.rto_cap_ms = t->conf.timers.retransmit_cap;
-	p.max_retries = t->conf.timers.retries;
+	p.rto_initial_ms = t->conf->timers.retransmit_initial;
+	p.rto_cap_ms = t->conf->timers.retransmit_cap;
+	p.max_retries = t->conf->timers.retries;
 	if ((t->rl = rl_new(&p, &tunnel_rl_ops, t)) == NULL)
 		return -1;
 	if (t->auth.alg != L2TP_DIGEST_NONE) {
@@ -499,7 +499,7 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 	arc4random_buf(t->local_challenge, sizeof(t->local_challenge));
 	t->challenge_sent = 0;
 	t->peer_challenge_len = 0;
-	t->cisco = t->conf.dialect == DIALECT_CISCO;
+	t->cisco = t->conf->dialect == DIALECT_CISCO;
 	t->peer_rws = 4;
 	t->peer_router_id = 0;
 	t->peer_hostname[0] = t->peer_vendor[0] = '\0';
@@ -553,22 +553,18 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 		log_warn("tunnel %s", tc->name);
 		return NULL;
 	}
-	t->conf = *tc;
-	t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
-	memset(&t->conf.entry, 0, sizeof(t->conf.entry));
-	TAILQ_INIT(&t->conf.sessions);
 	TAILQ_INIT(&t->sessions);
 	t->fd = -1;
 	t->state = CC_IDLE;
 	t->primary = 1;
 	t->ev_rl = evtimer_new(tn.base, tunnel_rl_cb, t);
 	t->ev_state = evtimer_new(tn.base, tunnel_state_cb, t);
-	t->sconf = config_tunnel_dup(tc);
-	if (t->ev_rl == NULL || t->ev_state == NULL || t->sconf == NULL ||
-	    session_tunnel_attach(t, t->sconf) == -1) {
+	t->conf = config_tunnel_dup(tc);
+	if (t->ev_rl == NULL || t->ev_state == NULL || t->conf == NULL ||
+	    session_tunnel_attach(t, t->conf) == -1) {
 		session_tunnel_detach(t);
-		if (t->sconf != NULL)
-			config_tunnel_free(t->sconf);
+		if (t->conf != NULL)
+			config_tunnel_free(t->conf);
 		if (t->ev_rl != NULL)
 			event_free(t->ev_rl);
 		if (t->ev_state != NULL)
@@ -576,6 +572,7 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 		free(t);
 		return NULL;
 	}
+	t->conf->debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
 	if (tc->digest != L2TP_DIGEST_NONE && tc->secret_len > 0 &&
 	    l2tp_auth_init(&t->auth, tc->digest, tc->digest_kdf, tc->secret,
 		tc->secret_len) == -1)
@@ -593,8 +590,8 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 static void
 tunnel_free(struct tunnel *t)
 {
-	if (t->conf.mode == TUNNEL_STATIC)
-		pw_static_stop(t, t->conf.keep_on_exit, NULL);
+	if (t->conf->mode == TUNNEL_STATIC)
+		pw_static_stop(t, t->conf->keep_on_exit, NULL);
 	tunnel_conn_release(t);
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
@@ -602,9 +599,9 @@ tunnel_free(struct tunnel *t)
 	event_free(t->ev_rl);
 	event_free(t->ev_state);
 	session_tunnel_detach(t);
-	config_tunnel_free(t->sconf);
+	explicit_bzero(t->conf->secret, sizeof(t->conf->secret));
+	config_tunnel_free(t->conf);
 	explicit_bzero(&t->auth, sizeof(t->auth));
-	explicit_bzero(t->conf.secret, sizeof(t->conf.secret));
 	free(t);
 }
 
@@ -622,7 +619,7 @@ tunnel_demote(struct tunnel *t, int replace)
 		idt_remove(&tn.by_peer, &t->by_peer);
 		t->in_peer = 0;
 	}
-	if (replace && (n = tunnel_new(t->sconf, 0)) != NULL) {
+	if (replace && (n = tunnel_new(t->conf, 0)) != NULL) {
 		n->failures = t->failures;
 		n->ctr = t->ctr;
 		memset(&t->ctr, 0, sizeof(t->ctr));
@@ -634,13 +631,13 @@ static void
 tunnel_schedule_retry(struct tunnel *t)
 {
 	uint64_t base =
-	    t->conf.timers.retry_interval ? t->conf.timers.retry_interval : 1;
+	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
 	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
 
 	if (delay > TN_RETRY_CAP_S)
 		delay = TN_RETRY_CAP_S;
 	t->failures++;
-	log_info("tunnel %s: retrying in %llu s", t->conf.name,
+	log_info("tunnel %s: retrying in %llu s", t->conf->name,
 	    (unsigned long long)delay);
 	timer_arm(t->ev_state, delay * 1000);
 }
@@ -659,9 +656,9 @@ tunnel_settle(struct tunnel *t)
 		return;
 	}
 	tunnel_set_state(t, CC_IDLE);
-	if (tn.shutting_down || t->conf.mode != TUNNEL_DYNAMIC)
+	if (tn.shutting_down || t->conf->mode != TUNNEL_DYNAMIC)
 		return;
-	if (t->conf.initiate && t->conf.persist)
+	if (t->conf->initiate && t->conf->persist)
 		tunnel_schedule_retry(t);
 }
 
@@ -672,7 +669,7 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 
 	switch (t->state) {
 	case CC_IDLE:
-		if (t->conf.initiate && !tn.shutting_down && t->primary)
+		if (t->conf->initiate && !tn.shutting_down && t->primary)
 			ccfsm_event(t, CCE_OPEN);
 		break;
 	case CC_ESTABLISHED:
@@ -680,7 +677,7 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 		 * reliably, so a dead peer shows as retries running out. */
 		if (tunnel_send(t, L2TP_MT_HELLO) == 0)
 			timer_arm(t->ev_state,
-			    (uint64_t)t->conf.timers.hello_interval * 1000);
+			    (uint64_t)t->conf->timers.hello_interval * 1000);
 		break;
 	case CC_WAIT_CTL_CONN:
 	case CC_CLOSING:
@@ -704,9 +701,9 @@ tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
 static void
 tunnel_hello_rearm(struct tunnel *t)
 {
-	if (t->state == CC_ESTABLISHED && t->conf.timers.hello_interval > 0)
+	if (t->state == CC_ESTABLISHED && t->conf->timers.hello_interval > 0)
 		timer_arm(t->ev_state,
-		    (uint64_t)t->conf.timers.hello_interval * 1000);
+		    (uint64_t)t->conf->timers.hello_interval * 1000);
 }
 
 /* --- FSM actions --------------------------------------------------- */
@@ -723,7 +720,7 @@ tunnel_set_state(struct tunnel *t, int state)
 	evtimer_del(t->ev_state);
 	if (state == CC_ESTABLISHED || old == CC_ESTABLISHED)
 		log_info("tunnel %s: %s -> %s (local %u, remote %u, %s)",
-		    t->conf.name, cc_state_name(old), cc_state_name(state),
+		    t->conf->name, cc_state_name(old), cc_state_name(state),
 		    t->local_ccid, t->peer_ccid, t->cisco ? "cisco" : "ietf");
 	switch (state) {
 	case CC_ESTABLISHED:
@@ -794,7 +791,7 @@ tunnel_act_peer_stopped(struct tunnel *t)
 {
 	log_info(
 	    "tunnel %s: peer closed the connection: result %u error %u%s%s",
-	    t->conf.name, t->stop_result, t->stop_error,
+	    t->conf->name, t->stop_result, t->stop_error,
 	    t->stop_msg[0] ? ": " : "", t->stop_msg);
 	return 0;
 }
@@ -803,7 +800,7 @@ int
 tunnel_act_send_stopccn(struct tunnel *t)
 {
 	log_info("tunnel %s: sending StopCCN result %u error %u%s%s",
-	    t->conf.name, t->stop_result, t->stop_error,
+	    t->conf->name, t->stop_result, t->stop_error,
 	    t->stop_msg[0] ? ": " : "", t->stop_msg);
 	t->stop_sent = 1;
 	return tunnel_send(t, L2TP_MT_STOPCCN);
@@ -812,7 +809,7 @@ tunnel_act_send_stopccn(struct tunnel *t)
 int
 tunnel_act_teardown(struct tunnel *t)
 {
-	log_debug("tunnel %s: connection released", t->conf.name);
+	log_debug("tunnel %s: connection released", t->conf->name);
 	return 0;
 }
 
@@ -823,7 +820,7 @@ tunnel_act_quiet_close(struct tunnel *t)
 	 * connection is up, it would look like a peer that restarted. */
 	t->quiet = 1;
 	log_info("tunnel %s: lost the tie break, answering the peer's SCCRQ",
-	    t->conf.name);
+	    t->conf->name);
 	return 0;
 }
 
@@ -886,13 +883,13 @@ challenge_answered(struct tunnel *t, const struct l2tp_msg *m)
 {
 	if (!t->challenge_sent)
 		return 1;
-	if (l2tp_challenge_verify(m, (uint8_t)m->type, t->conf.secret,
-		t->conf.secret_len, t->local_challenge,
+	if (l2tp_challenge_verify(m, (uint8_t)m->type, t->conf->secret,
+		t->conf->secret_len, t->local_challenge,
 		sizeof(t->local_challenge)) == 0)
 		return 1;
 	t->ctr.digest_failures++;
 	log_warnx("tunnel %s: %s with a missing or wrong Challenge Response",
-	    t->conf.name, l2tp_msg_type_name(m->type));
+	    t->conf->name, l2tp_msg_type_name(m->type));
 	tunnel_set_stop(
 	    t, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "challenge response mismatch");
 	ccfsm_event(t, CCE_RX_BAD);
@@ -918,7 +915,7 @@ record_peer(struct tunnel *t, const struct l2tp_msg *m)
 		t->peer_rws = rws;
 		rl_set_peer_window(t->rl, rws);
 	}
-	if (t->conf.dialect == DIALECT_AUTO)
+	if (t->conf->dialect == DIALECT_AUTO)
 		t->cisco = msg_is_cisco_draft(m);
 	record_challenge(t, m);
 }
@@ -986,11 +983,11 @@ tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
 			session_input(t, m);
 		else
 			log_debug("tunnel %s: %s ignored in state %s",
-			    t->conf.name, l2tp_msg_type_name(m->type),
+			    t->conf->name, l2tp_msg_type_name(m->type),
 			    cc_state_name(t->state));
 		break;
 	default:
-		log_debug("tunnel %s: %s ignored", t->conf.name,
+		log_debug("tunnel %s: %s ignored", t->conf->name,
 		    l2tp_msg_type_name(m->type));
 		break;
 	}
@@ -1010,8 +1007,8 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 	}
 	t->ctr.received[type_slot(m->type)]++;
 	tunnel_dump(t, "recv", m);
-	if (t->conf.secret_len > 0 &&
-	    l2tp_msg_unhide(m, t->conf.secret, t->conf.secret_len, &err) ==
+	if (t->conf->secret_len > 0 &&
+	    l2tp_msg_unhide(m, t->conf->secret, t->conf->secret_len, &err) ==
 		-1) {
 		tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_ERROR,
 		    L2TP_ERR_BAD_VALUE, "cannot unhide AVP");
@@ -1024,7 +1021,7 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 	}
 	switch (v.action) {
 	case L2TP_ACT_STOPCCN:
-		log_warnx("tunnel %s: bad %s: %s", t->conf.name,
+		log_warnx("tunnel %s: bad %s: %s", t->conf->name,
 		    l2tp_msg_type_name(m->type), v.reason);
 		tunnel_set_stop(t, v.result, v.error, v.reason);
 		ccfsm_event(t, CCE_RX_BAD);
@@ -1034,12 +1031,12 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 			session_input_bad(t, m, &v);
 		else
 			log_warnx("tunnel %s: bad %s in state %s: %s",
-			    t->conf.name, l2tp_msg_type_name(m->type),
+			    t->conf->name, l2tp_msg_type_name(m->type),
 			    cc_state_name(t->state), v.reason);
 		break;
 	case L2TP_ACT_DROP:
 		t->ctr.malformed++;
-		log_debug("tunnel %s: dropped %s: %s", t->conf.name,
+		log_debug("tunnel %s: dropped %s: %s", t->conf->name,
 		    l2tp_msg_type_name(m->type), v.reason);
 		break;
 	default:
@@ -1063,7 +1060,7 @@ digest_ok(struct tunnel *t, const struct l2tp_msg *m)
 	if ((t->ctr.digest_failures & (t->ctr.digest_failures - 1)) == 0)
 		log_warnx("tunnel %s: %s from %s with a missing or wrong "
 			  "digest dropped (%llu so far)",
-		    t->conf.name, l2tp_msg_type_name(m->type),
+		    t->conf->name, l2tp_msg_type_name(m->type),
 		    tp_addr_str(&t->peer, abuf, sizeof(abuf)),
 		    (unsigned long long)t->ctr.digest_failures);
 	return 0;
@@ -1085,7 +1082,7 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 	    -1) {
 		t->ctr.malformed++;
 		log_debug("tunnel %s: malformed message dropped: %s",
-		    t->conf.name, l2tp_strerror(err.code));
+		    t->conf->name, l2tp_strerror(err.code));
 		return;
 	}
 	if (!digest_ok(t, m))
@@ -1096,7 +1093,7 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 		t->peer = pkt->peer;
 		if (connect(t->fd, (const struct sockaddr *)&t->peer,
 			tp_sockaddr_len(&t->peer)) == -1)
-			log_warn("tunnel %s: reconnect", t->conf.name);
+			log_warn("tunnel %s: reconnect", t->conf->name);
 	}
 	tunnel_hello_rearm(t);
 	is_ack = l2tp_msg_is_ack(m);
@@ -1138,13 +1135,13 @@ sccrq_match(const struct tp_packet *pkt, const char *hostname)
 
 	for (; n != NULL; n = idt_find_next(n)) {
 		t = idt_entry(n, struct tunnel, by_peer);
-		if (!tp_addr_equal(&t->conf.remote, &pkt->peer) ||
-		    t->conf.encap != pkt->encap ||
-		    t->conf.mode != TUNNEL_DYNAMIC)
+		if (!tp_addr_equal(&t->conf->remote, &pkt->peer) ||
+		    t->conf->encap != pkt->encap ||
+		    t->conf->mode != TUNNEL_DYNAMIC)
 			continue;
-		if (t->conf.peer_hostname[0] == '\0')
+		if (t->conf->peer_hostname[0] == '\0')
 			any = t;
-		else if (strcmp(t->conf.peer_hostname, hostname) == 0)
+		else if (strcmp(t->conf->peer_hostname, hostname) == 0)
 			return t;
 	}
 	return any;
@@ -1177,7 +1174,7 @@ sccrq_accept(
 		return;
 	}
 	t->peer_ccid = msg_assigned_ccid(m);
-	if (t->conf.dialect == DIALECT_AUTO)
+	if (t->conf->dialect == DIALECT_AUTO)
 		t->cisco = msg_is_cisco_draft(m);
 	if (t->auth.alg != L2TP_DIGEST_NONE)
 		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
@@ -1226,7 +1223,7 @@ sccrq_input(const struct tp_packet *pkt)
 		    0)
 			log_warnx("tunnel %s: SCCRQ from %s failed "
 				  "authentication (%llu so far)",
-			    t->conf.name,
+			    t->conf->name,
 			    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
 			    (unsigned long long)t->ctr.digest_failures);
 		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_NOT_AUTHORIZED,
@@ -1235,7 +1232,7 @@ sccrq_input(const struct tp_packet *pkt)
 	}
 	if (l2tp_msg_validate(m, &v) == -1) {
 		t->ctr.malformed++;
-		log_warnx("tunnel %s: bad SCCRQ from %s: %s", t->conf.name,
+		log_warnx("tunnel %s: bad SCCRQ from %s: %s", t->conf->name,
 		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), v.reason);
 		if (v.action == L2TP_ACT_STOPCCN)
 			stateless_stopccn(
@@ -1258,7 +1255,7 @@ sccrq_input(const struct tp_packet *pkt)
 		r = tie_break(t, m);
 		if (r > 0) {
 			log_info("tunnel %s: simultaneous open, our SCCRQ wins",
-			    t->conf.name);
+			    t->conf->name);
 			t->refused_ccid = peer_ccid;
 			stateless_stopccn(pkt, peer_ccid,
 			    L2TP_STOPCCN_ALREADY_EXISTS, 0,
@@ -1273,7 +1270,7 @@ sccrq_input(const struct tp_packet *pkt)
 			return;
 		if (r == 0) {
 			/* Equal values: both give up and try again. */
-			if (t->conf.initiate)
+			if (t->conf->initiate)
 				tunnel_schedule_retry(t);
 			return;
 		}
@@ -1281,7 +1278,7 @@ sccrq_input(const struct tp_packet *pkt)
 		/* The peer opens anew: it has forgotten the old one. */
 		log_info("tunnel %s: new SCCRQ from %s replaces the connection "
 			 "in state %s",
-		    t->conf.name, tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
+		    t->conf->name, tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
 		    cc_state_name(t->state));
 		old = t;
 		t = tunnel_demote(old, 1);
@@ -1449,7 +1446,7 @@ tunnel_clear(struct tunnel *t)
 {
 	if (!t->primary || !(t->state & CC_OPEN_STATES))
 		return -1;
-	log_info("tunnel %s: cleared by the operator", t->conf.name);
+	log_info("tunnel %s: cleared by the operator", t->conf->name);
 	tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 0, "cleared");
 	ccfsm_event(t, CCE_CLOSE);
 	tunnel_settle(t);
@@ -1464,9 +1461,9 @@ tunnel_reload_debug(struct tunnel *t, const struct tunnel_conf *tc)
 	const struct tunnel_conf *old = NULL;
 
 	if (tn.conf != NULL)
-		old = config_find_tunnel(tn.conf, t->conf.name);
+		old = config_find_tunnel(tn.conf, t->conf->name);
 	if (old == NULL || old->debug != tc->debug)
-		t->conf.debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
+		t->conf->debug = tc->debug ? TUNNEL_DEBUG_ALL : 0;
 }
 
 void
@@ -1479,24 +1476,24 @@ tunnels_reload(struct daemon_conf *nc)
 		next = TAILQ_NEXT(t, entry);
 		if (!t->primary)
 			continue;
-		tc = config_find_tunnel(nc, t->conf.name);
+		tc = config_find_tunnel(nc, t->conf->name);
 		if (tc == NULL) {
 			log_info("tunnel %s: removed from the configuration",
-			    t->conf.name);
+			    t->conf->name);
 			tunnel_retire(t, "removed from configuration", NULL);
-		} else if (!conf_same(&t->conf, tc) ||
-		    t->conf.mode == TUNNEL_STATIC) {
+		} else if (!conf_same(t->conf, tc) ||
+		    t->conf->mode == TUNNEL_STATIC) {
 			/* A static tunnel is always re-applied: what is
 			 * unchanged in the kernel is adopted as it is. */
-			log_info("tunnel %s: %s", t->conf.name,
-			    t->conf.mode == TUNNEL_STATIC
+			log_info("tunnel %s: %s", t->conf->name,
+			    t->conf->mode == TUNNEL_STATIC
 				? "re-applying the static configuration"
 				: "configuration changed, restarting");
 			tunnel_retire(t, "configuration changed", tc);
 			(void)tunnel_new(tc, 1);
 		} else {
 			tunnel_reload_debug(t, tc);
-			t->conf.line = tc->line;
+			t->conf->line = tc->line;
 			session_tunnel_reload(t, tc);
 		}
 	}

@@ -56,10 +56,12 @@ struct tunnel {
 	TAILQ_ENTRY(tunnel) entry;
 	struct idt_node by_ccid; /* key: our CCID */
 	struct idt_node by_peer; /* primaries; key: peer address hash */
-	struct tunnel_conf conf; /* a copy: reloads free the old one */
+	/* The tunnel's own deep copy of its configuration, sessions
+	 * included: reloads free the configuration it came from.  Its
+	 * debug field holds TUNNEL_DEBUG_* bits. */
+	struct tunnel_conf *conf;
 	/* A deep copy with the sessions (conf.sessions is left empty):
 	 * the session objects point into it. */
-	struct tunnel_conf *sconf;
 	struct session_list sessions;
 	int state; /* enum cc_state */
 	unsigned int primary : 1;

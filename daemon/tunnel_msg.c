@@ -64,7 +64,7 @@ tmsg_nonce(struct l2tp_msg_writer *mw, struct tunnel *t)
 static void
 tmsg_challenge(struct l2tp_msg_writer *mw, struct tunnel *t)
 {
-	if (!t->cisco || t->conf.secret_len == 0)
+	if (!t->cisco || t->conf->secret_len == 0)
 		return;
 	l2tp_mw_avp(mw, 0, L2TP_AVP_CHALLENGE, 1, t->local_challenge,
 	    sizeof(t->local_challenge));
@@ -77,10 +77,10 @@ tmsg_challenge_response(
 {
 	uint8_t resp[16];
 
-	if (t->peer_challenge_len == 0 || t->conf.secret_len == 0)
+	if (t->peer_challenge_len == 0 || t->conf->secret_len == 0)
 		return;
-	if (l2tp_challenge_response((uint8_t)type, t->conf.secret,
-		t->conf.secret_len, t->peer_challenge, t->peer_challenge_len,
+	if (l2tp_challenge_response((uint8_t)type, t->conf->secret,
+		t->conf->secret_len, t->peer_challenge, t->peer_challenge_len,
 		resp) == 0)
 		l2tp_mw_avp(
 		    mw, 0, L2TP_AVP_CHALLENGE_RESPONSE, 1, resp, sizeof(resp));
@@ -97,7 +97,7 @@ tmsg_start_ietf(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
 	l2tp_mw_avp_u16_list(mw, 0, L2TP_AVP_PW_CAPS, 1, pw_caps,
 	    sizeof(pw_caps) / sizeof(pw_caps[0]));
 	l2tp_mw_avp_u16(
-	    mw, 0, L2TP_AVP_RECV_WINDOW, 1, t->conf.timers.rx_window);
+	    mw, 0, L2TP_AVP_RECV_WINDOW, 1, t->conf->timers.rx_window);
 	if (request)
 		l2tp_mw_avp_u64(mw, 0, L2TP_AVP_TIE_BREAKER, 0, t->tie_breaker);
 	l2tp_mw_avp_u16(mw, 0, L2TP_AVP_FIRMWARE_REV, 0, L2TPV3D_FIRMWARE_REV);
@@ -119,7 +119,7 @@ tmsg_start_cisco(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
 	l2tp_mw_avp_str(mw, 0, L2TP_AVP_HOST_NAME, 1, dc->hostname);
 	l2tp_mw_avp_str(mw, 0, L2TP_AVP_VENDOR_NAME, 0, dc->vendor_name);
 	l2tp_mw_avp_u16(
-	    mw, 0, L2TP_AVP_RECV_WINDOW, 1, t->conf.timers.rx_window);
+	    mw, 0, L2TP_AVP_RECV_WINDOW, 1, t->conf->timers.rx_window);
 	l2tp_mw_avp_u32(
 	    mw, L2TP_VENDOR_CISCO, L2TP_CISCO_ASSIGNED_CCID, 1, t->local_ccid);
 	l2tp_mw_avp_u16_list(mw, L2TP_VENDOR_CISCO, L2TP_CISCO_PW_CAPS, 1,

@@ -178,6 +178,8 @@ fake_tunnel(int cisco, enum l2tp_encap framing, enum l2tp_digest_alg alg)
 	struct rl_params p;
 
 	assert_non_null(t);
+	t->conf = calloc(1, sizeof(*t->conf));
+	assert_non_null(t->conf);
 	memset(&p, 0, sizeof(p));
 	t->rl = rl_new(&p, &nop_ops, t);
 	assert_non_null(t->rl);
@@ -201,6 +203,7 @@ static void
 free_tunnel(struct tunnel *t)
 {
 	rl_free(t->rl);
+	free(t->conf);
 	free(t);
 }
 
