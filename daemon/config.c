@@ -990,6 +990,22 @@ set_path(const struct optref *ref, const char *s)
 	return 0;
 }
 
+/* A script path: absolute, kept out of line (see struct session_conf). */
+static int
+set_script(const struct optref *ref, const char *s)
+{
+	char **dst = ref_target(ref);
+
+	if (check_text(ref, s, CONF_PATH_MAX - 1) == -1)
+		return -1;
+	if (s[0] != '/')
+		return ref_error(ref, "'%s' is not an absolute path", s);
+	free(*dst);
+	if ((*dst = strdup(s)) == NULL)
+		return ref_error(ref, "out of memory");
+	return 0;
+}
+
 static uint8_t
 prefix_max(int family)
 {
@@ -1141,6 +1157,9 @@ set_ifaddr(const struct optref *ref, const char *s)
 		if (prefix_same_addr(&ss->addrs[i].local, &a.local))
 			return ref_error(
 			    ref, "'%s': the address is listed twice", s);
+	if (ss->addrs == NULL &&
+	    (ss->addrs = calloc(CONF_MAX_ADDRS, sizeof(*ss->addrs))) == NULL)
+		return ref_error(ref, "out of memory");
 	ss->addrs[ss->naddrs++] = a;
 	return 0;
 }
@@ -1184,6 +1203,9 @@ set_route(const struct optref *ref, const char *s)
 			    "'%s': a route to %s is listed "
 			    "already",
 			    s, w[0]);
+	if (ss->routes == NULL &&
+	    (ss->routes = calloc(CONF_MAX_ROUTES, sizeof(*ss->routes))) == NULL)
+		return ref_error(ref, "out of memory");
 	ss->routes[ss->nroutes++] = r;
 	return 0;
 }
@@ -1273,8 +1295,8 @@ static const struct optdef session_opts[] = {
 	OPT_FN("bridge", set_ifname, struct session_conf, bridge, 0),
 	OPT_FN("address", set_ifaddr, struct session_conf, addrs, OPT_LIST),
 	OPT_FN("route", set_route, struct session_conf, routes, OPT_LIST),
-	OPT_FN("up-script", set_path, struct session_conf, up_script, 0),
-	OPT_FN("down-script", set_path, struct session_conf, down_script, 0),
+	OPT_FN("up-script", set_script, struct session_conf, up_script, 0),
+	OPT_FN("down-script", set_script, struct session_conf, down_script, 0),
 	OPT_KW("initiate", struct session_conf, initiate, kw_bool, OPT_DYNAMIC),
 	OPT_KW("debug", struct session_conf, debug, kw_bool, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
@@ -1549,7 +1571,7 @@ config_tunnel_free(struct tunnel_conf *t)
 		return;
 	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
 		TAILQ_REMOVE(&t->sessions, s, entry);
-		free(s);
+		config_session_free(s);
 	}
 	explicit_bzero(t->secret, sizeof(t->secret));
 	free(t);
@@ -1569,6 +1591,90 @@ config_free(struct daemon_conf *conf)
 	free(conf);
 }
 
+/* The out-of-line parts of a session's configuration. */
+static void
+session_extras_free(struct session_conf *s)
+{
+	free(s->addrs);
+	free(s->routes);
+	free(s->up_script);
+	free(s->down_script);
+	s->addrs = NULL;
+	s->routes = NULL;
+	s->up_script = s->down_script = NULL;
+}
+
+static void *
+memdup(const void *p, size_t n)
+{
+	void *d;
+
+	if (p == NULL || (d = malloc(n)) == NULL)
+		return NULL;
+	memcpy(d, p, n);
+	return d;
+}
+
+/* Make s's out-of-line parts its own (after a struct copy). */
+static int
+session_extras_own(struct session_conf *s)
+{
+	struct conf_ifaddr *addrs = s->addrs;
+	struct conf_route *routes = s->routes;
+	char *up = s->up_script, *down = s->down_script;
+
+	s->addrs = memdup(addrs, CONF_MAX_ADDRS * sizeof(*addrs));
+	s->routes = memdup(routes, CONF_MAX_ROUTES * sizeof(*routes));
+	s->up_script = up != NULL ? strdup(up) : NULL;
+	s->down_script = down != NULL ? strdup(down) : NULL;
+	if ((addrs != NULL && s->addrs == NULL) ||
+	    (routes != NULL && s->routes == NULL) ||
+	    (up != NULL && s->up_script == NULL) ||
+	    (down != NULL && s->down_script == NULL)) {
+		session_extras_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+struct session_conf *
+config_session_dup(const struct session_conf *s)
+{
+	struct session_conf *d;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	*d = *s;
+	memset(&d->entry, 0, sizeof(d->entry));
+	if (session_extras_own(d) == -1) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int
+config_session_assign(struct session_conf *dst, const struct session_conf *src)
+{
+	struct session_conf copy = *src;
+
+	if (session_extras_own(&copy) == -1)
+		return -1;
+	copy.entry = dst->entry;
+	session_extras_free(dst);
+	*dst = copy;
+	return 0;
+}
+
+void
+config_session_free(struct session_conf *s)
+{
+	if (s == NULL)
+		return;
+	session_extras_free(s);
+	free(s);
+}
+
 struct tunnel_conf *
 config_tunnel_dup(const struct tunnel_conf *t)
 {
@@ -1582,11 +1688,10 @@ config_tunnel_dup(const struct tunnel_conf *t)
 	TAILQ_INIT(&d->sessions);
 	TAILQ_FOREACH(s, &t->sessions, entry)
 	{
-		if ((ds = malloc(sizeof(*ds))) == NULL) {
+		if ((ds = config_session_dup(s)) == NULL) {
 			config_tunnel_free(d);
 			return NULL;
 		}
-		*ds = *s;
 		TAILQ_INSERT_TAIL(&d->sessions, ds, entry);
 	}
 	return d;
@@ -1620,6 +1725,15 @@ cookie_same(const struct conf_cookie *a, const struct conf_cookie *b)
 	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
 }
 
+/* Optional strings (NULL = none). */
+static int
+opt_str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 static int
 addrs_same(const struct session_conf *a, const struct session_conf *b)
 {
@@ -1650,8 +1764,8 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    a->reorder_timeout == b->reorder_timeout &&
 	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
 	    strcmp(a->bridge, b->bridge) == 0 && addrs_same(a, b) &&
-	    strcmp(a->up_script, b->up_script) == 0 &&
-	    strcmp(a->down_script, b->down_script) == 0 &&
+	    opt_str_same(a->up_script, b->up_script) &&
+	    opt_str_same(a->down_script, b->down_script) &&
 	    a->local_session_id == b->local_session_id &&
 	    a->remote_session_id == b->remote_session_id &&
 	    a->initiate == b->initiate;
@@ -2127,12 +2241,39 @@ check_unique(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 	return used_by(ctx, sec, rec, "local-session-id", id, o->t, o->s);
 }
 
+/* Options, defaults and checks of one session; on failure the caller
+ * frees what the options allocated (session_extras_free). */
+static int
+session_fill(struct load_ctx *ctx, cfg_t *sec, struct sec_rec *rec,
+    struct tunnel_conf *t, struct session_conf *b)
+{
+	int unmet;
+
+	if (apply_opts(ctx, sec, session_opts, rec, b) == -1)
+		return -1;
+	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
+	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
+		return -1;
+	/* iproute2's default for static sessions, Cisco's for dynamic;
+	 * sequencing has its numbers in the default sublayer. */
+	if (opt_line(rec, session_opts, "l2spec") == 0)
+		b->l2spec = t->mode == TUNNEL_STATIC || b->seq != SEQ_NONE
+		    ? L2TP_L2SS_DEFAULT
+		    : L2TP_L2SS_NONE;
+	if (check_session(ctx, sec, rec, t, b) == -1)
+		return -1;
+	if (opt_line(rec, session_opts, "mtu") == 0)
+		b->mtu = default_mtu(t, b);
+	if (check_unique(ctx, sec, rec, t, b) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 {
 	struct sec_rec *rec = rec_find(ctx, sec);
 	struct session_conf b, *s;
-	int unmet;
 
 	if (rec == NULL)
 		return ctx_error(ctx, sec, 0, NULL, "internal: no line record");
@@ -2147,25 +2288,14 @@ build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 	b.seq = SEQ_NONE;
 	b.initiate = t->initiate;
 	b.debug = t->debug;
-	if (apply_opts(ctx, sec, session_opts, rec, &b) == -1)
+	if (session_fill(ctx, sec, rec, t, &b) == -1) {
+		session_extras_free(&b);
 		return -1;
-	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
-	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
-		return -1;
-	/* iproute2's default for static sessions, Cisco's for dynamic;
-	 * sequencing has its numbers in the default sublayer. */
-	if (opt_line(rec, session_opts, "l2spec") == 0)
-		b.l2spec = t->mode == TUNNEL_STATIC || b.seq != SEQ_NONE
-		    ? L2TP_L2SS_DEFAULT
-		    : L2TP_L2SS_NONE;
-	if (check_session(ctx, sec, rec, t, &b) == -1)
-		return -1;
-	if (opt_line(rec, session_opts, "mtu") == 0)
-		b.mtu = default_mtu(t, &b);
-	if (check_unique(ctx, sec, rec, t, &b) == -1)
-		return -1;
-	if ((s = malloc(sizeof(*s))) == NULL)
+	}
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		session_extras_free(&b);
 		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
+	}
 	*s = b;
 	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
 	if (uniq_take(ctx, t, s) == -1)
@@ -2549,7 +2679,7 @@ print_cookie(FILE *fp, const char *name, const struct conf_cookie *c)
 static void
 print_string_opt(FILE *fp, const char *name, const char *value)
 {
-	if (value[0] == '\0')
+	if (value == NULL || value[0] == '\0')
 		return;
 	fprintf(fp, "\t\t%s = ", name);
 	print_quoted(fp, value);

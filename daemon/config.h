@@ -110,12 +110,15 @@ struct session_conf {
 	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
 	uint32_t mtu; /* always set (defaulted) */
 	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
-	struct conf_ifaddr addrs[CONF_MAX_ADDRS];
+	/* The optional, bulky parts live out of line (allocated only when
+	 * configured) so a session's configuration stays small: a provider
+	 * edge holds 100 000 of them, twice (issue 6). */
+	struct conf_ifaddr *addrs; /* CONF_MAX_ADDRS slots, or NULL */
 	size_t naddrs;
-	struct conf_route routes[CONF_MAX_ROUTES];
+	struct conf_route *routes; /* CONF_MAX_ROUTES slots, or NULL */
 	size_t nroutes;
-	char up_script[CONF_PATH_MAX]; /* "" = none */
-	char down_script[CONF_PATH_MAX];
+	char *up_script; /* NULL = none */
+	char *down_script;
 	uint32_t local_session_id; /* static only */
 	uint32_t remote_session_id; /* static only */
 	int initiate; /* dynamic: we send the ICRQ */
@@ -191,6 +194,13 @@ config_match_session(struct tunnel_conf *, const uint8_t *id, size_t len);
  * free it with config_tunnel_free().  NULL when out of memory.
  */
 struct tunnel_conf *config_tunnel_dup(const struct tunnel_conf *);
+/* A session's configuration is deep: copy and free it only with these.
+ * config_session_assign() replaces dst's settings by a copy of src's and
+ * keeps dst's place in its list. */
+struct session_conf *config_session_dup(const struct session_conf *);
+int
+config_session_assign(struct session_conf *dst, const struct session_conf *src);
+void config_session_free(struct session_conf *);
 void config_tunnel_free(struct tunnel_conf *);
 /* The normalised configuration, in the file's own syntax; loading this
  * output gives the same configuration back. */

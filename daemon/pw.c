@@ -168,7 +168,7 @@ run_script(const struct session *s, const char *path, const char *action)
 	pid_t pid;
 	int fd;
 
-	if (path[0] == '\0')
+	if (path == NULL || path[0] == '\0')
 		return;
 	session_env(s, action, &env);
 	argv[0] = (char *)(uintptr_t)path;

@@ -736,7 +736,7 @@ session_remove(struct session *s, struct session_conf *sc)
 	(void)session_clear(s, "removed from configuration");
 	session_free(s);
 	TAILQ_REMOVE(&t->conf->sessions, sc, entry);
-	free(sc);
+	config_session_free(sc);
 }
 
 /* Changed: the call ends (CDN, and the kernel session with its
@@ -746,8 +746,6 @@ static void
 session_change(
     struct session *s, struct session_conf *sc, const struct session_conf *next)
 {
-	struct session_conf old;
-
 	if (config_session_same(sc, next)) {
 		sc->debug = next->debug;
 		return;
@@ -755,9 +753,10 @@ session_change(
 	log_info("session %s/%s: configuration changed, restarting", tname(s),
 	    sc->name);
 	(void)session_clear(s, "configuration changed");
-	old = *sc;
-	*sc = *next;
-	sc->entry = old.entry; /* its place in the tunnel's list */
+	if (config_session_assign(sc, next) == -1)
+		log_warnx("session %s/%s: out of memory; keeping the old "
+			  "settings",
+		    tname(s), sc->name);
 	session_restart(s);
 }
 
@@ -767,15 +766,14 @@ session_add(struct tunnel *t, const struct session_conf *next)
 	struct session_conf *sc;
 	struct session *s;
 
-	if ((sc = malloc(sizeof(*sc))) == NULL) {
+	if ((sc = config_session_dup(next)) == NULL) {
 		log_warn("session %s/%s", t->conf->name, next->name);
 		return;
 	}
-	*sc = *next;
 	TAILQ_INSERT_TAIL(&t->conf->sessions, sc, entry);
 	if ((s = session_new(t, sc)) == NULL) {
 		TAILQ_REMOVE(&t->conf->sessions, sc, entry);
-		free(sc);
+		config_session_free(sc);
 		return;
 	}
 	log_info("session %s/%s: added", t->conf->name, sc->name);

@@ -202,7 +202,8 @@ test_dup(void **state)
 	assert_null(TAILQ_NEXT(s, entry));
 	/* The copy's list works on its own. */
 	TAILQ_REMOVE(&copy->sessions, s, entry);
-	free(s);
+	assert_non_null(s->addrs); /* deep: its own out-of-line parts */
+	config_session_free(s);
 	assert_true(TAILQ_EMPTY(&copy->sessions));
 	t = copy;
 	config_tunnel_free(t);
