@@ -11,6 +11,7 @@ proto_libl2tpproto_a_SOURCES = \
 	proto/data.h proto/data.c \
 	proto/dump.h proto/dump.c \
 	proto/pcapwalk.h proto/pcapwalk.c \
+	proto/pktpeek.h proto/pktpeek.c \
 	proto/ctlproto.h proto/ctlproto.c
 proto_libl2tpproto_a_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS)
 PROTO_LIBS = proto/libl2tpproto.a $(LIBCRYPTO_LIBS)

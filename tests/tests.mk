@@ -124,9 +124,11 @@ TESTS += tests/unit/test_log
 # libFuzzer binaries run for a bounded time.
 FUZZ_TARGETS = tests/fuzz/fuzz_ctrl tests/fuzz/fuzz_data
 check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data
-tests_fuzz_replay_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c tests/fuzz/replay.c
+tests_fuzz_replay_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c tests/fuzz/replay.c \
+	tests/fuzz/fuzz_check.h
 tests_fuzz_replay_ctrl_LDADD = $(PROTO_LIBS)
-tests_fuzz_replay_data_SOURCES = tests/fuzz/fuzz_data.c tests/fuzz/replay.c
+tests_fuzz_replay_data_SOURCES = tests/fuzz/fuzz_data.c tests/fuzz/replay.c \
+	tests/fuzz/fuzz_check.h
 tests_fuzz_replay_data_LDADD = $(PROTO_LIBS)
 TESTS += tests/fuzz/replay.sh
 if FUZZING

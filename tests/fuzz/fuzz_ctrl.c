@@ -20,25 +20,13 @@
 #include "proto/msg.h"
 #include "proto/sbuf.h"
 #include "proto/schema.h"
+#include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_SECRET "fuzz-secret"
 #define ENCODE_CAP 65536
 #define JSON_MAX_DEPTH 64
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			broken(#cond, __LINE__); \
-	} while (0)
-
-static void
-broken(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_ctrl.c:%d: invariant broken: %s\n", line, what);
-	abort();
-}
 
 /*
  * A strict JSON syntax check (RFC 8259), enough to prove the dump emits

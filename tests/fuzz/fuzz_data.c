@@ -15,24 +15,12 @@
 #include "proto/data.h"
 #include "proto/l2tp.h"
 #include "proto/msg.h"
+#include "tests/fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* UDP word + Session ID + the largest cookie + sublayer, with slack. */
 #define HDR_CAP 64
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) \
-			broken(#cond, __LINE__); \
-	} while (0)
-
-static void
-broken(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_data.c:%d: invariant broken: %s\n", line, what);
-	abort();
-}
 
 static void
 check_same(const struct l2tp_data_hdr *a, const struct l2tp_data_hdr *b)
