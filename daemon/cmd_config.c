@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "daemon/cmd_impl.h"
+#include "daemon/conf_save.h"
 #include "daemon/log.h"
 #include "daemon/tunnel.h"
 
@@ -624,83 +625,29 @@ cmd_hostname(const struct cmd_match *m, void *arg)
 
 /* --- write memory ----------------------------------------------------- */
 
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
+/* The file is written off the event loop (conf_save.c); the client's
+ * answer waits for it. */
+struct write_memory {
+	struct control_later *later;
+	char path[CONF_PATH_MAX];
+};
 
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The directory of path, synced so the rename survives a crash. */
 static void
-sync_dir(const char *path)
+write_memory_done(void *arg, const char *err)
 {
-	char dir[CONF_PATH_MAX + 8], *slash;
-	int fd;
+	struct write_memory *w = arg;
+	char ok[CONF_PATH_MAX + 32];
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		slash[1] = '\0';
+	if (err != NULL)
+		log_warnx("write memory: %s", err + 2);
 	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
-/*
- * Temp file beside the target, fsync, the old file kept as FILE.bak (a
- * hard link, so FILE itself is never missing), rename over FILE.
- */
-static int
-save_file(const char *path, const char *text, struct sbuf *err)
-{
-	char tmp[CONF_PATH_MAX + 16], bak[CONF_PATH_MAX + 8];
-	struct stat st;
-	mode_t mode = 0640;
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	snprintf(bak, sizeof(bak), "%s.bak", path);
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 0777;
-	if ((fd = mkstemp(tmp)) == -1) {
-		sbuf_printf(err, "%% %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if (fchmod(fd, mode) == -1 || write_all(fd, text, strlen(text)) == -1 ||
-	    fsync(fd) == -1) {
-		sbuf_printf(err, "%% %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if ((unlink(bak) == -1 && errno != ENOENT) ||
-	    (link(path, bak) == -1 && errno != ENOENT)) {
-		sbuf_printf(err, "%% backup %s: %s", bak, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) == -1) {
-		sbuf_printf(err, "%% %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	sync_dir(path);
-	return 0;
+		log_info("configuration written to %s", w->path);
+	snprintf(ok, sizeof(ok), "Configuration saved to %s\n", w->path);
+	if (w->later != NULL)
+		control_answer_later(w->later,
+		    err != NULL ? CTL_STATUS_ERROR : CTL_STATUS_OK,
+		    err != NULL ? NULL : ok, err);
+	free(w);
 }
 
 int
@@ -708,16 +655,28 @@ cmd_write_memory(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 	const char *path = tunnels_conf()->path;
-	char *text;
-	int rc;
+	struct write_memory *w;
+	char *text, err[CONF_PATH_MAX + 128];
 
+	(void)m;
 	if ((text = running(req)) == NULL)
 		return CTL_STATUS_ERROR;
-	rc = save_file(path, text, req->err);
-	free(text);
-	if (rc == -1)
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		free(text);
+		sbuf_puts(req->err, "% out of memory");
 		return CTL_STATUS_ERROR;
-	log_info("configuration written to %s", path);
-	sbuf_printf(req->out, "Configuration saved to %s\n", path);
+	}
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	if (conf_save_start(tunnels_base(), path, text, write_memory_done, w,
+		err, sizeof(err)) == -1) {
+		free(w);
+		sbuf_puts(req->err, err);
+		return CTL_STATUS_ERROR;
+	}
+	/* Without a handle (out of memory) the answer cannot wait: say the
+	 * write has started; the log says how it ended. */
+	if ((w->later = control_defer(req)) == NULL)
+		sbuf_printf(
+		    req->out, "Writing the configuration to %s\n", path);
 	return CTL_STATUS_OK;
 }

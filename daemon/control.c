@@ -57,11 +57,16 @@ struct ctl_client {
 	int answering; /* an answer is being streamed */
 	int closing; /* close once the output has drained */
 	int eof; /* the client will send nothing more */
+	struct control_later *later; /* its answer is being prepared */
 	struct control_cli cli;
 	struct sbuf ans;
 	size_t sent;
 	uint32_t status;
 	char *msg;
+};
+
+struct control_later {
+	struct ctl_client *client; /* NULL once the client has gone */
 };
 
 struct cmdline {
@@ -96,6 +101,8 @@ answer_clear(struct ctl_client *c)
 static void
 client_free(struct ctl_client *c)
 {
+	if (c->later != NULL)
+		c->later->client = NULL;
 	TAILQ_REMOVE(&clients, c, entry);
 	nclients--;
 	bufferevent_free(c->bev);
@@ -284,6 +291,7 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 	req.readonly = c->listener->readonly;
 	req.out = &out;
 	req.err = &err;
+	req.client = c;
 	/* Completion and help work on the word being typed, if any. */
 	if (kind != CTL_REQUEST && kind != CTL_STATE && open && req.argc > 0) {
 		req.partial = req.argv[--req.argc];
@@ -304,6 +312,13 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 	} else
 		status = control_dispatch(&req);
 
+	if (req.later != NULL) {
+		/* The command answers later; drop whatever it wrote. */
+		c->later = req.later;
+		sbuf_free(&out);
+		sbuf_free(&err);
+		return;
+	}
 	if (out.failed || err.failed) {
 		status = CTL_STATUS_ERROR;
 		sbuf_reset(&err);
@@ -401,6 +416,8 @@ client_run(struct ctl_client *c)
 	int rc;
 
 	for (;;) {
+		if (c->later != NULL)
+			return; /* control_answer_later() resumes */
 		if (c->answering) {
 			if (client_pump(c) == -1)
 				goto drop;
@@ -452,6 +469,41 @@ client_eventcb(struct bufferevent *bev, short what, void *arg)
 		log_debug("control: client gone: %s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	client_free(c);
+}
+
+struct control_later *
+control_defer(struct control_req *req)
+{
+	struct control_later *l;
+
+	if (req->client == NULL || (l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	l->client = req->client;
+	req->later = l;
+	return l;
+}
+
+void
+control_answer_later(
+    struct control_later *l, int status, const char *out, const char *err)
+{
+	struct ctl_client *c = l->client;
+	struct sbuf ans;
+
+	free(l);
+	if (c == NULL)
+		return;
+	c->later = NULL;
+	sbuf_init(&ans);
+	if (out != NULL)
+		sbuf_puts(&ans, out);
+	if (ans.failed) {
+		status = CTL_STATUS_ERROR;
+		err = "out of memory: answer truncated";
+	}
+	answer_start(c, &ans, (uint32_t)status, err);
+	sbuf_free(&ans);
+	client_run(c);
 }
 
 /* Best effort: the socket is new, so one small frame fits its buffer. */

@@ -36,6 +36,9 @@ struct control_cli {
 	int nopager; /* `terminal length 0` */
 };
 
+struct ctl_client;
+struct control_later;
+
 struct control_req {
 	int kind; /* CTL_REQUEST, CTL_COMPLETE, CTL_DESCRIBE, CTL_STATE */
 	const char *partial; /* COMPLETE/DESCRIBE: the word being typed */
@@ -46,7 +49,22 @@ struct control_req {
 	int json; /* CTL_REQUEST: last word was "json" (removed from argv) */
 	struct sbuf *out; /* the answer */
 	struct sbuf *err; /* message carried in CTL_END on failure */
+	struct ctl_client *client; /* private to control.c */
+	struct control_later *later; /* set by control_defer() */
 };
+
+/*
+ * A command whose answer comes later (e.g. `write memory`, whose file is
+ * written off the event loop) calls control_defer() and returns; the
+ * client gets nothing more until control_answer_later(), and its next
+ * requests wait.  If the client goes away first, the answer is dropped.
+ * NULL when out of memory (then answer at once).
+ */
+struct control_later *control_defer(struct control_req *);
+/* The deferred answer: status, the output text (NULL for none) and the
+ * error message (NULL for none).  Frees the handle. */
+void control_answer_later(
+    struct control_later *, int status, const char *out, const char *err);
 
 /* Implemented by the command table: returns an enum ctl_status. */
 int control_dispatch(struct control_req *);

@@ -26,6 +26,7 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "daemon/conf_save.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
@@ -279,6 +280,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(d.base);
 
 	control_shutdown();
+	conf_save_shutdown();
 	tunnels_free();
 	pw_free();
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -166,9 +166,11 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
-	tests/shell/interactive.sh tests/shell/permissions.sh
+	tests/shell/interactive.sh tests/shell/permissions.sh \
+	tests/shell/write-nonblocking.sh
 TESTS += $(SHELL_TESTS)
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
+	tests/shell/slow_fsync.c \
 	tests/shell/data_pcap.py
 
 EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \

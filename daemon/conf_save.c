@@ -1,0 +1,262 @@
+/*
+ * The configuration file, saved by a worker thread: see conf_save.h.
+ *
+ * One save at a time.  The thread gets the path and the text and gives
+ * back a step name and an errno; the message is formatted in the event
+ * loop, so nothing in the thread needs to be thread-safe but open,
+ * write, fsync, link and rename.
+ */
+#include <config.h>
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/conf_save.h"
+#include "daemon/log.h"
+
+#define SAVE_PATH_MAX 4096
+
+struct conf_save {
+	/* Given to the thread, read-only there. */
+	char path[SAVE_PATH_MAX];
+	char *text;
+	/* Written by the thread, read after it is joined. */
+	char tmp[SAVE_PATH_MAX + 16];
+	const char *failed_step; /* NULL: saved */
+	const char *failed_file;
+	int failed_errno;
+	/* Event-loop side. */
+	pthread_t thread;
+	int pipe[2]; /* the thread writes one byte when it ends */
+	struct event *ev_done;
+	conf_save_done_fn *done;
+	void *arg;
+};
+
+static struct conf_save *running_save;
+
+static int
+write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+save_fail(struct conf_save *s, const char *step, const char *file)
+{
+	s->failed_step = step;
+	s->failed_file = file;
+	s->failed_errno = errno;
+}
+
+/* The directory of the file, synced so the rename survives a crash. */
+static void
+sync_dir(const char *path)
+{
+	char dir[SAVE_PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* The temporary file beside the target, written and synced.  0 or -1. */
+static int
+write_tmp(struct conf_save *s)
+{
+	struct stat st;
+	mode_t mode = 0640;
+	int fd;
+
+	snprintf(s->tmp, sizeof(s->tmp), "%s.tmpXXXXXX", s->path);
+	if (stat(s->path, &st) == 0)
+		mode = st.st_mode & 0777;
+	if ((fd = mkstemp(s->tmp)) == -1) {
+		save_fail(s, "create", s->tmp);
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 ||
+	    write_all(fd, s->text, strlen(s->text)) == -1 || fsync(fd) == -1) {
+		save_fail(s, "write", s->tmp);
+		close(fd);
+		unlink(s->tmp);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Temp file, the old file kept as FILE.bak (a hard link, so FILE itself
+ * is never missing), rename over FILE, sync the directory.
+ */
+static void
+save_file(struct conf_save *s)
+{
+	char bak[SAVE_PATH_MAX + 8];
+
+	if (write_tmp(s) == -1)
+		return;
+	snprintf(bak, sizeof(bak), "%s.bak", s->path);
+	if ((unlink(bak) == -1 && errno != ENOENT) ||
+	    (link(s->path, bak) == -1 && errno != ENOENT)) {
+		save_fail(s, "backup", s->path);
+		unlink(s->tmp);
+		return;
+	}
+	if (rename(s->tmp, s->path) == -1) {
+		save_fail(s, "rename", s->path);
+		unlink(s->tmp);
+		return;
+	}
+	sync_dir(s->path);
+}
+
+static void *
+save_thread(void *arg)
+{
+	struct conf_save *s = arg;
+	char one = 1;
+
+	save_file(s);
+	while (write(s->pipe[1], &one, 1) == -1 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static void
+save_free(struct conf_save *s)
+{
+	if (s->ev_done != NULL)
+		event_free(s->ev_done);
+	if (s->pipe[0] != -1)
+		close(s->pipe[0]);
+	if (s->pipe[1] != -1)
+		close(s->pipe[1]);
+	free(s->text);
+	free(s);
+}
+
+/* The thread has ended (or is about to): join it and report. */
+static void
+save_finish(struct conf_save *s)
+{
+	char msg[SAVE_PATH_MAX + 128];
+
+	pthread_join(s->thread, NULL);
+	running_save = NULL;
+	if (s->failed_step != NULL)
+		snprintf(msg, sizeof(msg), "%% %s %s: %s", s->failed_step,
+		    s->failed_file, strerror(s->failed_errno));
+	s->done(s->arg, s->failed_step != NULL ? msg : NULL);
+	save_free(s);
+}
+
+static void
+save_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	save_finish(arg);
+}
+
+static struct conf_save *
+save_new(struct event_base *base, const char *path, char *text)
+{
+	struct conf_save *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->text = text;
+	s->pipe[0] = s->pipe[1] = -1;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (pipe2(s->pipe, O_CLOEXEC) == -1 ||
+	    (s->ev_done = event_new(
+		 base, s->pipe[0], EV_READ, save_done_cb, s)) == NULL ||
+	    event_add(s->ev_done, NULL) == -1) {
+		int saved = errno;
+
+		save_free(s);
+		errno = saved;
+		return NULL;
+	}
+	return s;
+}
+
+int
+conf_save_start(struct event_base *base, const char *path, char *text,
+    conf_save_done_fn *done, void *arg, char *err, size_t errlen)
+{
+	struct conf_save *s;
+	int rc;
+
+	if (running_save != NULL) {
+		free(text);
+		snprintf(err, errlen,
+		    "%% the configuration is being written; try again");
+		return -1;
+	}
+	if (strlen(path) >= SAVE_PATH_MAX) {
+		free(text);
+		snprintf(err, errlen, "%% %s: path too long", path);
+		return -1;
+	}
+	if ((s = save_new(base, path, text)) == NULL) {
+		snprintf(err, errlen, "%% write memory: %s", strerror(errno));
+		free(text);
+		return -1;
+	}
+	s->done = done;
+	s->arg = arg;
+	if ((rc = pthread_create(&s->thread, NULL, save_thread, s)) != 0) {
+		snprintf(err, errlen, "%% write memory: %s", strerror(rc));
+		save_free(s);
+		return -1;
+	}
+	running_save = s;
+	return 0;
+}
+
+int
+conf_save_busy(void)
+{
+	return running_save != NULL;
+}
+
+void
+conf_save_shutdown(void)
+{
+	struct conf_save *s = running_save;
+
+	if (s == NULL)
+		return;
+	log_info("waiting for the configuration file to be written");
+	save_finish(s);
+}

@@ -1,0 +1,33 @@
+/*
+ * Saving the configuration file without blocking the event loop.
+ *
+ * `write memory` must survive a crash (temp file, fsync, rename, fsync of
+ * the directory), and fsync can take seconds on a busy disk.  The daemon
+ * answers hellos meanwhile, so the file is written by a worker thread;
+ * the loop learns of the end through a pipe and calls the caller back.
+ * The thread touches nothing but its own copy of the text and the path.
+ */
+#ifndef L2TP_DAEMON_CONF_SAVE_H
+#define L2TP_DAEMON_CONF_SAVE_H
+
+#include <event2/event.h>
+
+/* Called from the event loop when the file is saved (err NULL) or not
+ * (err says which step failed and why). */
+typedef void conf_save_done_fn(void *arg, const char *err);
+
+/*
+ * Write text to path atomically, keeping the old file as path.bak.
+ * Takes over text (malloc'd) in every case.  0 when the save started
+ * (done runs later, never from inside this call); -1 with err filled
+ * when it could not start (another save still running, out of memory).
+ */
+int conf_save_start(struct event_base *, const char *path, char *text,
+    conf_save_done_fn *done, void *arg, char *err, size_t errlen);
+/* A save is running: its callback has not been called yet. */
+int conf_save_busy(void);
+/* At exit: wait for a running save to end; its callback is called
+ * (with the outcome) so the caller can release what it holds. */
+void conf_save_shutdown(void);
+
+#endif
