@@ -702,10 +702,28 @@ put_session(struct nl_msg *msg, const struct dp_session_cfg *c)
 	return bad;
 }
 
+/* SESSION_CREATE without logging a kernel refusal: 0 or the errno. */
+static int
+session_create_quiet(struct dataplane *dp, const struct dp_session_cfg *c)
+{
+	struct nl_msg *msg;
+
+	if ((msg = l2tp_msg(dp, L2TP_CMD_SESSION_CREATE)) == NULL)
+		return ENOMEM;
+	return l2tp_do(dp, msg, put_session(msg, c) != 0);
+}
+
+static void
+session_create_failed(const struct dp_session_cfg *c, int kerr)
+{
+	log_warnx("dataplane: cannot create session %u in tunnel %u: %s%s",
+	    c->session_id, c->tunnel_id, strerror(kerr),
+	    l2tp_hint(kerr, 1, DP_ENCAP_UDP));
+}
+
 int
 dp_session_create(struct dataplane *dp, const struct dp_session_cfg *c)
 {
-	struct nl_msg *msg;
 	int kerr;
 
 	if (check_session_cfg(c) < 0) {
@@ -713,15 +731,8 @@ dp_session_create(struct dataplane *dp, const struct dp_session_cfg *c)
 		    c->tunnel_id, c->session_id);
 		return -1;
 	}
-	if ((msg = l2tp_msg(dp, L2TP_CMD_SESSION_CREATE)) == NULL) {
-		log_warnx("dataplane: out of memory");
-		return -1;
-	}
-	if ((kerr = l2tp_do(dp, msg, put_session(msg, c) != 0)) != 0) {
-		log_warnx("dataplane: cannot create session %u in tunnel %u: "
-			  "%s%s",
-		    c->session_id, c->tunnel_id, strerror(kerr),
-		    l2tp_hint(kerr, 1, DP_ENCAP_UDP));
+	if ((kerr = session_create_quiet(dp, c)) != 0) {
+		session_create_failed(c, kerr);
 		return -1;
 	}
 	return 0;
@@ -893,18 +904,34 @@ session_create_cb(struct dataplane *dp, const void *cfg)
 	return dp_session_create(dp, cfg);
 }
 
+/*
+ * Create first and look only when the kernel says the ID is taken: a
+ * daemon starting afresh finds nothing, and a GET before every create
+ * would be a round trip per session for nothing.
+ */
 int
 dp_session_ensure(struct dataplane *dp, const struct dp_session_cfg *want)
 {
 	struct dp_session_cfg have;
 	char why[128];
-	int rc;
+	int rc, kerr;
 
+	if (check_session_cfg(want) < 0)
+		return dp_session_create(dp, want); /* logs why */
+	if ((kerr = session_create_quiet(dp, want)) == 0)
+		return DP_CREATED;
+	if (kerr != EEXIST) {
+		session_create_failed(want, kerr);
+		return -1;
+	}
 	rc = dp_session_get(dp, want->tunnel_id, want->session_id, &have, NULL);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
-		return dp_session_create(dp, want) < 0 ? -1 : DP_CREATED;
+	if (rc == 0) {
+		/* Not the session ID: its interface name is taken. */
+		session_create_failed(want, kerr);
+		return -1;
+	}
 	if (dp_session_diff(want, &have, why, sizeof(why)) == 0) {
 		log_info("dataplane: adopting kernel session %u/%u",
 		    want->tunnel_id, want->session_id);

@@ -49,6 +49,7 @@
 /* Link events arrive in bursts (a bridge port flapping, our own
  * changes): evaluate once after the burst. */
 #define PW_LINK_SETTLE_MS 50
+#define PW_LINK_RCVBUF (8 * 1024 * 1024)
 
 static struct {
 	struct dataplane *dp;
@@ -58,6 +59,7 @@ static struct {
 	struct nl_sock *query; /* a dump when events were lost */
 	struct event *ev_links;
 	struct event *ev_eval;
+	int evaluating; /* links_evaluate() is applying queued events */
 } pw;
 
 int
@@ -364,8 +366,14 @@ session_attached(struct session *s, int run_up)
 	struct dp_session_cfg have;
 
 	s->dp_up = 1;
-	if (dp_session_get(
-		pw.dp, s->tunnel->local_ccid, s->local_id, &have, NULL) == 1)
+	/* A configured name is the interface's (an adopted session with
+	 * another name was replaced); only the kernel's l2tpethN needs
+	 * asking for. */
+	if (s->conf->ifname[0] != '\0')
+		snprintf(
+		    s->dp_ifname, sizeof(s->dp_ifname), "%s", s->conf->ifname);
+	else if (dp_session_get(pw.dp, s->tunnel->local_ccid, s->local_id,
+		     &have, NULL) == 1)
 		snprintf(s->dp_ifname, sizeof(s->dp_ifname), "%s", have.ifname);
 	if (s->dp_ifname[0] == '\0') {
 		log_warnx("session %s/%s: the kernel session has no "
@@ -595,6 +603,8 @@ circuit_state(struct nl_cache *links, const struct session *s)
 	return up;
 }
 
+static void links_readable(evutil_socket_t, short, void *);
+
 static void
 links_evaluate(evutil_socket_t fd, short what, void *arg)
 {
@@ -603,6 +613,16 @@ links_evaluate(evutil_socket_t fd, short what, void *arg)
 	struct session *s;
 	int up;
 
+	/*
+	 * Apply the events still queued first.  After a busy stretch (a
+	 * burst of sessions set up back to back) this timer and the
+	 * socket are ready together; evaluated first, a new interface
+	 * whose "up" event is queued would read as down, and its session
+	 * would signal its circuit down to the peer and up again.
+	 */
+	pw.evaluating = 1;
+	links_readable(nl_cache_mngr_get_fd(pw.mngr), EV_READ, NULL);
+	pw.evaluating = 0;
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
 		if (t->state != CC_ESTABLISHED)
 			continue;
@@ -624,7 +644,7 @@ schedule_evaluation(void)
 {
 	struct timeval tv = { 0, PW_LINK_SETTLE_MS * 1000 };
 
-	if (!evtimer_pending(pw.ev_eval, NULL))
+	if (!pw.evaluating && !evtimer_pending(pw.ev_eval, NULL))
 		evtimer_add(pw.ev_eval, &tv);
 }
 
@@ -643,11 +663,36 @@ links_readable(evutil_socket_t fd, short what, void *arg)
 	err = nl_cache_mngr_data_ready(pw.mngr);
 	if (err >= 0 || err == -NLE_AGAIN)
 		return;
-	/* Events were lost (ENOBUFS) or garbled: read the links afresh. */
+	/*
+	 * Events were lost (ENOBUFS) or garbled: read the links afresh,
+	 * but only after what is still queued.  Those events are older
+	 * than the ones lost; applied after the dump they would put back
+	 * a link's earlier state (down) over the current one.
+	 */
 	log_debug("link events: %s; reading the interfaces", nl_geterror(err));
+	while ((err = nl_cache_mngr_data_ready(pw.mngr)) > 0)
+		;
 	if (nl_cache_refill(pw.query, pw.links) < 0)
 		log_warnx("cannot read the interfaces");
 	schedule_evaluation();
+}
+
+/*
+ * Every new pseudowire interface makes a few link events of 1-2 KB, all
+ * sent while the daemon is busy setting up sessions back to back; the
+ * default buffer (rmem_default) overflows after ~100 of them and each
+ * overflow costs a dump of every link.  Ask for more (as root past
+ * rmem_max); failing that, the default and the dumps.
+ */
+static void
+links_rcvbuf(int fd)
+{
+	int size = PW_LINK_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) ==
+	    -1)
+		(void)setsockopt(
+		    fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
 static void
@@ -661,6 +706,7 @@ links_watch(void)
 	    nl_cache_mngr_add(
 		pw.mngr, "route/link", on_link_change, NULL, &pw.links) < 0)
 		goto fail;
+	links_rcvbuf(nl_cache_mngr_get_fd(pw.mngr));
 	pw.ev_eval = evtimer_new(pw.base, links_evaluate, NULL);
 	pw.ev_links = event_new(pw.base, nl_cache_mngr_get_fd(pw.mngr),
 	    EV_READ | EV_PERSIST, links_readable, NULL);
