@@ -22,6 +22,8 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -147,6 +149,15 @@ struct tunnel_build {
 	struct tunnel_conf t;
 	uint16_t local_port;
 	uint16_t remote_port;
+};
+
+/* A session under construction: its names in buffers of the longest
+ * length allowed, where s.name and s.remote_end_id point until
+ * session_finish() copies them at their exact length. */
+struct session_build {
+	struct session_conf s;
+	char name[CONF_NAME_MAX];
+	char remote_end_id[CONF_NAME_MAX];
 };
 
 /*
@@ -1127,7 +1138,7 @@ static int
 set_ifaddr(const struct optref *ref, const char *s)
 {
 	static const char syntax[] = "ADDR[/LEN] or ADDR peer PEER[/LEN]";
-	struct session_conf *ss = ref->obj;
+	struct session_conf *ss = &((struct session_build *)ref->obj)->s;
 	struct conf_ifaddr a;
 	char buf[128], *w[3];
 	size_t i;
@@ -1169,7 +1180,7 @@ static int
 set_route(const struct optref *ref, const char *s)
 {
 	static const char syntax[] = "PREFIX[/LEN] [via GATEWAY]";
-	struct session_conf *ss = ref->obj;
+	struct session_conf *ss = &((struct session_build *)ref->obj)->s;
 	struct conf_route r;
 	char buf[128], *w[3];
 	size_t i;
@@ -1272,33 +1283,35 @@ static const struct optdef tunnel_opts[] = {
 
 /* Table order is the order of checks and of config_print's output. */
 static const struct optdef session_opts[] = {
-	OPT_KW("pw-type", struct session_conf, pw_type, kw_pw_type, 0),
-	OPT_NUM("vlan-id", struct session_conf, vlan_id, 1, 4094, 0),
-	OPT_FN("remote-end-id", set_text, struct session_conf, remote_end_id,
+	OPT_KW("pw-type", struct session_build, s.pw_type, kw_pw_type, 0),
+	OPT_NUM("vlan-id", struct session_build, s.vlan_id, 1, 4094, 0),
+	OPT_FN("remote-end-id", set_text, struct session_build, remote_end_id,
 	    OPT_DYNAMIC),
-	OPT_NUM("local-session-id", struct session_conf, local_session_id, 1,
+	OPT_NUM("local-session-id", struct session_build, s.local_session_id, 1,
 	    UINT32_MAX, OPT_STATIC),
-	OPT_NUM("remote-session-id", struct session_conf, remote_session_id, 1,
-	    UINT32_MAX, OPT_STATIC),
-	OPT_FN("cookie-length", set_cookie_len, struct session_conf, cookie_len,
-	    OPT_DYNAMIC),
-	OPT_FN("local-cookie", set_cookie, struct session_conf, cookie,
+	OPT_NUM("remote-session-id", struct session_build, s.remote_session_id,
+	    1, UINT32_MAX, OPT_STATIC),
+	OPT_FN("cookie-length", set_cookie_len, struct session_build,
+	    s.cookie_len, OPT_DYNAMIC),
+	OPT_FN("local-cookie", set_cookie, struct session_build, s.cookie,
 	    OPT_STATIC),
-	OPT_FN("peer-cookie", set_cookie, struct session_conf, peer_cookie,
+	OPT_FN("peer-cookie", set_cookie, struct session_build, s.peer_cookie,
 	    OPT_STATIC),
-	OPT_KW("l2spec", struct session_conf, l2spec, kw_l2spec, 0),
-	OPT_KW("sequencing", struct session_conf, seq, kw_seq, 0),
-	OPT_NUM("reorder-timeout", struct session_conf, reorder_timeout, 0,
+	OPT_KW("l2spec", struct session_build, s.l2spec, kw_l2spec, 0),
+	OPT_KW("sequencing", struct session_build, s.seq, kw_seq, 0),
+	OPT_NUM("reorder-timeout", struct session_build, s.reorder_timeout, 0,
 	    60000, 0),
-	OPT_FN("interface", set_ifname, struct session_conf, ifname, 0),
-	OPT_NUM("mtu", struct session_conf, mtu, 68, 65535, 0),
-	OPT_FN("bridge", set_ifname, struct session_conf, bridge, 0),
-	OPT_FN("address", set_ifaddr, struct session_conf, addrs, OPT_LIST),
-	OPT_FN("route", set_route, struct session_conf, routes, OPT_LIST),
-	OPT_FN("up-script", set_script, struct session_conf, up_script, 0),
-	OPT_FN("down-script", set_script, struct session_conf, down_script, 0),
-	OPT_KW("initiate", struct session_conf, initiate, kw_bool, OPT_DYNAMIC),
-	OPT_KW("debug", struct session_conf, debug, kw_bool, 0),
+	OPT_FN("interface", set_ifname, struct session_build, s.ifname, 0),
+	OPT_NUM("mtu", struct session_build, s.mtu, 68, 65535, 0),
+	OPT_FN("bridge", set_ifname, struct session_build, s.bridge, 0),
+	OPT_FN("address", set_ifaddr, struct session_build, s.addrs, OPT_LIST),
+	OPT_FN("route", set_route, struct session_build, s.routes, OPT_LIST),
+	OPT_FN("up-script", set_script, struct session_build, s.up_script, 0),
+	OPT_FN(
+	    "down-script", set_script, struct session_build, s.down_script, 0),
+	OPT_KW(
+	    "initiate", struct session_build, s.initiate, kw_bool, OPT_DYNAMIC),
+	OPT_KW("debug", struct session_build, s.debug, kw_bool, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
 
@@ -1571,7 +1584,7 @@ config_tunnel_free(struct tunnel_conf *t)
 		return;
 	while ((s = TAILQ_FIRST(&t->sessions)) != NULL) {
 		TAILQ_REMOVE(&t->sessions, s, entry);
-		config_session_free(s);
+		config_session_unref(s);
 	}
 	explicit_bzero(t->secret, sizeof(t->secret));
 	free(t);
@@ -1604,72 +1617,17 @@ session_extras_free(struct session_conf *s)
 	s->up_script = s->down_script = NULL;
 }
 
-static void *
-memdup(const void *p, size_t n)
-{
-	void *d;
-
-	if (p == NULL || (d = malloc(n)) == NULL)
-		return NULL;
-	memcpy(d, p, n);
-	return d;
-}
-
-/* Make s's out-of-line parts its own (after a struct copy). */
-static int
-session_extras_own(struct session_conf *s)
-{
-	struct conf_ifaddr *addrs = s->addrs;
-	struct conf_route *routes = s->routes;
-	char *up = s->up_script, *down = s->down_script;
-
-	s->addrs = memdup(addrs, CONF_MAX_ADDRS * sizeof(*addrs));
-	s->routes = memdup(routes, CONF_MAX_ROUTES * sizeof(*routes));
-	s->up_script = up != NULL ? strdup(up) : NULL;
-	s->down_script = down != NULL ? strdup(down) : NULL;
-	if ((addrs != NULL && s->addrs == NULL) ||
-	    (routes != NULL && s->routes == NULL) ||
-	    (up != NULL && s->up_script == NULL) ||
-	    (down != NULL && s->down_script == NULL)) {
-		session_extras_free(s);
-		return -1;
-	}
-	return 0;
-}
-
 struct session_conf *
-config_session_dup(const struct session_conf *s)
+config_session_ref(struct session_conf *s)
 {
-	struct session_conf *d;
-
-	if ((d = malloc(sizeof(*d))) == NULL)
-		return NULL;
-	*d = *s;
-	memset(&d->entry, 0, sizeof(d->entry));
-	if (session_extras_own(d) == -1) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-int
-config_session_assign(struct session_conf *dst, const struct session_conf *src)
-{
-	struct session_conf copy = *src;
-
-	if (session_extras_own(&copy) == -1)
-		return -1;
-	copy.entry = dst->entry;
-	session_extras_free(dst);
-	*dst = copy;
-	return 0;
+	s->refs++;
+	return s;
 }
 
 void
-config_session_free(struct session_conf *s)
+config_session_unref(struct session_conf *s)
 {
-	if (s == NULL)
+	if (s == NULL || --s->refs > 0)
 		return;
 	session_extras_free(s);
 	free(s);
@@ -1679,21 +1637,12 @@ struct tunnel_conf *
 config_tunnel_dup(const struct tunnel_conf *t)
 {
 	struct tunnel_conf *d;
-	struct session_conf *s, *ds;
 
 	if ((d = malloc(sizeof(*d))) == NULL)
 		return NULL;
 	*d = *t;
 	memset(&d->entry, 0, sizeof(d->entry));
 	TAILQ_INIT(&d->sessions);
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
-		if ((ds = config_session_dup(s)) == NULL) {
-			config_tunnel_free(d);
-			return NULL;
-		}
-		TAILQ_INSERT_TAIL(&d->sessions, ds, entry);
-	}
 	return d;
 }
 
@@ -1771,6 +1720,14 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    a->initiate == b->initiate;
 }
 
+int
+config_end_id_equal(const struct session_conf *s, const uint8_t *id, size_t len)
+{
+	return id != NULL && s->remote_end_id[0] != '\0' &&
+	    len == strlen(s->remote_end_id) &&
+	    memcmp(s->remote_end_id, id, len) == 0;
+}
+
 struct session_conf *
 config_match_session(struct tunnel_conf *t, const uint8_t *id, size_t len)
 {
@@ -1780,8 +1737,7 @@ config_match_session(struct tunnel_conf *t, const uint8_t *id, size_t len)
 	{
 		if (s->remote_end_id[0] == '\0')
 			catchall = s;
-		else if (id != NULL && len == strlen(s->remote_end_id) &&
-		    memcmp(s->remote_end_id, id, len) == 0)
+		else if (config_end_id_equal(s, id, len))
 			return s;
 	}
 	return catchall;
@@ -2245,11 +2201,12 @@ check_unique(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
  * frees what the options allocated (session_extras_free). */
 static int
 session_fill(struct load_ctx *ctx, cfg_t *sec, struct sec_rec *rec,
-    struct tunnel_conf *t, struct session_conf *b)
+    struct tunnel_conf *t, struct session_build *sb)
 {
+	struct session_conf *b = &sb->s;
 	int unmet;
 
-	if (apply_opts(ctx, sec, session_opts, rec, b) == -1)
+	if (apply_opts(ctx, sec, session_opts, rec, sb) == -1)
 		return -1;
 	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
@@ -2269,11 +2226,34 @@ session_fill(struct load_ctx *ctx, cfg_t *sec, struct sec_rec *rec,
 	return 0;
 }
 
+/* The session as the configuration keeps it: one allocation, the names
+ * copied behind the struct at their exact length.  It owns what the
+ * options allocated; NULL when out of memory. */
+static struct session_conf *
+session_finish(const struct session_build *b)
+{
+	size_t name_len = strlen(b->name) + 1;
+	size_t end_id_len = strlen(b->remote_end_id) + 1;
+	size_t head = offsetof(struct session_conf, text);
+	struct session_conf *s;
+
+	if ((s = malloc(head + name_len + end_id_len)) == NULL)
+		return NULL;
+	memcpy(s, &b->s, head);
+	memcpy(s->text, b->name, name_len);
+	memcpy(s->text + name_len, b->remote_end_id, end_id_len);
+	s->name = s->text;
+	s->remote_end_id = s->text + name_len;
+	s->refs = 1; /* the configuration's */
+	return s;
+}
+
 static int
 build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 {
 	struct sec_rec *rec = rec_find(ctx, sec);
-	struct session_conf b, *s;
+	struct session_build b;
+	struct session_conf *s;
 
 	if (rec == NULL)
 		return ctx_error(ctx, sec, 0, NULL, "internal: no line record");
@@ -2283,20 +2263,21 @@ build_session(struct load_ctx *ctx, cfg_t *sec, struct tunnel_conf *t)
 		    CONF_NAME_MAX - 1);
 	memset(&b, 0, sizeof(b));
 	snprintf(b.name, sizeof(b.name), "%s", cfg_title(sec));
-	b.line = rec->line;
-	b.pw_type = L2TP_PW_ETH;
-	b.seq = SEQ_NONE;
-	b.initiate = t->initiate;
-	b.debug = t->debug;
+	b.s.name = b.name;
+	b.s.remote_end_id = b.remote_end_id;
+	b.s.line = rec->line;
+	b.s.pw_type = L2TP_PW_ETH;
+	b.s.seq = SEQ_NONE;
+	b.s.initiate = t->initiate;
+	b.s.debug = t->debug;
 	if (session_fill(ctx, sec, rec, t, &b) == -1) {
-		session_extras_free(&b);
+		session_extras_free(&b.s);
 		return -1;
 	}
-	if ((s = malloc(sizeof(*s))) == NULL) {
-		session_extras_free(&b);
+	if ((s = session_finish(&b)) == NULL) {
+		session_extras_free(&b.s);
 		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
 	}
-	*s = b;
 	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
 	if (uniq_take(ctx, t, s) == -1)
 		return ctx_error(ctx, sec, rec->line, NULL, "out of memory");
@@ -2495,6 +2476,53 @@ read_file(struct load_ctx *ctx)
 	return buf;
 }
 
+/*
+ * libconfuse's parse tree is several times the size of the configuration
+ * built from it (~4 KB per session: a node for every option of every
+ * section), and it is freed once the configuration is built.  Allocated
+ * by a thread of its own, it goes to a malloc arena of that thread's
+ * (glibc's), given back to the system once freed.  In the main heap it
+ * would leave a hole of hundreds of MB below the configuration, where
+ * glibc gives no memory back but by malloc_trim(), and every allocation that
+ * lands in it (a `show session json` answer of 40 MB growing in place,
+ * bursts of queued messages) faults its pages in for good: 400 bytes per
+ * session of RSS, measured (issue 6).  When no thread can be created,
+ * the parse runs here.
+ */
+struct parse_job {
+	cfg_t *root;
+	char *text;
+	int rc;
+};
+
+static void *
+parse_job_run(void *arg)
+{
+	struct parse_job *job = arg;
+
+	job->rc = cfg_parse_buf(job->root, job->text);
+	return NULL;
+}
+
+static int
+parse_apart(cfg_t *root, char *text)
+{
+	struct parse_job job = { root, text, CFG_PARSE_ERROR };
+	sigset_t all, old;
+	pthread_t th;
+	int rc;
+
+	/* Signals stay with the thread that handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&th, NULL, parse_job_run, &job);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return cfg_parse_buf(root, text);
+	pthread_join(th, NULL);
+	return job.rc;
+}
+
 static void
 ctx_cleanup(struct load_ctx *ctx)
 {
@@ -2554,7 +2582,7 @@ config_load(const char *path, char *errbuf, size_t len)
 	if ((text = read_file(&ctx)) != NULL &&
 	    blank_comments(&ctx, text) == 0) {
 		loading = &ctx;
-		rc = cfg_parse_buf(ctx.root, text);
+		rc = parse_apart(ctx.root, text);
 		loading = NULL;
 		if (rc != CFG_SUCCESS)
 			ctx_error(&ctx, NULL, 0, NULL, "parse error");

@@ -93,36 +93,43 @@ struct conf_route {
  * dynamic mode is the peer's Assigned Cookie), `peer_cookie` is what
  * received packets must carry (L2TP_ATTR_PEER_COOKIE, in dynamic mode the
  * cookie we assign, random, of cookie_len bytes).
+ *
+ * A provider edge holds 100 000 of these (issue 6), so each is one
+ * allocation of what it needs: the names are exact-length strings stored
+ * behind the struct, the bulky optional parts are allocated only when
+ * configured, and it is never copied.  Once loaded it is immutable and
+ * shared: its configuration's list holds one reference and every session
+ * object (daemon/session.c) that runs it one more, so a session outlives
+ * the configuration that a reload replaces (config_session_ref/unref).
  */
 struct session_conf {
-	TAILQ_ENTRY(session_conf) entry;
-	char name[CONF_NAME_MAX];
+	TAILQ_ENTRY(session_conf) entry; /* in its tunnel_conf's list */
+	const char *name;
+	const char *remote_end_id; /* dynamic; "" = none */
+	struct conf_ifaddr *addrs; /* CONF_MAX_ADDRS slots, or NULL */
+	struct conf_route *routes; /* CONF_MAX_ROUTES slots, or NULL */
+	char *up_script; /* NULL = none */
+	char *down_script;
+	unsigned int refs;
 	int line; /* where it was defined */
 	enum l2tp_pw_type pw_type; /* L2TP_PW_ETH or L2TP_PW_ETH_VLAN */
-	uint16_t vlan_id; /* ethernet-vlan only: 1..4094 */
-	char remote_end_id[CONF_NAME_MAX]; /* dynamic; "" = none */
-	uint8_t cookie_len; /* dynamic: 0, 4 or 8 */
-	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
-	struct conf_cookie peer_cookie; /* static: expected on receipt */
 	enum l2tp_l2ss l2spec; /* L2TP_L2SS_NONE or _DEFAULT */
 	enum session_seq seq;
 	uint32_t reorder_timeout; /* ms; 0 = no reordering */
-	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
 	uint32_t mtu; /* always set (defaulted) */
-	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
-	/* The optional, bulky parts live out of line (allocated only when
-	 * configured) so a session's configuration stays small: a provider
-	 * edge holds 100 000 of them, twice (issue 6). */
-	struct conf_ifaddr *addrs; /* CONF_MAX_ADDRS slots, or NULL */
-	size_t naddrs;
-	struct conf_route *routes; /* CONF_MAX_ROUTES slots, or NULL */
-	size_t nroutes;
-	char *up_script; /* NULL = none */
-	char *down_script;
 	uint32_t local_session_id; /* static only */
 	uint32_t remote_session_id; /* static only */
 	int initiate; /* dynamic: we send the ICRQ */
 	int debug;
+	uint16_t vlan_id; /* ethernet-vlan only: 1..4094 */
+	uint8_t cookie_len; /* dynamic: 0, 4 or 8 */
+	uint8_t naddrs;
+	uint8_t nroutes;
+	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
+	struct conf_cookie peer_cookie; /* static: expected on receipt */
+	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
+	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
+	char text[]; /* where name and remote_end_id point */
 };
 TAILQ_HEAD(session_conf_list, session_conf);
 
@@ -181,26 +188,28 @@ struct session_conf *config_find_session(struct tunnel_conf *, const char *);
  * (everything but `debug` and where they were defined). */
 int
 config_session_same(const struct session_conf *, const struct session_conf *);
+/* 1 when the session's remote-end-id is id (len bytes; NULL when the
+ * ICRQ carries none); a session without one is a catch-all instead. */
+int
+config_end_id_equal(const struct session_conf *, const uint8_t *id, size_t len);
 /*
  * The session an incoming ICRQ is for: the one whose remote-end-id equals
- * the ICRQ's Remote End ID (id, len; NULL/0 when absent), else the one
- * without remote-end-id, else NULL.
+ * the ICRQ's Remote End ID (id, len; NULL/0 when absent), else the last
+ * one without remote-end-id, else NULL.
  */
 struct session_conf *
 config_match_session(struct tunnel_conf *, const uint8_t *id, size_t len);
 /*
- * A deep copy of a tunnel and its sessions, for holders that outlive the
- * configuration it came from (a struct copy would share the sessions);
- * free it with config_tunnel_free().  NULL when out of memory.
+ * A copy of a tunnel's own settings, for holders that outlive the
+ * configuration it came from; its session list is empty (session
+ * objects reference the configuration's sessions instead).  Free it with
+ * config_tunnel_free().  NULL when out of memory.
  */
 struct tunnel_conf *config_tunnel_dup(const struct tunnel_conf *);
-/* A session's configuration is deep: copy and free it only with these.
- * config_session_assign() replaces dst's settings by a copy of src's and
- * keeps dst's place in its list. */
-struct session_conf *config_session_dup(const struct session_conf *);
-int
-config_session_assign(struct session_conf *dst, const struct session_conf *src);
-void config_session_free(struct session_conf *);
+/* One more holder of a session's configuration; each ref is dropped with
+ * config_session_unref(), which frees it after the last one. */
+struct session_conf *config_session_ref(struct session_conf *);
+void config_session_unref(struct session_conf *);
 void config_tunnel_free(struct tunnel_conf *);
 /* The normalised configuration, in the file's own syntax; loading this
  * output gives the same configuration back. */

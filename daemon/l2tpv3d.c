@@ -104,6 +104,27 @@ release_parser_memory(void)
 #endif
 }
 
+/*
+ * glibc gives the free memory at the top of the heap back to the system
+ * once there is more than M_TRIM_THRESHOLD (128 KiB) of it -- until a
+ * block large enough to have a mapping of its own is freed: then it
+ * raises that threshold to twice the block's size (up to 64 MiB).  The
+ * configuration load frees such blocks of several MB (the file alone:
+ * up to 16 MiB), after which the bursts of temporary memory that
+ * follow, at the top of the heap (messages queued for thousands of new
+ * sessions, large `show` answers), stayed resident: 160 bytes per
+ * session (docs/performance.md).  Setting the thresholds turns that
+ * adjustment off; the values are glibc's defaults.
+ */
+static void
+fix_malloc_thresholds(void)
+{
+#if defined(__GLIBC__)
+	(void)mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 /* Scripts run as children; their exits are logged here. */
 static void
 on_sigchld(evutil_socket_t sig, short what, void *arg)
@@ -201,6 +222,7 @@ main(int argc, char *argv[])
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
 	size_t i;
 
+	fix_malloc_thresholds();
 	memset(&d, 0, sizeof(d));
 	d.conf_path = L2TPV3D_CONF;
 	d.sock_path = CONTROL_SOCKET_DEFAULT;

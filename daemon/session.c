@@ -170,11 +170,23 @@ stateless_cdn(struct tunnel *t, int cisco, uint32_t peer_session_id,
 
 /* --- retries ------------------------------------------------------ */
 
+/* The timer exists only while a retry is pending: a session costs no
+ * libevent event for the rest of its life. */
+static void
+retry_cancel(struct session *s)
+{
+	if (s->ev_retry != NULL) {
+		event_free(s->ev_retry);
+		s->ev_retry = NULL;
+	}
+}
+
 static void
 retry_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *s = arg;
 
+	retry_cancel(s);
 	if (s->state == SS_IDLE && s->tunnel->state == CC_ESTABLISHED &&
 	    s->conf->initiate)
 		ssfsm_event(s, SSE_OPEN);
@@ -191,6 +203,12 @@ schedule_retry(struct session *s)
 		ms = SS_RETRY_CAP_S * 1000;
 	ms += arc4random_uniform(SS_RETRY_JITTER_MS);
 	s->failures++;
+	if (s->ev_retry == NULL &&
+	    (s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) == NULL) {
+		log_warnx("session %s/%s: no timer for a new call", tname(s),
+		    s->conf->name);
+		return;
+	}
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)((ms % 1000) * 1000);
 	evtimer_add(s->ev_retry, &tv);
@@ -198,10 +216,40 @@ schedule_retry(struct session *s)
 	    (unsigned long long)ms);
 }
 
+/* --- the last CDN's text -------------------------------------------- */
+
+static const char no_text[] = "";
+
+static void
+cdn_text_free(struct session *s)
+{
+	if (s->cdn_msg != no_text)
+		free((char *)s->cdn_msg);
+	s->cdn_msg = no_text;
+}
+
+/* At most SESSION_TEXT_MAX - 1 characters of it, allocated only when
+ * there are any; out of memory, the text is lost, not the CDN. */
+static void
+cdn_text_set(struct session *s, const char *text, size_t len)
+{
+	char *copy = NULL;
+
+	if (len >= SESSION_TEXT_MAX)
+		len = SESSION_TEXT_MAX - 1;
+	if (len > 0 && (copy = strndup(text, len)) == NULL)
+		log_warn("session %s/%s: CDN text", tname(s), s->conf->name);
+	cdn_text_free(s);
+	if (copy != NULL && copy[0] != '\0')
+		s->cdn_msg = copy;
+	else
+		free(copy);
+}
+
 /* --- objects ------------------------------------------------------ */
 
 static struct session *
-session_new(struct tunnel *t, const struct session_conf *sc)
+session_new(struct tunnel *t, struct session_conf *sc)
 {
 	struct session *s;
 
@@ -210,12 +258,9 @@ session_new(struct tunnel *t, const struct session_conf *sc)
 		return NULL;
 	}
 	s->tunnel = t;
-	s->conf = sc;
+	s->conf = config_session_ref(sc);
 	s->state = SS_IDLE;
-	if ((s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) == NULL) {
-		free(s);
-		return NULL;
-	}
+	s->cdn_msg = no_text;
 	TAILQ_INSERT_TAIL(&t->sessions, s, entry);
 	return s;
 }
@@ -225,16 +270,26 @@ session_free(struct session *s)
 {
 	TAILQ_REMOVE(&s->tunnel->sessions, s, entry);
 	call_end(s);
-	event_free(s->ev_retry);
+	retry_cancel(s);
+	cdn_text_free(s);
+	config_session_unref(s->conf);
 	free(s);
 }
 
 int
-session_tunnel_attach(struct tunnel *t, const struct tunnel_conf *tc)
+session_tunnel_attach(
+    struct tunnel *t, const struct tunnel_conf *tc, const struct tunnel *from)
 {
-	const struct session_conf *sc;
+	struct session_conf *sc;
+	const struct session *o;
 
 	TAILQ_INIT(&t->sessions);
+	if (from != NULL) {
+		TAILQ_FOREACH(o, &from->sessions, entry)
+		if (session_new(t, o->conf) == NULL)
+			return -1;
+		return 0;
+	}
 	if (tc == NULL)
 		return 0;
 	TAILQ_FOREACH(sc, &tc->sessions, entry)
@@ -272,7 +327,7 @@ session_tunnel_down(struct tunnel *t)
 
 	TAILQ_FOREACH(s, &t->sessions, entry)
 	{
-		evtimer_del(s->ev_retry);
+		retry_cancel(s);
 		ssfsm_event(s, SSE_TUNNEL_DOWN);
 	}
 }
@@ -397,6 +452,7 @@ static void
 record_cdn(struct session *s, const struct l2tp_msg *m)
 {
 	const struct l2tp_avp *a = l2tp_msg_find(m, 0, L2TP_AVP_RESULT_CODE);
+	char text[SESSION_TEXT_MAX];
 	struct rbuf r;
 	size_t n;
 
@@ -408,10 +464,10 @@ record_cdn(struct session *s, const struct l2tp_msg *m)
 	(void)rbuf_get_u16(&r, &s->cdn_result);
 	(void)rbuf_get_u16(&r, &s->cdn_error);
 	n = rbuf_left(&r);
-	if (n >= sizeof(s->cdn_msg))
-		n = sizeof(s->cdn_msg) - 1;
-	if (rbuf_get_bytes(&r, s->cdn_msg, n) == 0)
-		s->cdn_msg[n] = '\0';
+	if (n >= sizeof(text))
+		n = sizeof(text) - 1;
+	if (rbuf_get_bytes(&r, text, n) == 0)
+		cdn_text_set(s, text, n);
 }
 
 /*
@@ -473,23 +529,19 @@ tie_break(const struct session *s, const struct l2tp_msg *m)
 	return s->tie_breaker <= theirs ? 1 : -1;
 }
 
+/*
+ * The session an incoming ICRQ is for, as config_match_session() finds
+ * it in a configuration, among the sessions of this tunnel object (a
+ * lingering connection runs those of an older configuration).  The
+ * Remote End ID is copied out to end_id, NUL-terminated ("" when
+ * absent).
+ */
 static struct session *
-session_of_conf(struct tunnel *t, const struct session_conf *sc)
-{
-	struct session *s;
-
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (s->conf == sc)
-		return s;
-	return NULL;
-}
-
-static const struct session_conf *
 icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
 {
 	const struct l2tp_avp *a = l2tp_msg_find_alias(
 	    m, L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID);
-
+	struct session *s, *catchall = NULL;
 	size_t n = 0;
 
 	/* Copied out through the AVP getter (packet bytes stay in proto/);
@@ -500,10 +552,15 @@ icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
 			return NULL;
 		end_id[n] = '\0';
 	}
-	if (t->conf == NULL)
-		return NULL;
-	return config_match_session(
-	    t->conf, a != NULL ? (const uint8_t *)end_id : NULL, n);
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	{
+		if (s->conf->remote_end_id[0] == '\0')
+			catchall = s;
+		else if (config_end_id_equal(s->conf,
+			     a != NULL ? (const uint8_t *)end_id : NULL, n))
+			return s;
+	}
+	return catchall;
 }
 
 /* Make room for the peer's call on a circuit that has one already. */
@@ -536,7 +593,6 @@ icrq_resolve(
 static void
 icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 {
-	const struct session_conf *sc;
 	struct session *s;
 	char end_id[SS_END_ID_MAX], why[128];
 	uint32_t peer_id = 0, rsid = 0;
@@ -552,21 +608,20 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 		    L2TP_ERR_BAD_VALUE, "Remote Session ID is not 0 in ICRQ");
 		return;
 	}
-	if ((sc = icrq_match(t, m, end_id, sizeof(end_id))) == NULL ||
-	    (s = session_of_conf(t, sc)) == NULL) {
+	if ((s = icrq_match(t, m, end_id, sizeof(end_id))) == NULL) {
 		snprintf(why, sizeof(why),
 		    "no session configured for remote end id %s", end_id);
 		stateless_cdn(
 		    t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_PERM, 0, why);
 		return;
 	}
-	if (check_call(sc, m, &result, &error, why, sizeof(why)) == -1) {
+	if (check_call(s->conf, m, &result, &error, why, sizeof(why)) == -1) {
 		stateless_cdn(t, cisco, peer_id, result, error, why);
 		return;
 	}
 	if (icrq_resolve(s, m, cisco, peer_id) == -1)
 		return;
-	evtimer_del(s->ev_retry);
+	retry_cancel(s);
 	if (call_begin(s) == -1) {
 		stateless_cdn(t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_TEMP,
 		    L2TP_ERR_NO_RESOURCES, "out of resources");
@@ -717,86 +772,90 @@ session_clear(struct session *s, const char *why)
 static void
 session_restart(struct session *s)
 {
-	evtimer_del(s->ev_retry);
+	retry_cancel(s);
 	s->failures = 0;
 	if (s->state == SS_IDLE && s->tunnel->state == CC_ESTABLISHED &&
 	    s->conf->initiate)
 		ssfsm_event(s, SSE_OPEN);
 }
 
-/* A session gone from the configuration: CDN, then its object and its
- * configuration go (a peer's ICRQ for it is refused from now on). */
+/* A session gone from the configuration: CDN, then it goes (a peer's
+ * ICRQ for it is refused from now on). */
 static void
-session_remove(struct session *s, struct session_conf *sc)
+session_remove(struct session *s)
 {
-	struct tunnel *t = s->tunnel;
-
 	log_info("session %s/%s: removed from the configuration", tname(s),
-	    sc->name);
+	    s->conf->name);
 	(void)session_clear(s, "removed from configuration");
 	session_free(s);
-	TAILQ_REMOVE(&t->conf->sessions, sc, entry);
-	config_session_free(sc);
+}
+
+/* The session runs next's settings from now on (the configuration is
+ * shared, never copied: this swaps references). */
+static void
+session_adopt(struct session *s, struct session_conf *next)
+{
+	struct session_conf *old = s->conf;
+
+	s->conf = config_session_ref(next);
+	config_session_unref(old);
 }
 
 /* Changed: the call ends (CDN, and the kernel session with its
- * interface, addresses and routes), the new settings take its place in
- * the tunnel's copy, and the call is placed again. */
+ * interface, addresses and routes) under the old settings, and is placed
+ * again with the new ones.  Unchanged but for `debug` (or where it is in
+ * the file): the call goes on. */
 static void
-session_change(
-    struct session *s, struct session_conf *sc, const struct session_conf *next)
+session_change(struct session *s, struct session_conf *next)
 {
-	if (config_session_same(sc, next)) {
-		sc->debug = next->debug;
+	if (config_session_same(s->conf, next)) {
+		session_adopt(s, next);
 		return;
 	}
 	log_info("session %s/%s: configuration changed, restarting", tname(s),
-	    sc->name);
+	    s->conf->name);
 	(void)session_clear(s, "configuration changed");
-	if (config_session_assign(sc, next) == -1)
-		log_warnx("session %s/%s: out of memory; keeping the old "
-			  "settings",
-		    tname(s), sc->name);
+	session_adopt(s, next);
 	session_restart(s);
 }
 
 static void
-session_add(struct tunnel *t, const struct session_conf *next)
+session_add(struct tunnel *t, struct session_conf *next)
 {
-	struct session_conf *sc;
 	struct session *s;
 
-	if ((sc = config_session_dup(next)) == NULL) {
-		log_warn("session %s/%s", t->conf->name, next->name);
+	if ((s = session_new(t, next)) == NULL)
 		return;
-	}
-	TAILQ_INSERT_TAIL(&t->conf->sessions, sc, entry);
-	if ((s = session_new(t, sc)) == NULL) {
-		TAILQ_REMOVE(&t->conf->sessions, sc, entry);
-		config_session_free(sc);
-		return;
-	}
-	log_info("session %s/%s: added", t->conf->name, sc->name);
+	log_info("session %s/%s: added", t->conf->name, next->name);
 	session_restart(s);
+}
+
+static struct session *
+session_find(const struct tunnel *t, const char *name)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (strcmp(s->conf->name, name) == 0)
+		return s;
+	return NULL;
 }
 
 void
 session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
 {
 	struct session *s, *n;
-	struct session_conf *sc, *nsc;
+	struct session_conf *nsc;
 
 	for (s = TAILQ_FIRST(&t->sessions); s != NULL; s = n) {
 		n = TAILQ_NEXT(s, entry);
-		if ((sc = config_find_session(t->conf, s->conf->name)) == NULL)
-			continue; /* cannot be: each has its own */
-		if ((nsc = config_find_session(next, sc->name)) == NULL)
-			session_remove(s, sc);
+		if ((nsc = config_find_session(next, s->conf->name)) == NULL)
+			session_remove(s);
 		else
-			session_change(s, sc, nsc);
+			session_change(s, nsc);
 	}
 	TAILQ_FOREACH(nsc, &next->sessions, entry)
-	if (config_find_session(t->conf, nsc->name) == NULL)
+	if (session_find(t, nsc->name) == NULL)
 		session_add(t, nsc);
 }
 
@@ -844,8 +903,7 @@ session_set_cdn(
 	s->cdn_result = result;
 	s->cdn_error = error;
 	s->cdn_by_peer = 0;
-	snprintf(s->cdn_msg, sizeof(s->cdn_msg), "%.*s",
-	    (int)sizeof(s->cdn_msg) - 1, msg ? msg : "");
+	cdn_text_set(s, msg != NULL ? msg : "", msg != NULL ? strlen(msg) : 0);
 }
 
 int

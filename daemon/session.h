@@ -8,8 +8,11 @@
  * our Session ID, which is what the peer puts in the Remote Session ID of
  * every session message.
  *
- * Memory per session is fixed (the struct and one timer); the
- * configuration is the tunnel's own deep copy, never copied again here.
+ * Memory per session is the struct alone while nothing is pending (issue
+ * 6: 100 000 of them on a provider edge): the configuration is shared
+ * with the daemon's (one reference held), the retry timer exists only
+ * while a retry is scheduled, and the last CDN's text only once there
+ * was one.
  */
 #ifndef L2TP_DAEMON_SESSION_H
 #define L2TP_DAEMON_SESSION_H
@@ -28,7 +31,7 @@
 #include "proto/schema.h"
 
 #define SESSION_COOKIE_MAX 8
-#define SESSION_TEXT_MAX 64
+#define SESSION_TEXT_MAX 64 /* of a CDN's text kept */
 
 struct tunnel;
 
@@ -36,7 +39,13 @@ struct session {
 	TAILQ_ENTRY(session) entry; /* the tunnel's list */
 	struct idt_node by_id; /* key: local_id, while a call exists */
 	struct tunnel *tunnel;
-	const struct session_conf *conf; /* in the tunnel's copy */
+	struct session_conf *conf; /* shared: this session holds a ref */
+	struct event *ev_retry; /* NULL unless a retry is scheduled */
+	/* The last CDN, sent or received (kept for `show session`); the
+	 * text is "" or allocated. */
+	const char *cdn_msg;
+	uint64_t tie_breaker; /* of our ICRQ */
+	time_t up_since; /* monotonic seconds; 0 when down */
 	int state; /* enum ss_state */
 	unsigned int in_table : 1;
 	unsigned int initiator : 1; /* this call: we sent the ICRQ */
@@ -45,35 +54,33 @@ struct session {
 	unsigned int local_down : 1; /* our attachment circuit: down */
 	unsigned int dp_up : 1; /* a kernel session exists (pw.c) */
 	unsigned int peer_seq : 1; /* its Data Sequencing: sequence for it */
+	unsigned int cdn_by_peer : 1;
 	uint32_t local_id; /* ours: the peer sends it as Remote ID */
 	uint32_t remote_id; /* the peer's */
 	uint32_t call_serial;
-	uint64_t tie_breaker; /* of our ICRQ */
-	/* The cookie we assigned: received packets must carry it. */
-	uint8_t local_cookie[SESSION_COOKIE_MAX];
-	uint8_t local_cookie_len;
-	/* The peer's Assigned Cookie: we put it on what we send. */
-	uint8_t peer_cookie[SESSION_COOKIE_MAX];
-	uint8_t peer_cookie_len;
-	uint16_t peer_mtu; /* 9:14, 0 when not given */
-	char dp_ifname[16]; /* its interface (IFNAMSIZ) */
-	/* The last CDN, sent or received (kept for `show session`). */
-	uint16_t cdn_result;
-	uint16_t cdn_error;
-	uint8_t cdn_by_peer;
-	char cdn_msg[SESSION_TEXT_MAX];
 	uint32_t failures; /* consecutive; retry backoff */
-	time_t up_since; /* monotonic seconds; 0 when down */
 	uint32_t sli_received;
 	uint32_t sli_sent;
 	uint32_t wen_received;
-	struct event *ev_retry;
+	uint16_t cdn_result;
+	uint16_t cdn_error;
+	uint16_t peer_mtu; /* 9:14, 0 when not given */
+	/* The cookie we assigned: received packets must carry it. */
+	uint8_t local_cookie_len;
+	uint8_t local_cookie[SESSION_COOKIE_MAX];
+	/* The peer's Assigned Cookie: we put it on what we send. */
+	uint8_t peer_cookie_len;
+	uint8_t peer_cookie[SESSION_COOKIE_MAX];
+	char dp_ifname[16]; /* its interface (IFNAMSIZ) */
 };
 TAILQ_HEAD(session_list, session);
 
-/* Sessions of a tunnel object, from its configuration copy: at creation
- * and at its end.  0, or -1 when out of memory. */
-int session_tunnel_attach(struct tunnel *, const struct tunnel_conf *);
+/* Sessions of a new tunnel object: one per session of tc, or, when from
+ * is not NULL, one per session of that object (a connection that takes
+ * over from another keeps its sessions' settings).  Detach at its end.
+ * 0, or -1 when out of memory. */
+int session_tunnel_attach(
+    struct tunnel *, const struct tunnel_conf *tc, const struct tunnel *from);
 void session_tunnel_detach(struct tunnel *);
 /* The tunnel reached established (we open our calls) or left it (every
  * call ends, without CDNs: the peer tears its sessions down too). */

@@ -544,8 +544,11 @@ tunnel_conn_release(struct tunnel *t)
 static void tunnel_state_cb(evutil_socket_t, short, void *);
 static void tunnel_rl_cb(evutil_socket_t, short, void *);
 
+/* A primary for tc: its sessions are tc's, or those of from (a lingering
+ * connection it replaces). */
 static struct tunnel *
-tunnel_new(const struct tunnel_conf *tc, int autostart)
+tunnel_new(
+    const struct tunnel_conf *tc, const struct tunnel *from, int autostart)
 {
 	struct tunnel *t;
 
@@ -561,7 +564,7 @@ tunnel_new(const struct tunnel_conf *tc, int autostart)
 	t->ev_state = evtimer_new(tn.base, tunnel_state_cb, t);
 	t->conf = config_tunnel_dup(tc);
 	if (t->ev_rl == NULL || t->ev_state == NULL || t->conf == NULL ||
-	    session_tunnel_attach(t, t->conf) == -1) {
+	    session_tunnel_attach(t, tc, from) == -1) {
 		session_tunnel_detach(t);
 		if (t->conf != NULL)
 			config_tunnel_free(t->conf);
@@ -619,7 +622,7 @@ tunnel_demote(struct tunnel *t, int replace)
 		idt_remove(&tn.by_peer, &t->by_peer);
 		t->in_peer = 0;
 	}
-	if (replace && (n = tunnel_new(t->conf, 0)) != NULL) {
+	if (replace && (n = tunnel_new(t->conf, t, 0)) != NULL) {
 		n->failures = t->failures;
 		n->ctr = t->ctr;
 		memset(&t->ctr, 0, sizeof(t->ctr));
@@ -1381,7 +1384,7 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	{
 		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
 			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
-		(void)tunnel_new(tc, 1);
+		(void)tunnel_new(tc, NULL, 1);
 	}
 	return 0;
 }
@@ -1490,7 +1493,7 @@ tunnels_reload(struct daemon_conf *nc)
 				? "re-applying the static configuration"
 				: "configuration changed, restarting");
 			tunnel_retire(t, "configuration changed", tc);
-			(void)tunnel_new(tc, 1);
+			(void)tunnel_new(tc, NULL, 1);
 		} else {
 			tunnel_reload_debug(t, tc);
 			t->conf->line = tc->line;
@@ -1498,7 +1501,8 @@ tunnels_reload(struct daemon_conf *nc)
 		}
 	}
 	/* tunnel_conf pointers into the old configuration die here: every
-	 * tunnel holds its own copy. */
+	 * tunnel holds its own copy, and references to the session
+	 * configurations its sessions run. */
 	config_free(tn.conf);
 	tn.conf = nc;
 	TAILQ_FOREACH(tc, &nc->tunnels, entry)
@@ -1508,7 +1512,7 @@ tunnels_reload(struct daemon_conf *nc)
 		log_info("tunnel %s: added", tc->name);
 		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
 			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
-		(void)tunnel_new(tc, 1);
+		(void)tunnel_new(tc, NULL, 1);
 	}
 }
 

@@ -56,12 +56,12 @@ struct tunnel {
 	TAILQ_ENTRY(tunnel) entry;
 	struct idt_node by_ccid; /* key: our CCID */
 	struct idt_node by_peer; /* primaries; key: peer address hash */
-	/* The tunnel's own deep copy of its configuration, sessions
-	 * included: reloads free the configuration it came from.  Its
-	 * debug field holds TUNNEL_DEBUG_* bits. */
+	/* The tunnel's own copy of its settings: reloads free the
+	 * configuration it came from.  Its debug field holds
+	 * TUNNEL_DEBUG_* bits; its session list is empty. */
 	struct tunnel_conf *conf;
-	/* A deep copy with the sessions (conf.sessions is left empty):
-	 * the session objects point into it. */
+	/* One per configured session, each holding a reference to that
+	 * session's configuration (shared with the daemon's). */
 	struct session_list sessions;
 	int state; /* enum cc_state */
 	unsigned int primary : 1;

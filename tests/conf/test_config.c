@@ -1,9 +1,9 @@
 /*
  * daemon/config.c beyond what the golden tests see in config_print: the
  * values in struct session_conf (cookie direction, addresses as bytes,
- * defaults), session lookup and ICRQ matching by Remote End ID, deep
- * copies that outlive their configuration, and messages cut to a small
- * buffer.
+ * defaults), session lookup and ICRQ matching by Remote End ID, shared
+ * session configurations that outlive their configuration, names at
+ * their exact length, and messages cut to a small buffer.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -182,32 +182,83 @@ test_match(void **state)
 	config_free(conf);
 }
 
-/* A copy keeps its sessions after the configuration is freed (ASan
- * builds catch a shallow copy here). */
+/* A tunnel's copy holds its own settings; a session's configuration is
+ * shared and outlives the configuration it came from while referenced
+ * (ASan builds catch a use after free here). */
 static void
-test_dup(void **state)
+test_dup_and_refs(void **state)
 {
 	struct daemon_conf *conf = load_ok(static_conf);
-	struct tunnel_conf *t, *copy;
+	struct tunnel_conf *copy;
 	struct session_conf *s;
 
 	(void)state;
 	copy = config_tunnel_dup(config_find_tunnel(conf, "st"));
 	assert_non_null(copy);
+	s = config_find_session(config_find_tunnel(conf, "st"), "s");
+	assert_non_null(s);
+	assert_int_equal(s->refs, 1);
+	assert_ptr_equal(config_session_ref(s), s);
 	config_free(conf);
 	assert_string_equal(copy->name, "st");
-	s = config_find_session(copy, "s");
-	assert_non_null(s);
-	assert_int_equal(s->local_session_id, 1001);
-	assert_null(TAILQ_NEXT(s, entry));
-	/* The copy's list works on its own. */
-	TAILQ_REMOVE(&copy->sessions, s, entry);
-	assert_non_null(s->addrs); /* deep: its own out-of-line parts */
-	config_session_free(s);
+	assert_int_equal(copy->local_tunnel_id, 101);
 	assert_true(TAILQ_EMPTY(&copy->sessions));
-	t = copy;
-	config_tunnel_free(t);
+	assert_int_equal(s->refs, 1);
+	assert_string_equal(s->name, "s");
+	assert_string_equal(s->remote_end_id, "");
+	assert_int_equal(s->local_session_id, 1001);
+	assert_int_equal(s->naddrs, 2);
+	assert_v4(&s->addrs[0].peer, "10.42.1.2", 32);
+	assert_int_equal(s->nroutes, 1);
+	config_session_unref(s);
+	config_session_unref(NULL);
+	config_tunnel_free(copy);
 	config_tunnel_free(NULL);
+}
+
+/* Names are kept at their exact length, up to the longest allowed;
+ * config_session_same() compares them by value. */
+static void
+test_names(void **state)
+{
+	char text[512], name[CONF_NAME_MAX], id[CONF_NAME_MAX];
+	struct daemon_conf *a, *b;
+	struct session_conf *sa, *sb, *other;
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(id, '7', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	snprintf(text, sizeof(text),
+	    "tunnel d {\n remote = 192.0.2.2\n"
+	    " session %s { remote-end-id = \"%s\" }\n"
+	    " session x { remote-end-id = \"%.62s\" }\n}\n",
+	    name, id, id);
+	a = load_ok(text);
+	b = load_ok(text);
+	sa = config_find_session(config_find_tunnel(a, "d"), name);
+	sb = config_find_session(config_find_tunnel(b, "d"), name);
+	other = config_find_session(config_find_tunnel(a, "d"), "x");
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_non_null(other);
+	assert_string_equal(sa->name, name);
+	assert_string_equal(sa->remote_end_id, id);
+	assert_int_equal(strlen(other->remote_end_id), CONF_NAME_MAX - 2);
+	assert_true(config_session_same(sa, sb));
+	assert_false(config_session_same(sa, other));
+	assert_true(config_end_id_equal(sa, (const uint8_t *)id, strlen(id)));
+	assert_false(
+	    config_end_id_equal(other, (const uint8_t *)id, strlen(id)));
+	config_free(a);
+	config_free(b);
+	/* One more character is refused. */
+	snprintf(text, sizeof(text),
+	    "tunnel d {\n remote = 192.0.2.2\n"
+	    " session s { remote-end-id = \"%s7\" }\n}\n",
+	    id);
+	assert_null(load_text(text, NULL, 0));
 }
 
 /* An error longer than the buffer is cut, never overrun. */
@@ -239,7 +290,8 @@ main(void)
 		cmocka_unit_test(test_static_values),
 		cmocka_unit_test(test_dynamic_defaults),
 		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_dup),
+		cmocka_unit_test(test_dup_and_refs),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_error_truncated),
 	};
 

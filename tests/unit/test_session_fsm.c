@@ -188,8 +188,8 @@ static int
 setup_session(void **state)
 {
 	memset(&sconf, 0, sizeof(sconf));
-	strcpy(sconf.name, "pw101");
-	strcpy(sconf.remote_end_id, "101");
+	sconf.name = "pw101";
+	sconf.remote_end_id = "101";
 	sconf.pw_type = L2TP_PW_ETH;
 	sconf.cookie_len = 4;
 	sconf.l2spec = L2TP_L2SS_NONE;
@@ -281,7 +281,7 @@ test_every_message_validates(void **state)
 	int cisco;
 
 	sess.cdn_result = L2TP_CDN_ADMIN;
-	strcpy(sess.cdn_msg, "administratively down");
+	sess.cdn_msg = "administratively down";
 	for (cisco = 0; cisco <= 1; cisco++)
 		for (i = 0; i < nitems(types); i++) {
 			build_valid(cisco, L2TP_DIGEST_NONE, types[i]);
@@ -500,6 +500,19 @@ test_session_cdn(void **state)
 	assert_string_equal(text, "tie");
 	assert_int_equal(u32_of(0, L2TP_AVP_LOCAL_SESSION_ID), 0x11223344);
 	assert_int_equal(u32_of(0, L2TP_AVP_REMOTE_SESSION_ID), 0x55667788);
+	/* Kept up to SESSION_TEXT_MAX - 1 characters. */
+	memset(text, 'x', 100);
+	text[100] = '\0';
+	session_set_cdn(&sess, L2TP_CDN_ADMIN, 0, text);
+	assert_int_equal(strlen(sess.cdn_msg), SESSION_TEXT_MAX - 1);
+	assert_memory_equal(sess.cdn_msg, text, SESSION_TEXT_MAX - 1);
+	/* No text: none kept (the texts above are freed, as ASan checks). */
+	session_set_cdn(&sess, L2TP_CDN_ADMIN, 0, NULL);
+	assert_string_equal(sess.cdn_msg, "");
+	build_valid(0, L2TP_DIGEST_NONE, L2TP_MT_CDN);
+	result_of(&result, &error, text, sizeof(text));
+	assert_int_equal(result, L2TP_CDN_ADMIN);
+	assert_string_equal(text, "");
 }
 
 /* Only session messages can be built here. */
