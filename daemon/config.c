@@ -218,6 +218,12 @@ static const struct keyword kw_l2spec[] = {
 	{ "default", L2TP_L2SS_DEFAULT },
 	{ NULL, 0 },
 };
+static const struct keyword kw_ipv6_ll[] = {
+	{ "auto", CONF_IPV6_LL_AUTO },
+	{ "yes", CONF_IPV6_LL_YES },
+	{ "no", CONF_IPV6_LL_NO },
+	{ NULL, 0 },
+};
 static const struct keyword kw_seq[] = {
 	{ "none", SEQ_NONE },
 	{ "send", SEQ_SEND },
@@ -1306,6 +1312,8 @@ static const struct optdef session_opts[] = {
 	OPT_FN("bridge", set_ifname, struct session_build, s.bridge, 0),
 	OPT_FN("address", set_ifaddr, struct session_build, s.addrs, OPT_LIST),
 	OPT_FN("route", set_route, struct session_build, s.routes, OPT_LIST),
+	OPT_KW(
+	    "ipv6-link-local", struct session_build, s.ipv6_ll, kw_ipv6_ll, 0),
 	OPT_FN("up-script", set_script, struct session_build, s.up_script, 0),
 	OPT_FN(
 	    "down-script", set_script, struct session_build, s.down_script, 0),
@@ -1713,6 +1721,7 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    a->reorder_timeout == b->reorder_timeout &&
 	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
 	    strcmp(a->bridge, b->bridge) == 0 && addrs_same(a, b) &&
+	    a->ipv6_ll == b->ipv6_ll &&
 	    opt_str_same(a->up_script, b->up_script) &&
 	    opt_str_same(a->down_script, b->down_script) &&
 	    a->local_session_id == b->local_session_id &&
@@ -2777,6 +2786,11 @@ print_session(
 	if (s->seq & SEQ_RECV)
 		fprintf(fp, "\t\treorder-timeout = %u\n", s->reorder_timeout);
 	print_session_links(s, fp);
+	/* Printed only when set, so configurations written before the
+	 * option existed print as they did. */
+	if (s->ipv6_ll != CONF_IPV6_LL_AUTO)
+		fprintf(fp, "\t\tipv6-link-local = %s\n",
+		    kw_name(kw_ipv6_ll, s->ipv6_ll));
 	print_string_opt(fp, "up-script", s->up_script);
 	print_string_opt(fp, "down-script", s->down_script);
 	if (dynamic)

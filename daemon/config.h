@@ -59,6 +59,13 @@ enum session_seq {
 	SEQ_BOTH = SEQ_SEND | SEQ_RECV,
 };
 
+/* Whether a session's interface gets an IPv6 link-local address. */
+enum conf_ipv6_ll {
+	CONF_IPV6_LL_AUTO = 0, /* only when it has addresses of ours */
+	CONF_IPV6_LL_YES,
+	CONF_IPV6_LL_NO,
+};
+
 /* A cookie of 0, 4 or 8 bytes. */
 struct conf_cookie {
 	uint8_t len;
@@ -117,6 +124,7 @@ struct session_conf {
 	enum session_seq seq;
 	uint32_t reorder_timeout; /* ms; 0 = no reordering */
 	uint32_t mtu; /* always set (defaulted) */
+	enum conf_ipv6_ll ipv6_ll;
 	uint32_t local_session_id; /* static only */
 	uint32_t remote_session_id; /* static only */
 	int initiate; /* dynamic: we send the ICRQ */

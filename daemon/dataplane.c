@@ -1019,33 +1019,80 @@ dp_link_set_mtu(struct dataplane *dp, const char *ifname, unsigned mtu)
  * up by IFLA_IFNAME) and sets MTU and IFF_UP together: one round trip
  * where the separate calls take four (a GETLINK for the index, then a
  * change, for each).  No NLM_F_CREATE: a missing link is ENODEV.
+ *
+ * gen_mode (unless -1): the link's IPv6 address generation mode
+ * (IFLA_INET6_ADDR_GEN_MODE); with none it comes up without a link-local
+ * address and sends no DAD, router solicitation or MLD of its own.  The
+ * kernel applies IFLA_AF_SPEC after the flags, and the mode only when a
+ * link comes up, so the mode goes first, in its own request, with the
+ * MTU; then up.
  */
 static int
-link_mtu_up_once(struct dataplane *dp, const char *ifname, unsigned mtu)
+link_newlink(struct dataplane *dp, const char *ifname, unsigned mtu, int up,
+    int gen_mode)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
-		.ifi_flags = IFF_UP,
-		.ifi_change = IFF_UP };
+		.ifi_flags = up ? IFF_UP : 0,
+		.ifi_change = up ? IFF_UP : 0 };
+	struct nlattr *af, *in6;
 	struct nl_msg *msg;
 
 	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST)) == NULL)
 		return -1;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
-	    (mtu != 0 && nla_put_u32(msg, IFLA_MTU, mtu) < 0)) {
-		nlmsg_free(msg);
-		return -1;
+	    (mtu != 0 && nla_put_u32(msg, IFLA_MTU, mtu) < 0))
+		goto fail;
+	if (gen_mode >= 0) {
+		if ((af = nla_nest_start(msg, IFLA_AF_SPEC)) == NULL ||
+		    (in6 = nla_nest_start(msg, AF_INET6)) == NULL ||
+		    nla_put_u8(
+			msg, IFLA_INET6_ADDR_GEN_MODE, (uint8_t)gen_mode) < 0)
+			goto fail;
+		nla_nest_end(msg, in6);
+		nla_nest_end(msg, af);
 	}
 	dp->kerr = 0;
 	return nl_send_sync(dp->rtnl, msg) < 0 ? -1 : 0; /* frees msg */
+fail:
+	nlmsg_free(msg);
+	return -1;
+}
+
+static int
+link_mtu_up_once(
+    struct dataplane *dp, const char *ifname, unsigned mtu, int ipv6_ll)
+{
+	if (ipv6_ll)
+		return link_newlink(dp, ifname, mtu, 1, -1);
+	/* Without IPv6 in the kernel (or on a link whose MTU is below
+	 * IPv6's 1280) there is nothing to turn off: go on. */
+	if (link_newlink(dp, ifname, mtu, 0, IN6_ADDR_GEN_MODE_NONE) == -1) {
+		log_debug("dataplane: %s: IPv6 link-local not turned off: %s",
+		    ifname, strerror(dp->kerr));
+		if (mtu != 0 && link_newlink(dp, ifname, mtu, 0, -1) == -1)
+			return -1;
+	}
+	return link_newlink(dp, ifname, 0, 1, -1);
 }
 
 int
-dp_link_set_mtu_up(struct dataplane *dp, const char *ifname, unsigned mtu)
+dp_link_set_addr_gen_mode(struct dataplane *dp, const char *ifname, int mode)
+{
+	if (link_newlink(dp, ifname, 0, 0, mode) == 0)
+		return 0;
+	log_warnx("dataplane: %s: IPv6 address generation mode %d: %s", ifname,
+	    mode, strerror(dp->kerr));
+	return -1;
+}
+
+int
+dp_link_set_mtu_up(
+    struct dataplane *dp, const char *ifname, unsigned mtu, int ipv6_ll)
 {
 	int rc = 0;
 
-	if (link_mtu_up_once(dp, ifname, mtu) == 0)
+	if (link_mtu_up_once(dp, ifname, mtu, ipv6_ll) == 0)
 		return 0;
 	if (mtu != 0 && dp_link_set_mtu(dp, ifname, mtu) == -1)
 		rc = -1;

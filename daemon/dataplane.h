@@ -150,8 +150,15 @@ int dp_link_set_mtu(struct dataplane *, const char *ifname, unsigned mtu);
 /*
  * MTU (unless 0) and up in one request, as one step of session setup;
  * when that fails, each is tried alone so the log says which.  0 or -1.
+ * ipv6_ll 0: the link comes up without an IPv6 link-local address (so
+ * it sends nothing of its own: no DAD, RS or MLD); this costs a second
+ * request, since the kernel applies that setting after the flags.
  */
-int dp_link_set_mtu_up(struct dataplane *, const char *ifname, unsigned mtu);
+int dp_link_set_mtu_up(
+    struct dataplane *, const char *ifname, unsigned mtu, int ipv6_ll);
+/* IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*); the kernel applies it
+ * when the link next comes up.  0 or -1 (logged). */
+int dp_link_set_addr_gen_mode(struct dataplane *, const char *ifname, int mode);
 /*
  * Carrier follows the peer's circuit status.  l2tp_eth devices have no
  * carrier control in older kernels; there "carrier off" falls back to

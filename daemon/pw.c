@@ -33,6 +33,7 @@
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 
 #include "daemon/dataplane.h"
 #include "daemon/log.h"
@@ -276,9 +277,53 @@ prefix_str(const struct conf_prefix *p, char *buf, size_t len)
 
 /* MTU and up; -1 when either fails. */
 static int
-link_mtu_up(const char *ifn, unsigned mtu)
+link_mtu_up(const char *ifn, unsigned mtu, int ipv6_ll)
 {
-	return dp_link_set_mtu_up(pw.dp, ifn, mtu);
+	return dp_link_set_mtu_up(pw.dp, ifn, mtu, ipv6_ll);
+}
+
+/*
+ * Whether the attachment interface gets an IPv6 link-local address.  A
+ * pseudowire that only carries the customer's frames (bridged, or with
+ * no addresses of ours) must not put the PE's own DAD, router
+ * solicitations and MLD reports into the customer's circuit; an
+ * interface with addresses is an IP interface and gets one.  The
+ * session's ipv6-link-local option decides; auto is that rule.
+ */
+static int
+session_ipv6_ll(const struct session_conf *sc)
+{
+	if (sc->ipv6_ll != CONF_IPV6_LL_AUTO)
+		return sc->ipv6_ll == CONF_IPV6_LL_YES;
+	return sc->naddrs > 0;
+}
+
+static struct rtnl_link *link_by_name(struct nl_cache *, const char *);
+
+/*
+ * The kernel applies a link's IPv6 address generation mode only when the
+ * link comes up, so an interface that is up already (an adopted kernel
+ * session after a reload or restart) keeps the link-local state it came
+ * up with.  When that differs from what the session wants, set the mode
+ * and take the link down: link_mtu_up() brings it up the right way.
+ */
+static void
+link_ipv6_ll_sync(const char *ifn, int want)
+{
+	struct rtnl_link *l;
+	uint8_t mode;
+
+	if (pw.links == NULL || (l = link_by_name(pw.links, ifn)) == NULL ||
+	    (rtnl_link_get_flags(l) & IFF_UP) == 0 ||
+	    rtnl_link_inet6_get_addr_gen_mode(l, &mode) < 0 ||
+	    (mode != IN6_ADDR_GEN_MODE_NONE) == (want != 0))
+		return;
+	log_info("dataplane: %s: IPv6 link-local %s: taking the link down "
+		 "and up",
+	    ifn, want ? "on" : "off");
+	if (dp_link_set_addr_gen_mode(pw.dp, ifn,
+		want ? IN6_ADDR_GEN_MODE_EUI64 : IN6_ADDR_GEN_MODE_NONE) == 0)
+		(void)dp_link_set_up(pw.dp, ifn, 0);
 }
 
 /*
@@ -293,14 +338,19 @@ link_setup(struct session *s)
 	char vbuf[IFNAMSIZ], l[64], p[64];
 	const char *ifn = ac_ifname(s, vbuf, sizeof(vbuf));
 	size_t i;
-	int rc;
+	int rc, trunk_ll;
 
-	rc = link_mtu_up(s->dp_ifname, sc->mtu);
+	/* Under a VLAN interface the session's own link is a trunk: no
+	 * addresses ever, so no link-local either. */
+	trunk_ll = ifn == s->dp_ifname && session_ipv6_ll(sc);
+	link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
+	rc = link_mtu_up(s->dp_ifname, sc->mtu, trunk_ll);
 	if (ifn != s->dp_ifname) {
 		/* Deleted by the kernel with the session's interface. */
 		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
 			return -1;
-		if (link_mtu_up(ifn, sc->mtu) == -1)
+		link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
+		if (link_mtu_up(ifn, sc->mtu, session_ipv6_ll(sc)) == -1)
 			rc = -1;
 	}
 	if (sc->bridge[0] != '\0' &&
