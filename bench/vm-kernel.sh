@@ -37,6 +37,8 @@ export VM_PASS_ENV
 vm_enter "$@"
 
 N=${1:-200}
+# Deleting N interfaces at exit takes a while under TCG.
+L2D_STOP_TIMEOUT=$((15 + N / 20))
 A=bench-a
 B=bench-b
 make_tmpdir

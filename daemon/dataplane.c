@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* netinet/in.h before linux/in.h (via l2tp.h), or they collide. */
@@ -422,21 +421,15 @@ check_tunnel_cfg(const struct dp_tunnel_cfg *c)
 	return 0;
 }
 
-int
-dp_tunnel_create(struct dataplane *dp, const struct dp_tunnel_cfg *c)
+/* The kernel's errno (0: created), without logging it. */
+static int
+tunnel_create_quiet(struct dataplane *dp, const struct dp_tunnel_cfg *c)
 {
 	struct nl_msg *msg;
-	int bad = 0, kerr;
+	int bad = 0;
 
-	if (check_tunnel_cfg(c) < 0) {
-		log_warnx("dataplane: tunnel %u: incomplete configuration",
-		    c->tunnel_id);
-		return -1;
-	}
-	if ((msg = l2tp_msg(dp, L2TP_CMD_TUNNEL_CREATE)) == NULL) {
-		log_warnx("dataplane: out of memory");
-		return -1;
-	}
+	if ((msg = l2tp_msg(dp, L2TP_CMD_TUNNEL_CREATE)) == NULL)
+		return ENOMEM;
 	bad |= nla_put_u32(msg, L2TP_ATTR_CONN_ID, c->tunnel_id);
 	bad |= nla_put_u32(msg, L2TP_ATTR_PEER_CONN_ID, c->peer_tunnel_id);
 	bad |= nla_put_u8(msg, L2TP_ATTR_PROTO_VERSION, 3);
@@ -445,9 +438,28 @@ dp_tunnel_create(struct dataplane *dp, const struct dp_tunnel_cfg *c)
 		bad |= nla_put_u32(msg, L2TP_ATTR_FD, (uint32_t)c->fd);
 	else
 		bad |= put_static_tunnel(msg, c);
-	if ((kerr = l2tp_do(dp, msg, bad != 0)) != 0) {
-		log_warnx("dataplane: cannot create tunnel %u: %s%s",
-		    c->tunnel_id, strerror(kerr), l2tp_hint(kerr, 0, c->encap));
+	return l2tp_do(dp, msg, bad != 0);
+}
+
+static void
+tunnel_create_failed(const struct dp_tunnel_cfg *c, int kerr)
+{
+	log_warnx("dataplane: cannot create tunnel %u: %s%s", c->tunnel_id,
+	    strerror(kerr), l2tp_hint(kerr, 0, c->encap));
+}
+
+int
+dp_tunnel_create(struct dataplane *dp, const struct dp_tunnel_cfg *c)
+{
+	int kerr;
+
+	if (check_tunnel_cfg(c) < 0) {
+		log_warnx("dataplane: tunnel %u: incomplete configuration",
+		    c->tunnel_id);
+		return -1;
+	}
+	if ((kerr = tunnel_create_quiet(dp, c)) != 0) {
+		tunnel_create_failed(c, kerr);
 		return -1;
 	}
 	return 0;
@@ -603,32 +615,28 @@ dp_tunnel_diff(const struct dp_tunnel_cfg *want,
 }
 
 /*
- * The kernel frees a deleted tunnel or session from a work queue, so its
- * ID (or interface name) can stay taken for a moment: retry EEXIST
- * briefly.
+ * Create, or DP_BUSY when the kernel says the ID is taken although no
+ * such object is visible or one was just deleted: a deleted tunnel is
+ * freed from a work queue, and its ID stays taken until then.
  */
 static int
-create_retrying(struct dataplane *dp, const void *cfg,
-    int (*create)(struct dataplane *, const void *))
+tunnel_create_or_busy(
+    struct dataplane *dp, const struct dp_tunnel_cfg *want, int done)
 {
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	int i;
+	int kerr;
 
-	for (i = 0; i < 40; i++) {
-		dp->kerr = 0;
-		if (create(dp, cfg) == 0)
-			return 0;
-		if (dp->kerr != EEXIST)
-			return -1;
-		nanosleep(&pause, NULL);
+	if (check_tunnel_cfg(want) < 0)
+		return dp_tunnel_create(dp, want) < 0 ? -1 : done; /* logs */
+	if ((kerr = tunnel_create_quiet(dp, want)) == 0)
+		return done;
+	if (kerr == EEXIST) {
+		log_debug("dataplane: tunnel %u: the kernel is still freeing "
+			  "the old one",
+		    want->tunnel_id);
+		return DP_BUSY;
 	}
+	tunnel_create_failed(want, kerr);
 	return -1;
-}
-
-static int
-tunnel_create_cb(struct dataplane *dp, const void *cfg)
-{
-	return dp_tunnel_create(dp, cfg);
 }
 
 int
@@ -641,7 +649,7 @@ dp_tunnel_ensure(struct dataplane *dp, const struct dp_tunnel_cfg *want)
 	if ((rc = dp_tunnel_get(dp, want->tunnel_id, &have)) < 0)
 		return -1;
 	if (rc == 0)
-		return dp_tunnel_create(dp, want) < 0 ? -1 : DP_CREATED;
+		return tunnel_create_or_busy(dp, want, DP_CREATED);
 	if (dp_tunnel_diff(want, &have, why, sizeof(why)) == 0) {
 		log_info(
 		    "dataplane: adopting kernel tunnel %u", want->tunnel_id);
@@ -649,10 +657,9 @@ dp_tunnel_ensure(struct dataplane *dp, const struct dp_tunnel_cfg *want)
 	}
 	log_info(
 	    "dataplane: replacing kernel tunnel %u: %s", want->tunnel_id, why);
-	if (dp_tunnel_delete(dp, want->tunnel_id) < 0 ||
-	    create_retrying(dp, want, tunnel_create_cb) < 0)
+	if (dp_tunnel_delete(dp, want->tunnel_id) < 0)
 		return -1;
-	return DP_REPLACED;
+	return tunnel_create_or_busy(dp, want, DP_REPLACED);
 }
 
 static int
@@ -898,12 +905,6 @@ dp_session_diff(const struct dp_session_cfg *want,
 	return 0;
 }
 
-static int
-session_create_cb(struct dataplane *dp, const void *cfg)
-{
-	return dp_session_create(dp, cfg);
-}
-
 /*
  * Create first and look only when the kernel says the ID is taken: a
  * daemon starting afresh finds nothing, and a GET before every create
@@ -939,10 +940,14 @@ dp_session_ensure(struct dataplane *dp, const struct dp_session_cfg *want)
 	}
 	log_info("dataplane: replacing kernel session %u/%u: %s",
 	    want->tunnel_id, want->session_id, why);
-	if (dp_session_delete(dp, want->tunnel_id, want->session_id) < 0 ||
-	    create_retrying(dp, want, session_create_cb) < 0)
+	if (dp_session_delete(dp, want->tunnel_id, want->session_id) < 0)
 		return -1;
-	return DP_REPLACED;
+	if ((kerr = session_create_quiet(dp, want)) == 0)
+		return DP_REPLACED;
+	if (kerr == EEXIST)
+		return DP_BUSY;
+	session_create_failed(want, kerr);
+	return -1;
 }
 
 /* Links. */

@@ -105,6 +105,10 @@ enum dp_ensure {
 	DP_CREATED, /* nothing there: created */
 	DP_ADOPTED, /* an identical one was there: kept as is */
 	DP_REPLACED, /* a different one was there: deleted and recreated */
+	/* The kernel still holds the ID for an object it is freeing (it
+	 * frees deleted tunnels from a work queue): call again shortly.
+	 * Not waited for here, so the event loop never sleeps. */
+	DP_BUSY,
 };
 
 /*

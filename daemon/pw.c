@@ -50,6 +50,10 @@
 /* Link events arrive in bursts (a bridge port flapping, our own
  * changes): evaluate once after the burst. */
 #define PW_LINK_SETTLE_MS 50
+/* A static tunnel whose kernel IDs are still being freed is programmed
+ * again this often, this many times (about 2 s in all). */
+#define PW_BUSY_RETRY_MS 50
+#define PW_BUSY_RETRIES 40
 #define PW_LINK_RCVBUF (8 * 1024 * 1024)
 
 static struct {
@@ -329,10 +333,11 @@ link_ipv6_ll_sync(const char *ifn, int want)
 /*
  * MTU and up, the VLAN interface for an Ethernet VLAN pseudowire, then
  * the bridge or the addresses and routes on the attachment interface.
- * Every step is tried; the first failure is the return value.
+ * Every step is tried; the first failure is the return value.  adopted:
+ * the interfaces were there already (a kept kernel session).
  */
 static int
-link_setup(struct session *s)
+link_setup(struct session *s, int adopted)
 {
 	const struct session_conf *sc = s->conf;
 	char vbuf[IFNAMSIZ], l[64], p[64];
@@ -343,13 +348,15 @@ link_setup(struct session *s)
 	/* Under a VLAN interface the session's own link is a trunk: no
 	 * addresses ever, so no link-local either. */
 	trunk_ll = ifn == s->dp_ifname && session_ipv6_ll(sc);
-	link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
+	if (adopted)
+		link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
 	rc = link_mtu_up(s->dp_ifname, sc->mtu, trunk_ll);
 	if (ifn != s->dp_ifname) {
 		/* Deleted by the kernel with the session's interface. */
 		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
 			return -1;
-		link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
+		if (adopted)
+			link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
 		if (link_mtu_up(ifn, sc->mtu, session_ipv6_ll(sc)) == -1)
 			rc = -1;
 	}
@@ -431,7 +438,7 @@ session_attached(struct session *s, int run_up)
 		    tname(s->tunnel), s->conf->name);
 		return;
 	}
-	(void)link_setup(s);
+	(void)link_setup(s, !run_up);
 	if (s->remote_down)
 		pw_session_remote_circuit(s);
 	log_info("session %s/%s: kernel session %u/%u on %s", tname(s->tunnel),
@@ -503,12 +510,11 @@ static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
 	}
 }
 
-static int
-static_session_start(struct session *s)
+/* A static session's IDs and cookies, from its configuration. */
+static void
+static_session_init(struct session *s)
 {
 	const struct session_conf *sc = s->conf;
-	struct dp_session_cfg c;
-	int rc;
 
 	/* Static IDs are the configuration's, never in the dynamic
 	 * session table. */
@@ -518,22 +524,101 @@ static_session_start(struct session *s)
 	memcpy(s->peer_cookie, sc->cookie.bytes, sc->cookie.len);
 	s->local_cookie_len = sc->peer_cookie.len; /* expected */
 	memcpy(s->local_cookie, sc->peer_cookie.bytes, sc->peer_cookie.len);
+	s->dp_failed = 0;
 	ssfsm_event(s, SSE_STATIC_UP);
+}
+
+/* -1: refused, 0: in the kernel, DP_BUSY: try again shortly. */
+static int
+static_session_program(struct session *s)
+{
+	struct dp_session_cfg c;
+	int rc;
+
 	session_cfg(s, &c);
-	if (pw.dp == NULL)
-		return 0;
-	if ((rc = dp_session_ensure(pw.dp, &c)) == -1)
+	if ((rc = dp_session_ensure(pw.dp, &c)) == DP_BUSY)
+		return DP_BUSY;
+	if (rc == -1) {
+		s->dp_failed = 1;
 		return -1;
+	}
 	session_attached(s, rc != DP_ADOPTED);
 	return 0;
+}
+
+static int static_program(struct tunnel *);
+
+static void
+static_busy_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)static_program(arg);
+}
+
+/*
+ * The kernel still holds an ID for a tunnel or session it is freeing
+ * (after a replacement or a reload): program again in a moment, from
+ * the event loop, rather than sleep in it.  Gives up after about 2 s.
+ */
+static int
+static_busy(struct tunnel *t)
+{
+	struct timeval tv = { 0, PW_BUSY_RETRY_MS * 1000 };
+
+	if (t->dp_busy_tries++ >= PW_BUSY_RETRIES) {
+		log_warnx("tunnel %s: the kernel still holds its IDs after "
+			  "%d ms; not programmed",
+		    tname(t), PW_BUSY_RETRY_MS * PW_BUSY_RETRIES);
+		return -1;
+	}
+	if (t->ev_dp_busy == NULL &&
+	    (t->ev_dp_busy = evtimer_new(tunnels_base(), static_busy_cb, t)) ==
+		NULL) {
+		log_warn("tunnel %s: retry timer", tname(t));
+		return -1;
+	}
+	evtimer_add(t->ev_dp_busy, &tv);
+	return 0;
+}
+
+/* The kernel part of a static tunnel: the tunnel, then every session
+ * not there yet. */
+static int
+static_program(struct tunnel *t)
+{
+	struct dp_tunnel_cfg c;
+	struct session *s;
+	int rc = 0, r;
+
+	if (!t->dp_up) {
+		static_tunnel_cfg(t, &c);
+		if ((r = dp_tunnel_ensure(pw.dp, &c)) == DP_BUSY)
+			return static_busy(t);
+		if (r == -1) {
+			log_warnx(
+			    "tunnel %s: static tunnel not created", tname(t));
+			return -1;
+		}
+		t->dp_up = 1;
+		for (s = session_first(t); s != NULL; s = session_next(s))
+			static_session_init(s);
+	}
+	for (s = session_first(t); s != NULL; s = session_next(s)) {
+		if (s->dp_up || s->dp_failed)
+			continue;
+		if ((r = static_session_program(s)) == DP_BUSY)
+			return static_busy(t);
+		if (r == -1)
+			rc = -1;
+	}
+	return rc;
 }
 
 int
 pw_static_start(struct tunnel *t)
 {
-	struct dp_tunnel_cfg c;
 	struct session *s;
-	int rc = 0;
 
 	t->local_ccid = t->conf->local_tunnel_id;
 	while (t->local_ccid == 0)
@@ -542,21 +627,15 @@ pw_static_start(struct tunnel *t)
 	t->local = t->conf->local;
 	t->peer = t->conf->remote;
 	ccfsm_event(t, CCE_STATIC_UP);
-	if (pw.dp != NULL) {
-		static_tunnel_cfg(t, &c);
-		if (dp_tunnel_ensure(pw.dp, &c) == -1) {
-			log_warnx(
-			    "tunnel %s: static tunnel not created", tname(t));
-			return -1;
-		}
-		t->dp_up = 1;
-	} else
+	if (pw.dp == NULL) {
 		log_info(
 		    "tunnel %s: static, without a kernel dataplane", tname(t));
-	for (s = session_first(t); s != NULL; s = session_next(s))
-		if (static_session_start(s) == -1)
-			rc = -1;
-	return rc;
+		for (s = session_first(t); s != NULL; s = session_next(s))
+			static_session_init(s);
+		return 0;
+	}
+	t->dp_busy_tries = 0;
+	return static_program(t);
 }
 
 /* Is there, in next, a session with this local ID? */
@@ -578,6 +657,10 @@ pw_static_stop(struct tunnel *t, int keep, const struct tunnel_conf *next)
 	int same_tunnel = next != NULL && next->mode == TUNNEL_STATIC &&
 	    next->local_tunnel_id == t->local_ccid;
 
+	if (t->ev_dp_busy != NULL) {
+		event_free(t->ev_dp_busy);
+		t->ev_dp_busy = NULL;
+	}
 	for (s = session_first(t); s != NULL; s = session_next(s)) {
 		if (!s->dp_up)
 			continue;

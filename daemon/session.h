@@ -53,6 +53,7 @@ struct session {
 	unsigned int remote_down : 1; /* peer's circuit status: down */
 	unsigned int local_down : 1; /* our attachment circuit: down */
 	unsigned int dp_up : 1; /* a kernel session exists (pw.c) */
+	unsigned int dp_failed : 1; /* static: the kernel refused it */
 	unsigned int peer_seq : 1; /* its Data Sequencing: sequence for it */
 	unsigned int cdn_by_peer : 1;
 	uint32_t local_id; /* ours: the peer sends it as Remote ID */

@@ -72,6 +72,7 @@ struct tunnel {
 	unsigned int stop_sent : 1;
 	unsigned int quiet : 1; /* lost a tie break: send nothing */
 	unsigned int dp_up : 1; /* a kernel tunnel exists (pw.c) */
+	uint8_t dp_busy_tries; /* static: kernel IDs still being freed */
 	uint32_t local_ccid;
 	uint32_t peer_ccid;
 	uint64_t tie_breaker;
@@ -86,6 +87,7 @@ struct tunnel {
 	struct event *ev_sock;
 	struct event *ev_rl; /* the reliable layer's deadline */
 	struct event *ev_state; /* hello, retry, closing, SCCCN wait */
+	struct event *ev_dp_busy; /* static: programming again (pw.c) */
 	uint64_t rl_deadline;
 	struct l2tp_auth auth;
 	/* The v2-era Challenge (Cisco dialect with a secret): the one the

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/l2tp.h>
@@ -281,10 +282,43 @@ print_ensured(int rc)
 {
 	static const char *const what[] = { "created", "adopted", "replaced" };
 
-	if (rc < 0)
+	if (rc < 0 || rc > DP_REPLACED)
 		return 1;
 	printf("%s\n", what[rc]);
 	return 0;
+}
+
+/*
+ * The daemon programs again from its event loop while the kernel frees
+ * an old object (DP_BUSY); a command line tool may just wait.  A busy ID
+ * here always follows a deletion by the same call, a replacement.
+ */
+static int
+ensure_waiting(struct dataplane *dp, const void *cfg,
+    int (*ensure)(struct dataplane *, const void *))
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	int rc, i;
+
+	if ((rc = ensure(dp, cfg)) != DP_BUSY)
+		return rc;
+	for (i = 0; i < 40 && rc == DP_BUSY; i++) {
+		nanosleep(&pause, NULL);
+		rc = ensure(dp, cfg);
+	}
+	return rc == DP_CREATED ? DP_REPLACED : rc == DP_BUSY ? -1 : rc;
+}
+
+static int
+tunnel_ensure_cb(struct dataplane *dp, const void *cfg)
+{
+	return dp_tunnel_ensure(dp, cfg);
+}
+
+static int
+session_ensure_cb(struct dataplane *dp, const void *cfg)
+{
+	return dp_session_ensure(dp, cfg);
 }
 
 static int
@@ -417,7 +451,7 @@ run_config_cmd(struct dataplane *dp, const char *cmd, int argc, char **argv)
 	}
 	if (strcmp(cmd, "tunnel-ensure") == 0) {
 		parse_tunnel(argc, argv, &t);
-		return print_ensured(dp_tunnel_ensure(dp, &t));
+		return print_ensured(ensure_waiting(dp, &t, tunnel_ensure_cb));
 	}
 	if (strcmp(cmd, "session-add") == 0) {
 		parse_session(argc, argv, &s);
@@ -425,7 +459,7 @@ run_config_cmd(struct dataplane *dp, const char *cmd, int argc, char **argv)
 	}
 	if (strcmp(cmd, "session-ensure") == 0) {
 		parse_session(argc, argv, &s);
-		return print_ensured(dp_session_ensure(dp, &s));
+		return print_ensured(ensure_waiting(dp, &s, session_ensure_cb));
 	}
 	if (strcmp(cmd, "managed") == 0)
 		return cmd_managed(dp, argc, argv);

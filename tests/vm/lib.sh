@@ -143,7 +143,8 @@ l2d_stop()
 {
 	_pid=$(cat "$TESTDIR/$1.pid")
 	kill -"${2:-TERM}" "$_pid" 2>/dev/null || die "$1 is not running"
-	wait_until "$1 to exit" 15 sh -c "! kill -0 $_pid 2>/dev/null"
+	wait_until "$1 to exit" "${L2D_STOP_TIMEOUT:-15}" \
+	    sh -c "! kill -0 $_pid 2>/dev/null"
 	# A sanitizer's report makes the exit status non-zero.
 	wait "$_pid" 2>/dev/null || die "$1 exited with status $?"
 }

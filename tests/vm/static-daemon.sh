@@ -9,6 +9,8 @@
 #   - wrong cookie: B expects another cookie than A sends: ping fails
 #     and B's rxCookieDiscards (show session json) moves; a SIGHUP with
 #     the right one replaces the kernel session and ping passes;
+#   - a reload that changes the peer's tunnel ID replaces the kernel
+#     tunnel (programmed again from a timer while the kernel frees it);
 #   - exit removes B's tunnel; with keep-on-exit a restart adopts it and
 #     a ping every 0.1 s across the restart loses under a second;
 #   - L2 variant, two daemons (conf/ref-dynamic-l2-*.conf): l2tpeth0 in
@@ -130,6 +132,28 @@ b_conf udp 'local-cookie = 1112131415161718' 'peer-cookie = 0a0b0c0d'
 l2d_hup B <"$TESTDIR/b.in"
 l2d_wait B "show session" '.ref.lan.kernel.rxCookieDiscards == 0' 20
 ping_ok "$A" 10.42.1.2
+l2d_stop B
+a_clear
+
+step "SIGHUP with another remote-tunnel-id: the kernel tunnel is replaced"
+# The kernel frees a deleted tunnel from a work queue, so its ID may
+# still be taken when the new one is created: the daemon programs again
+# from a timer (DP_BUSY) instead of sleeping in its event loop.
+a_by_hand udp
+b_conf udp
+l2d_start B "$B" <"$TESTDIR/b.in"
+l2d_wait B "show session" '.ref.lan.kernel != null' 20
+sed 's/remote-tunnel-id = 101/remote-tunnel-id = 102/' "$TESTDIR/b.in" |
+    l2d_hup B
+wait_until "B's kernel tunnel towards 102" 20 sh -c \
+    "'$IP' -n '$B' l2tp show tunnel | grep -q 'Peer tunnel 102'"
+l2d_wait B "show session" '.ref.lan.kernel.interface == "l2tpeth0"' 20
+grep -q "replacing kernel tunnel 501: peer tunnel ID is 101, want 102" \
+    "$TESTDIR/B.log" || die "B did not replace its kernel tunnel"
+expect "B answers while and after it replaces" \
+    "$(l2d_get B "show tunnel ref" '.ref.state')" static
+grep -q "still freeing" "$TESTDIR/B.log" &&
+    echo "(the kernel was still freeing the old tunnel: programmed again)"
 l2d_stop B
 a_clear
 
