@@ -2243,16 +2243,17 @@ session_finish(const struct session_build *b)
 {
 	size_t name_len = strlen(b->name) + 1;
 	size_t end_id_len = strlen(b->remote_end_id) + 1;
-	size_t head = offsetof(struct session_conf, text);
 	struct session_conf *s;
+	char *text;
 
-	if ((s = malloc(head + name_len + end_id_len)) == NULL)
+	if ((s = malloc(sizeof(*s) + name_len + end_id_len)) == NULL)
 		return NULL;
-	memcpy(s, &b->s, head);
-	memcpy(s->text, b->name, name_len);
-	memcpy(s->text + name_len, b->remote_end_id, end_id_len);
-	s->name = s->text;
-	s->remote_end_id = s->text + name_len;
+	*s = b->s;
+	text = (char *)(s + 1);
+	memcpy(text, b->name, name_len);
+	memcpy(text + name_len, b->remote_end_id, end_id_len);
+	s->name = text;
+	s->remote_end_id = text + name_len;
 	s->refs = 1; /* the configuration's */
 	return s;
 }

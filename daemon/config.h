@@ -137,7 +137,8 @@ struct session_conf {
 	struct conf_cookie peer_cookie; /* static: expected on receipt */
 	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
 	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
-	char text[]; /* where name and remote_end_id point */
+	/* name and remote_end_id follow the struct in the same allocation
+	 * (not a flexible array member: the builder embeds the struct). */
 };
 TAILQ_HEAD(session_conf_list, session_conf);
 
