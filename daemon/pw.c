@@ -810,24 +810,6 @@ links_readable(evutil_socket_t fd, short what, void *arg)
 	schedule_evaluation();
 }
 
-/*
- * Every new pseudowire interface makes a few link events of 1-2 KB, all
- * sent while the daemon is busy setting up sessions back to back; the
- * default buffer (rmem_default) overflows after ~100 of them and each
- * overflow costs a dump of every link.  Ask for more (as root past
- * rmem_max); failing that, the default and the dumps.
- */
-static void
-links_rcvbuf(int fd)
-{
-	int size = PW_LINK_RCVBUF;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) ==
-	    -1)
-		(void)setsockopt(
-		    fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-}
-
 static void
 links_watch(void)
 {
@@ -839,7 +821,11 @@ links_watch(void)
 	    nl_cache_mngr_add(
 		pw.mngr, "route/link", on_link_change, NULL, &pw.links) < 0)
 		goto fail;
-	links_rcvbuf(nl_cache_mngr_get_fd(pw.mngr));
+	/* Every new pseudowire interface makes a few link events of 1-2
+	 * KB, all sent while the daemon sets up sessions back to back; the
+	 * default buffer overflows after ~100 of them, and each overflow
+	 * costs a dump of every link. */
+	tp_set_rcvbuf(nl_cache_mngr_get_fd(pw.mngr), PW_LINK_RCVBUF);
 	pw.ev_eval = evtimer_new(pw.base, links_evaluate, NULL);
 	pw.ev_links = event_new(pw.base, nl_cache_mngr_get_fd(pw.mngr),
 	    EV_READ | EV_PERSIST, links_readable, NULL);

@@ -235,11 +235,9 @@ tp_kind_note(enum tp_kind kind)
 
 /* SO_RCVBUFFORCE passes rmem_max when we have CAP_NET_ADMIN; without
  * it, SO_RCVBUF gets as much as rmem_max allows. */
-static void
-tp_listener_rcvbuf(int fd)
+void
+tp_set_rcvbuf(int fd, int size)
 {
-	int size = TP_LISTEN_RCVBUF;
-
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) ==
 	    -1)
 		(void)setsockopt(
@@ -284,7 +282,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 		(void)setsockopt(
 		    l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	tp_want_pktinfo(l->fd, l->family);
-	tp_listener_rcvbuf(l->fd);
+	tp_set_rcvbuf(l->fd, TP_LISTEN_RCVBUF);
 	name = *addr;
 	if (l->kind == TP_L2TPIP)
 		namelen = tp_to_l2tpip(addr, 0, &name);

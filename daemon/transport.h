@@ -53,6 +53,9 @@ typedef void (*tp_input_cb)(struct tp_packet *, void *arg);
 struct tp_listener *tp_listen(struct event_base *,
     const struct sockaddr_storage *, enum l2tp_encap, tp_input_cb, void *);
 void tp_listener_close(struct tp_listener *);
+/* Ask for a receive buffer of size bytes on any socket (past rmem_max
+ * when we may): listeners and the link-event socket take bursts. */
+void tp_set_rcvbuf(int fd, int size);
 enum tp_kind tp_listener_kind(const struct tp_listener *);
 int tp_listener_family(const struct tp_listener *);
 enum l2tp_encap tp_listener_encap(const struct tp_listener *);
