@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -682,37 +683,124 @@ pw_static_stop(struct tunnel *t, int keep, const struct tunnel_conf *next)
 
 /* --- our attachment circuits ------------------------------------- */
 
-/* Only AF_UNSPEC links: events also carry bridge ports as AF_BRIDGE. */
+/* The cache's link with this index and family, or NULL (a hash lookup). */
 static struct rtnl_link *
-link_by_name(struct nl_cache *links, const char *name)
+link_by_index(struct nl_cache *links, int ifindex, int family)
 {
-	struct nl_object *o;
-	struct rtnl_link *l;
+	struct rtnl_link *needle, *l;
 
-	for (o = nl_cache_get_first(links); o != NULL;
-	     o = nl_cache_get_next(o)) {
-		l = (struct rtnl_link *)o;
-		if (rtnl_link_get_family(l) == AF_UNSPEC &&
-		    strcmp(rtnl_link_get_name(l), name) == 0)
-			return l;
-	}
-	return NULL;
+	if ((needle = rtnl_link_alloc()) == NULL)
+		return NULL;
+	rtnl_link_set_family(needle, family);
+	rtnl_link_set_ifindex(needle, ifindex);
+	l = (struct rtnl_link *)nl_cache_search(links, OBJ_CAST(needle));
+	rtnl_link_put(needle);
+	if (l != NULL)
+		rtnl_link_put(l); /* the cache keeps its own reference */
+	return l;
 }
 
 /*
- * A session's local circuit: with a bridge, up while another port of
- * the bridge has its lower layer up; without one, while the interface
- * itself is administratively up (unless we took it down ourselves for
- * the peer's circuit).  1 up, 0 down, -1 unknown (leave it).
+ * The cache's link named `name`: the kernel gives its index (one
+ * ioctl), the cache finds that in its hash table.  A walk over the
+ * cache per session would make every burst of link events cost
+ * sessions x links.  The cache holds a link once per family it was
+ * announced in; a bridge can be left with only its AF_BRIDGE entry (a
+ * bridge created before the daemon started, here), which carries the
+ * same name and flags.  NULL when neither is known (yet).
+ */
+static struct rtnl_link *
+link_by_name(struct nl_cache *links, const char *name)
+{
+	struct rtnl_link *l;
+	unsigned int idx;
+
+	if ((idx = if_nametoindex(name)) == 0)
+		return NULL;
+	if ((l = link_by_index(links, (int)idx, AF_UNSPEC)) == NULL)
+		l = link_by_index(links, (int)idx, AF_BRIDGE);
+	return l;
+}
+
+static int
+link_carries(const struct rtnl_link *l)
+{
+	return (rtnl_link_get_flags((struct rtnl_link *)l) &
+		   (IFF_UP | IFF_LOWER_UP)) == (IFF_UP | IFF_LOWER_UP);
+}
+
+/*
+ * For one evaluation: how many ports of each bridge carry traffic, from
+ * one pass over the cache, so a bridged session costs a lookup rather
+ * than a walk.  Open addressing on the bridge's ifindex.
+ */
+struct bridge_ports {
+	int *ifindex; /* 0: empty slot */
+	int *carrying;
+	size_t size; /* a power of two */
+};
+
+static int *
+bridge_ports_slot(struct bridge_ports *bp, int ifindex)
+{
+	size_t i = ((unsigned int)ifindex * 2654435761u) & (bp->size - 1);
+
+	while (bp->ifindex[i] != 0 && bp->ifindex[i] != ifindex)
+		i = (i + 1) & (bp->size - 1);
+	bp->ifindex[i] = ifindex;
+	return &bp->carrying[i];
+}
+
+static int
+bridge_ports_count(struct bridge_ports *bp, struct nl_cache *links)
+{
+	struct nl_object *o;
+	struct rtnl_link *l;
+	int master, family;
+
+	for (bp->size = 16; bp->size < 2 * (size_t)nl_cache_nitems(links) + 2;)
+		bp->size *= 2;
+	bp->ifindex = calloc(bp->size, sizeof(*bp->ifindex));
+	bp->carrying = calloc(bp->size, sizeof(*bp->carrying));
+	if (bp->ifindex == NULL || bp->carrying == NULL)
+		return -1;
+	for (o = nl_cache_get_first(links); o != NULL;
+	     o = nl_cache_get_next(o)) {
+		l = (struct rtnl_link *)o;
+		/* A port once: its AF_UNSPEC entry, else its AF_BRIDGE one. */
+		family = rtnl_link_get_family(l);
+		if (family != AF_UNSPEC && family != AF_BRIDGE)
+			continue;
+		if (family == AF_BRIDGE &&
+		    link_by_index(links, rtnl_link_get_ifindex(l), AF_UNSPEC) !=
+			NULL)
+			continue;
+		if ((master = rtnl_link_get_master(l)) > 0 && link_carries(l))
+			(*bridge_ports_slot(bp, master))++;
+	}
+	return 0;
+}
+
+static void
+bridge_ports_free(struct bridge_ports *bp)
+{
+	free(bp->ifindex);
+	free(bp->carrying);
+}
+
+/*
+ * 1 when the session's attachment circuit is up, 0 when down, -1 when
+ * unknown.  Bridged: up while another port of its bridge carries
+ * traffic.
  */
 static int
-circuit_state(struct nl_cache *links, const struct session *s)
+circuit_state(
+    struct nl_cache *links, struct bridge_ports *bp, const struct session *s)
 {
 	struct rtnl_link *l, *br;
-	struct nl_object *o;
 	char vbuf[IFNAMSIZ];
 	const char *ac = ac_ifname(s, vbuf, sizeof(vbuf));
-	int bridx, up = 0;
+	int bridx, others;
 
 	if (s->conf->bridge[0] == '\0') {
 		if (s->remote_down || (l = link_by_name(links, ac)) == NULL)
@@ -722,18 +810,12 @@ circuit_state(struct nl_cache *links, const struct session *s)
 	if ((br = link_by_name(links, s->conf->bridge)) == NULL)
 		return -1;
 	bridx = rtnl_link_get_ifindex(br);
-	for (o = nl_cache_get_first(links); o != NULL;
-	     o = nl_cache_get_next(o)) {
-		l = (struct rtnl_link *)o;
-		if (rtnl_link_get_family(l) != AF_UNSPEC ||
-		    rtnl_link_get_master(l) != bridx ||
-		    strcmp(rtnl_link_get_name(l), ac) == 0)
-			continue;
-		if ((rtnl_link_get_flags(l) & (IFF_UP | IFF_LOWER_UP)) ==
-		    (IFF_UP | IFF_LOWER_UP))
-			up = 1;
-	}
-	return up;
+	others = *bridge_ports_slot(bp, bridx);
+	/* Our own interface, a port itself, does not count. */
+	if ((l = link_by_name(links, ac)) != NULL &&
+	    rtnl_link_get_master(l) == bridx && link_carries(l))
+		others--;
+	return others > 0;
 }
 
 static void links_readable(evutil_socket_t, short, void *);
@@ -742,6 +824,7 @@ static void
 links_evaluate(evutil_socket_t fd, short what, void *arg)
 {
 	struct nl_cache *links = pw.links;
+	struct bridge_ports bp = { NULL, NULL, 0 };
 	struct tunnel *t;
 	struct session *s;
 	int up;
@@ -756,13 +839,18 @@ links_evaluate(evutil_socket_t fd, short what, void *arg)
 	pw.evaluating = 1;
 	links_readable(nl_cache_mngr_get_fd(pw.mngr), EV_READ, NULL);
 	pw.evaluating = 0;
+	if (bridge_ports_count(&bp, links) == -1) {
+		log_warn("evaluating attachment circuits");
+		bridge_ports_free(&bp);
+		return;
+	}
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
 		if (t->state != CC_ESTABLISHED)
 			continue;
 		for (s = session_first(t); s != NULL; s = session_next(s)) {
 			if (!s->dp_up || s->state != SS_ESTABLISHED)
 				continue;
-			if ((up = circuit_state(links, s)) < 0 ||
+			if ((up = circuit_state(links, &bp, s)) < 0 ||
 			    up == !s->local_down)
 				continue;
 			log_info("session %s/%s: local circuit %s", tname(t),
@@ -770,6 +858,7 @@ links_evaluate(evutil_socket_t fd, short what, void *arg)
 			session_set_local_circuit(s, up);
 		}
 	}
+	bridge_ports_free(&bp);
 }
 
 static void

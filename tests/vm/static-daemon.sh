@@ -15,7 +15,7 @@
 #     a ping every 0.1 s across the restart loses under a second;
 #   - L2 variant, two daemons (conf/ref-dynamic-l2-*.conf): l2tpeth0 in
 #     bridge br0 with each LAN port; the LAN hosts, on one subnet, reach
-#     each other.
+#     each other; the LAN port going down is signalled (SLI), and back.
 . "$(dirname "$0")/lib.sh"
 vm_enter "$@"
 require_cmd jq
@@ -204,6 +204,13 @@ expect "A's l2tpeth0 master" \
 expect "A's l2tpeth0 MTU" "$(in_ns "$A" cat /sys/class/net/l2tpeth0/mtu)" 1446
 ping_ok "$HA" 10.50.0.2
 ping_ok "$HB" 10.50.0.1 1400
+# A bridged attachment circuit is up while another port of its bridge
+# carries traffic: A's LAN port down is signalled to B (SLI), and back.
+"$IP" -n "$A" link set lan0 down
+l2d_wait B "show session" '.ref.lan.remoteCircuit == "down"' 20
+"$IP" -n "$A" link set lan0 up
+l2d_wait B "show session" '.ref.lan.remoteCircuit == "up"' 20
+ping_ok "$HA" 10.50.0.2
 l2d_stop A
 l2d_stop B
 for ns in "$A" "$B"; do
