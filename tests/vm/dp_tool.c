@@ -36,6 +36,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,42 +107,104 @@ parse_addr(const char *s, struct dp_addr *a)
 		fatalx("bad address: %s", s);
 }
 
+/* A numeric keyword, as `ip l2tp` spells it, and where it goes. */
+struct num_kw {
+	const char *kw;
+	size_t off;
+	size_t size; /* 2 or 4 */
+};
+
+#define NUM_KW(kw, type, field) \
+	{ \
+		kw, offsetof(type, field), sizeof(((type *)0)->field) \
+	}
+
+static const struct num_kw tunnel_nums[] = {
+	NUM_KW("tunnel_id", struct dp_tunnel_cfg, tunnel_id),
+	NUM_KW("peer_tunnel_id", struct dp_tunnel_cfg, peer_tunnel_id),
+	NUM_KW("udp_sport", struct dp_tunnel_cfg, local_port),
+	NUM_KW("udp_dport", struct dp_tunnel_cfg, peer_port),
+	{ NULL, 0, 0 },
+};
+
+static const struct num_kw session_nums[] = {
+	NUM_KW("tunnel_id", struct dp_session_cfg, tunnel_id),
+	NUM_KW("peer_tunnel_id", struct dp_session_cfg, peer_tunnel_id),
+	NUM_KW("session_id", struct dp_session_cfg, session_id),
+	NUM_KW("peer_session_id", struct dp_session_cfg, peer_session_id),
+	NUM_KW("reorder_timeout", struct dp_session_cfg, reorder_timeout_ms),
+	NUM_KW("pw_type", struct dp_session_cfg, pw_type),
+	{ NULL, 0, 0 },
+};
+
+/* 1 when k is one of the table's keywords (the value stored), else 0. */
+static int
+set_num(const struct num_kw *tab, void *cfg, const char *k, const char *v)
+{
+	uint16_t u16;
+	uint32_t u32;
+
+	for (; tab->kw != NULL; tab++) {
+		if (strcmp(k, tab->kw) != 0)
+			continue;
+		if (tab->size == sizeof(u16)) {
+			u16 = (uint16_t)parse_u32(v, UINT16_MAX);
+			memcpy((char *)cfg + tab->off, &u16, sizeof(u16));
+		} else {
+			u32 = parse_u32(v, UINT32_MAX);
+			memcpy((char *)cfg + tab->off, &u32, sizeof(u32));
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* KEYWORD VALUE pairs, each to fn (0: not its keyword or value). */
 static void
-parse_tunnel(int argc, char **argv, struct dp_tunnel_cfg *c)
+parse_pairs(int argc, char **argv, const char *what, void *cfg,
+    int (*fn)(void *, const char *, const char *))
 {
 	int i;
 
-	dp_tunnel_cfg_init(c);
-	for (i = 0; i + 1 < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
-
-		if (strcmp(k, "tunnel_id") == 0)
-			c->tunnel_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "peer_tunnel_id") == 0)
-			c->peer_tunnel_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "encap") == 0 && strcmp(v, "udp") == 0)
-			c->encap = DP_ENCAP_UDP;
-		else if (strcmp(k, "encap") == 0 && strcmp(v, "ip") == 0)
-			c->encap = DP_ENCAP_IP;
-		else if (strcmp(k, "local") == 0)
-			parse_addr(v, &c->local);
-		else if (strcmp(k, "remote") == 0)
-			parse_addr(v, &c->peer);
-		else if (strcmp(k, "udp_sport") == 0)
-			c->local_port = (uint16_t)parse_u32(v, UINT16_MAX);
-		else if (strcmp(k, "udp_dport") == 0)
-			c->peer_port = (uint16_t)parse_u32(v, UINT16_MAX);
-		else if (strcmp(k, "udp_csum") == 0)
-			c->udp_csum = parse_onoff(v);
-		else if (strcmp(k, "udp6_csum_tx") == 0)
-			c->udp6_csum_tx = parse_onoff(v);
-		else if (strcmp(k, "udp6_csum_rx") == 0)
-			c->udp6_csum_rx = parse_onoff(v);
-		else
-			fatalx("unknown tunnel keyword or value: %s %s", k, v);
-	}
+	for (i = 0; i + 1 < argc; i += 2)
+		if (!fn(cfg, argv[i], argv[i + 1]))
+			fatalx("unknown %s keyword or value: %s %s", what,
+			    argv[i], argv[i + 1]);
 	if (i != argc)
 		usage();
+}
+
+static int
+tunnel_pair(void *cfg, const char *k, const char *v)
+{
+	struct dp_tunnel_cfg *c = cfg;
+
+	if (set_num(tunnel_nums, c, k, v))
+		return 1;
+	if (strcmp(k, "encap") == 0 && strcmp(v, "udp") == 0)
+		c->encap = DP_ENCAP_UDP;
+	else if (strcmp(k, "encap") == 0 && strcmp(v, "ip") == 0)
+		c->encap = DP_ENCAP_IP;
+	else if (strcmp(k, "local") == 0)
+		parse_addr(v, &c->local);
+	else if (strcmp(k, "remote") == 0)
+		parse_addr(v, &c->peer);
+	else if (strcmp(k, "udp_csum") == 0)
+		c->udp_csum = parse_onoff(v);
+	else if (strcmp(k, "udp6_csum_tx") == 0)
+		c->udp6_csum_tx = parse_onoff(v);
+	else if (strcmp(k, "udp6_csum_rx") == 0)
+		c->udp6_csum_rx = parse_onoff(v);
+	else
+		return 0;
+	return 1;
+}
+
+static void
+parse_tunnel(int argc, char **argv, struct dp_tunnel_cfg *c)
+{
+	dp_tunnel_cfg_init(c);
+	parse_pairs(argc, argv, "tunnel", c, tunnel_pair);
 }
 
 static void
@@ -160,47 +223,35 @@ parse_cookie(const char *v, uint8_t *cookie, size_t *len)
 		fatalx("cookie: expected 8 or 16 hex digits: %s", v);
 }
 
+static int
+session_pair(void *cfg, const char *k, const char *v)
+{
+	struct dp_session_cfg *c = cfg;
+
+	if (set_num(session_nums, c, k, v))
+		return 1;
+	if (strcmp(k, "cookie") == 0)
+		parse_cookie(v, c->cookie, &c->cookie_len);
+	else if (strcmp(k, "peer_cookie") == 0)
+		parse_cookie(v, c->peer_cookie, &c->peer_cookie_len);
+	else if (strcmp(k, "l2spec_type") == 0 && strcmp(v, "none") == 0)
+		c->l2spec = DP_L2SPEC_NONE;
+	else if (strcmp(k, "l2spec_type") == 0 && strcmp(v, "default") == 0)
+		c->l2spec = DP_L2SPEC_DEFAULT;
+	else if (strcmp(k, "seq") == 0)
+		parse_seq(v, c);
+	else if (strcmp(k, "name") == 0 && strlen(v) < sizeof(c->ifname))
+		strcpy(c->ifname, v);
+	else
+		return 0;
+	return 1;
+}
+
 static void
 parse_session(int argc, char **argv, struct dp_session_cfg *c)
 {
-	int i;
-
 	dp_session_cfg_init(c);
-	for (i = 0; i + 1 < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
-
-		if (strcmp(k, "tunnel_id") == 0)
-			c->tunnel_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "peer_tunnel_id") == 0)
-			c->peer_tunnel_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "session_id") == 0)
-			c->session_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "peer_session_id") == 0)
-			c->peer_session_id = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "cookie") == 0)
-			parse_cookie(v, c->cookie, &c->cookie_len);
-		else if (strcmp(k, "peer_cookie") == 0)
-			parse_cookie(v, c->peer_cookie, &c->peer_cookie_len);
-		else if (strcmp(k, "l2spec_type") == 0 &&
-		    strcmp(v, "none") == 0)
-			c->l2spec = DP_L2SPEC_NONE;
-		else if (strcmp(k, "l2spec_type") == 0 &&
-		    strcmp(v, "default") == 0)
-			c->l2spec = DP_L2SPEC_DEFAULT;
-		else if (strcmp(k, "seq") == 0)
-			parse_seq(v, c);
-		else if (strcmp(k, "reorder_timeout") == 0)
-			c->reorder_timeout_ms = parse_u32(v, UINT32_MAX);
-		else if (strcmp(k, "pw_type") == 0)
-			c->pw_type = (uint16_t)parse_u32(v, UINT16_MAX);
-		else if (strcmp(k, "name") == 0 &&
-		    strlen(v) < sizeof(c->ifname))
-			strcpy(c->ifname, v);
-		else
-			fatalx("unknown session keyword or value: %s %s", k, v);
-	}
-	if (i != argc)
-		usage();
+	parse_pairs(argc, argv, "session", c, session_pair);
 }
 
 static void
