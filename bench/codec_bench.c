@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_clock.h"
+
 #include "proto/buf.h"
 #include "proto/l2tp.h"
 #include "proto/msg.h"
@@ -242,15 +244,6 @@ bench_loop(unsigned long count, struct l2tp_msg *m)
 	return ok;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 print_result(const char *name, double value, const char *unit,
     const char *sample, double seconds)
@@ -266,7 +259,7 @@ rate(const struct sample *only, double seconds, struct l2tp_msg *m)
 {
 	const unsigned long batch = 10000;
 	unsigned long n = 0, i;
-	double start = now(), elapsed;
+	double start = bench_now(), elapsed;
 
 	do {
 		if (only == NULL)
@@ -274,7 +267,7 @@ rate(const struct sample *only, double seconds, struct l2tp_msg *m)
 		else
 			for (i = 0; i < batch; i++)
 				n += decode_validate(only, m) == 0;
-		elapsed = now() - start;
+		elapsed = bench_now() - start;
 	} while (elapsed < seconds);
 	return (double)n / elapsed;
 }

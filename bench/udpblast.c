@@ -32,18 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_clock.h"
+
 #define BATCH 64
 #define LEN_MAX 1472
 #define SOCKBUF (8 * 1024 * 1024)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 usage(void)
@@ -145,7 +138,7 @@ receive(const struct sockaddr_in *sin, double seconds, int crowd,
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		left = start == 0 ? 30 : start + seconds - now();
+		left = start == 0 ? 30 : start + seconds - bench_now();
 		if (left <= 0)
 			break;
 		if (poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
@@ -154,10 +147,10 @@ receive(const struct sockaddr_in *sin, double seconds, int crowd,
 		if (n <= 0)
 			continue;
 		if (start == 0)
-			start = now();
+			start = bench_now();
 		count += (unsigned long long)n;
 	}
-	end = now();
+	end = bench_now();
 	if (start == 0)
 		errx(1, "nothing received");
 	printf("received %llu datagrams in %.3f s: %.0f/s\n", count,
@@ -173,7 +166,7 @@ send_flood(const struct sockaddr_in *sin, double seconds, size_t len,
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov;
 	unsigned long long sent = 0;
-	double deadline = now() + seconds;
+	double deadline = bench_now() + seconds;
 	int fd = udp_socket(SO_SNDBUFFORCE), i, n;
 
 	if (src->sin_family == AF_INET &&
@@ -189,7 +182,7 @@ send_flood(const struct sockaddr_in *sin, double seconds, size_t len,
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	while (now() < deadline) {
+	while (bench_now() < deadline) {
 		n = sendmmsg(fd, msgs, BATCH, 0);
 		if (n > 0)
 			sent += (unsigned long long)n;

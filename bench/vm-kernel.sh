@@ -44,10 +44,7 @@ L2D_STOP_TIMEOUT=$((15 + N / 20))
 A=bench-a
 B=bench-b
 make_tmpdir
-ns_new "$A" "$B"
-veth "$A" wan0 "$B" wan0
-"$IP" -n "$A" addr add 10.1.0.1/24 dev wan0
-"$IP" -n "$B" addr add 10.1.0.2/24 dev wan0
+wan_pair "$A" "$B" 10.1.0
 
 # Seconds since boot, to the hundredth, without starting a process.
 now()

@@ -10,10 +10,7 @@ require_cmd jq
 A=l2tpdemo-pa
 B=l2tpdemo-pb
 make_tmpdir
-ns_new "$A" "$B"
-veth "$A" wan0 "$B" wan0
-"$IP" -n "$A" addr add 10.231.0.1/24 dev wan0
-"$IP" -n "$B" addr add 10.231.0.2/24 dev wan0
+wan_pair "$A" "$B" 10.231.0
 
 conf()
 {

@@ -19,10 +19,7 @@ require_cmd jq
 A=pe-a
 B=pe-b
 make_tmpdir
-ns_new "$A" "$B"
-veth "$A" wan0 "$B" wan0
-"$IP" -n "$A" addr add 10.1.0.1/24 dev wan0
-"$IP" -n "$B" addr add 10.1.0.2/24 dev wan0
+wan_pair "$A" "$B" 10.1.0
 "$IP" -n "$A" addr add fd00:1::1/64 dev wan0 nodad
 "$IP" -n "$B" addr add fd00:1::2/64 dev wan0 nodad
 # No IPv6 on the pseudowires: only the pings (and ARP) cross them.

@@ -17,14 +17,11 @@ require_cmd jq
 A=ll-a
 P=ll-peer
 make_tmpdir
-ns_new "$A" "$P"
-veth "$A" wan0 "$P" wan0
+wan_pair "$A" "$P" 10.1.0
 for ns in "$A" "$P"; do
 	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=0 \
 	    net.ipv6.conf.all.disable_ipv6=0 || die "sysctl in $ns"
 done
-"$IP" -n "$A" addr add 10.1.0.1/24 dev wan0
-"$IP" -n "$P" addr add 10.1.0.2/24 dev wan0
 "$IP" -n "$A" link add br0 type bridge
 "$IP" -n "$A" link set br0 up
 

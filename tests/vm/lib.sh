@@ -10,6 +10,8 @@
 #
 #   ns_new NS...             network namespaces, with lo up
 #   veth NS1 IF1 NS2 IF2     a veth pair between two namespaces, up
+#   wan_pair A B PREFIX      namespaces A and B joined by wan0, with
+#                            PREFIX.1/24 in A and PREFIX.2/24 in B
 #   in_ns NS CMD...          run CMD in NS
 #   dp NS ARGS...            dp_tool (daemon/dataplane.c) in NS
 #   dp_get NS KEY ARGS...    one "KEY value" line of `dp_tool ARGS`
@@ -60,6 +62,14 @@ veth()
 	    die "cannot create veth $1/$2 - $3/$4"
 	"$IP" -n "$1" link set "$2" up
 	"$IP" -n "$3" link set "$4" up
+}
+
+wan_pair()
+{
+	ns_new "$1" "$2"
+	veth "$1" wan0 "$2" wan0
+	"$IP" -n "$1" addr add "$3.1/24" dev wan0
+	"$IP" -n "$2" addr add "$3.2/24" dev wan0
 }
 
 in_ns()

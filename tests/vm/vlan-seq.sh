@@ -20,10 +20,7 @@ require_cmd "$TSHARK" tcpdump
 A=pe-a
 B=pe-b
 make_tmpdir
-ns_new "$A" "$B"
-veth "$A" wan0 "$B" wan0
-"$IP" -n "$A" addr add 10.1.0.1/24 dev wan0
-"$IP" -n "$B" addr add 10.1.0.2/24 dev wan0
+wan_pair "$A" "$B" 10.1.0
 for ns in "$A" "$B"; do
 	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
 	    die "sysctl in $ns"
