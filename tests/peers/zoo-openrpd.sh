@@ -1,0 +1,24 @@
+#!/bin/sh
+# The peer zoo, the OpenRPD capture's two vendors (their own bytes,
+# tests/peers/profiles.py):
+# - VECTOR CCS opens: its SCCRQ has AVPs in an unusual order and
+#   CableLabs AVPs with the M bit (tolerated, proto/schema.c); the
+#   control connection must hold through 3 HELLOs each way;
+# - OpenRPD answers our SCCRQ (the same CableLabs AVPs), acknowledges
+#   our SCCCN with an explicit ACK message (type 20), sends no HELLOs
+#   of its own; the connection must hold through 3 of ours;
+# - VECTOR CCS's DEPI ICRQ (PW type 13, Remote End ID 00 00 00 03 00 00,
+#   CableLabs AVPs with the M bit) is refused with a CDN that carries its
+#   session ID, and the tunnel stays (docs/interop.md).
+. "$(dirname "$0")/../ns/lib.sh"
+. "$(dirname "$0")/lib.sh"
+ns_init
+zoo_init
+ZOO_NO_SESSION=1
+zoo_case vectorccs-init-ip vectorccs initiator ip
+ZOO_PEER_HELLOS=0 ZOO_DAEMON_ACKS=1
+zoo_case openrpd-resp-ip openrpd responder ip
+ZOO_NO_SESSION=0 ZOO_PEER_HELLOS=3 ZOO_DAEMON_ACKS=0
+zoo_refusal vectorccs-depi-icrq-ip vectorccs initiator ip \
+    'REFUSAL CDN result=[0-9]+ .*sidmatch=yes'
+zoo_summary
