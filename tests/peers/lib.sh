@@ -21,6 +21,7 @@
 # ZOO_PEER_HELLOS: HELLOs the peer must send in the hold (default 3; 0
 # for a peer that sends none).
 # ZOO_DAEMON_ACKS=N: the daemon must have counted N explicit ACKs.
+# ZOO_FAMILY=6: over IPv6 ($V6_A/$V6_B) instead of IPv4.
 
 PYTHON3=${PYTHON3:-python3}
 TSHARK=${TSHARK:-tshark}
@@ -35,19 +36,29 @@ zoo_init() {
 	ns_pair a b
 }
 
+# zoo_addrs: ZA (the daemon's) and ZB (the peer's) in ZOO_FAMILY.
+zoo_addrs() {
+	if [ "${ZOO_FAMILY:-4}" = 6 ]; then
+		ZA=$V6_A ZB=$V6_B
+	else
+		ZA=$V4_A ZB=$V4_B
+	fi
+}
+
 # zoo_conf ROLE ENCAP [LINE...]: the daemon's configuration.
 zoo_conf() {
 	_init=no
 	[ "$1" = responder ] && _init=yes
 	_encap=$2
 	shift 2
+	zoo_addrs
 	if [ "${ZOO_NO_SESSION:-0}" = 1 ]; then
-		ns_conf l2d t "$V4_A" "$V4_B" "encap = $_encap" \
+		ns_conf l2d t "$ZA" "$ZB" "encap = $_encap" \
 		    "initiate = $_init" "hello-interval = 1" \
 		    "retry-interval = 1" "$@"
 		return
 	fi
-	ns_conf l2d t "$V4_A" "$V4_B" "encap = $_encap" "initiate = $_init" \
+	ns_conf l2d t "$ZA" "$ZB" "encap = $_encap" "initiate = $_init" \
 	    "hello-interval = 1" "retry-interval = 1" "$@" \
 	    "session vc101 {" "	remote-end-id = \"101\"" \
 	    ${ZOO_SESSION_LINES:+"$ZOO_SESSION_LINES"} "}"
@@ -65,7 +76,7 @@ zoo_run() {
 	fi
 	: >"$WORK/$_n.peer"
 	timeout 40 ip netns exec "$NS_B" "$PYTHON3" "$ZOO" --profile "$_prof" \
-	    --role "$_role" --encap "$_encap" --local "$V4_B" --peer "$V4_A" \
+	    --role "$_role" --encap "$_encap" --local "$ZB" --peer "$ZA" \
 	    "$@" >"$WORK/$_n.peer" 2>&1 &
 	_ppid=$!
 	# The peer's socket and captures first (python starts slowly on a
@@ -145,16 +156,16 @@ _case_checks() {
 	# no StopCCN but the restarted peer's own, HELLOs both ways,
 	# nothing malformed.
 	"$TSHARK" -n -r "$WORK/$_n.pcap" -Y 'l2tp || _ws.malformed' -T fields \
-	    -E separator=, -e frame.number -e ip.src -e l2tp.avp.message_type \
-	    -e _ws.malformed >"$WORK/$_n.wire" 2>"$WORK/tshark.err" ||
+	    -E separator=, -e frame.number -e ip.src -e ipv6.src \
+	    -e l2tp.avp.message_type -e _ws.malformed >"$WORK/$_n.wire" 2>"$WORK/tshark.err" ||
 	    fail "tshark: $(cat "$WORK/tshark.err")"
-	_bad=$(awk -F, -v d="$V4_A" -v r="$2" '$3 == 14 ||
-	    ($3 == 4 && (r != "restart" || $2 == d)) || $4 != "" { print $1 }' \
+	_bad=$(awk -F, -v d="$ZA" -v r="$2" '$4 == 14 ||
+	    ($4 == 4 && (r != "restart" || $2 $3 == d)) || $5 != "" { print $1 }' \
 	    "$WORK/$_n.wire" | tr '\n' ' ')
 	[ -z "$_bad" ] ||
 	    { zoo_bad "$_n" "CDN, StopCCN or malformed on the wire: frames $_bad"; return; }
-	_a=$(awk -F, -v s="$V4_A" '$2 == s && $3 == 6' "$WORK/$_n.wire" | wc -l)
-	_b=$(awk -F, -v s="$V4_B" '$2 == s && $3 == 6' "$WORK/$_n.wire" | wc -l)
+	_a=$(awk -F, -v s="$ZA" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
+	_b=$(awk -F, -v s="$ZB" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
 	[ "$_a" -ge $ZOO_HELLOS ] && [ "$_b" -ge "${ZOO_PEER_HELLOS:-$ZOO_HELLOS}" ] ||
 	    { zoo_bad "$_n" "HELLOs on the wire: $_a from l2tpv3d, $_b from the peer"; return; }
 	echo "ok: $_n (HELLOs on the wire: $_a from l2tpv3d, $_b from the peer)"

@@ -172,6 +172,9 @@ XCESP_MSGS = {
 # Their calls are DEPI (PW types 12/13; the ICRQ of frame 5 asks for PW
 # type 13 and carries eight more CableLabs AVPs with the M bit), which
 # l2tpv3d does not carry: the tunnel holds, a DEPI call is refused.
+# OpenRPD's ICRP (frame 6: PW type 13, 69 = 4, 70 = 2, IETF 96 and 102
+# without the M bit, CableLabs AVPs) answers our Ethernet ICRQ in the
+# refusal case: our CDN must carry its session ID.
 VECTORCCS = {
     "sccrq": Frame(RPD_CAP, 1),
     "scccn": Frame(RPD_CAP, 3),
@@ -181,6 +184,7 @@ VECTORCCS = {
 OPENRPD = {
     "sccrp": Frame(RPD_CAP, 2),
     "ack": Frame(RPD_CAP, 4),
+    "icrp": Frame(RPD_CAP, 6),
 }
 
 PROFILES = {

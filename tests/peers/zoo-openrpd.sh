@@ -8,8 +8,11 @@
 #   our SCCCN with an explicit ACK message (type 20), sends no HELLOs
 #   of its own; the connection must hold through 3 of ours;
 # - VECTOR CCS's DEPI ICRQ (PW type 13, Remote End ID 00 00 00 03 00 00,
-#   CableLabs AVPs with the M bit) is refused with a CDN that carries its
-#   session ID, and the tunnel stays (docs/interop.md).
+#   CableLabs AVPs with the M bit) is refused with CDN result 5 (no
+#   session for that Remote End ID) carrying its session ID;
+# - OpenRPD answers our ICRQ with its DEPI ICRP (PW type 13): refused
+#   with CDN result 14 (PW type mismatch) that carries OpenRPD's session
+#   ID (Remote Session ID), so that the peer can match it.
 . "$(dirname "$0")/../ns/lib.sh"
 . "$(dirname "$0")/lib.sh"
 ns_init
@@ -20,5 +23,7 @@ ZOO_PEER_HELLOS=0 ZOO_DAEMON_ACKS=1
 zoo_case openrpd-resp-ip openrpd responder ip
 ZOO_NO_SESSION=0 ZOO_PEER_HELLOS=3 ZOO_DAEMON_ACKS=0
 zoo_refusal vectorccs-depi-icrq-ip vectorccs initiator ip \
-    'REFUSAL CDN result=[0-9]+ .*sidmatch=yes'
+    'REFUSAL CDN result=5 .*sidmatch=yes'
+zoo_refusal openrpd-depi-icrp-ip openrpd responder ip \
+    'REFUSAL CDN result=14 .*sidmatch=yes'
 zoo_summary
