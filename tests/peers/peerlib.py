@@ -26,7 +26,6 @@ import os
 import select
 import socket
 import struct
-import sys
 import time
 
 # Message types.
@@ -547,6 +546,10 @@ class Peer:
         self.send("icrq")
         m = self.expect(ICRP)
         self.take_peer_sid(m)
+        for name, want in self.p.get("icrp_must", {}).items():
+            if m.get(name) != want:
+                raise Fail(f"ICRP {name} is {m.get(name)}, this peer "
+                           f"asked for {want}: {m.dump()}")
         self.send("iccn")
         self.flush()
         for extra in self.p.get("after_iccn", ()):

@@ -192,9 +192,11 @@ PROFILES = {
     "cisco-ietf": {"messages": CISCO_IETF, "after_established": ["sli"]},
     "freertr": {"messages": FREERTR,
                 "after_iccn": ["sli_init"], "after_icrp": ["sli_resp"]},
-    "xcesp": {"messages": XCESP_MSGS, "ccid": 100, "sid": 1001},
+    # It asked for sublayer 1: the ICRP must say the same back.
+    "xcesp": {"messages": XCESP_MSGS, "ccid": 100, "sid": 1001,
+              "icrp_must": {"l2spec": 1}},
     "xcesp-restart": {"messages": dict(XCESP_MSGS, icrq=Frame(XCESP, 159)),
-                      "ccid": 100, "sid": 1001},
+                      "ccid": 100, "sid": 1001, "icrp_must": {"l2spec": 1}},
     "vectorccs": {"messages": VECTORCCS, "ccid": 701, "sid": 1},
     "openrpd": {"messages": OPENRPD, "hello": None, "ack_with": (3, 12)},
 }
