@@ -92,6 +92,20 @@ zoo_run() {
 	if [ "$_role" = responder ]; then
 		daemon_start "$_n" "$NS_A" <"$WORK/$_n.in"
 	fi
+	# While the peer holds: the daemon must show it established (as
+	# wait_json, but only as long as the peer runs).
+	ZOO_WAITED=ok
+	if [ -n "${ZOO_WAIT:-}" ]; then
+		ZOO_WAITED="not shown while the peer ran: ${ZOO_WAIT%%|*} json | ${ZOO_WAIT#*|}"
+		while kill -0 $_ppid 2>/dev/null; do
+			if wait_json "$_n" "${ZOO_WAIT%%|*}" "${ZOO_WAIT#*|}" 0 \
+			    >/dev/null 2>&1; then
+				ZOO_WAITED=ok
+				break
+			fi
+			sleep 0.2
+		done
+	fi
 	wait $_ppid
 	ZOO_RC=$?
 	capture_stop "$_n"
@@ -117,7 +131,11 @@ zoo_case() {
 	fi
 	zoo_conf "$_r" "$_e" "$@" >"$WORK/$_name.in"
 	_nosess=""
-	[ "${ZOO_NO_SESSION:-0}" = 1 ] && _nosess=--no-session
+	ZOO_WAIT="show session|.t.vc101.state == \"established\""
+	if [ "${ZOO_NO_SESSION:-0}" = 1 ]; then
+		_nosess=--no-session
+		ZOO_WAIT="show tunnel|.t.state == \"established\""
+	fi
 	zoo_run "$_name" "$_profile" "$_r" "$_e" --hellos $ZOO_HELLOS \
 	    $_restart $_nosess
 	_case_checks "$_name" "${_restart:+restart}"
@@ -128,6 +146,10 @@ _case_checks() {
 	_n=$1
 	if [ "$ZOO_RC" != 0 ] || ! grep -q '^HELD' "$WORK/$_n.peer"; then
 		zoo_bad "$_n" "the peer did not hold a session ($ZOO_RC): $(grep FAIL "$WORK/$_n.peer")"
+		return
+	fi
+	if [ "$ZOO_WAITED" != ok ]; then
+		zoo_bad "$_n" "the daemon: $ZOO_WAITED"
 		return
 	fi
 	# The daemon, right after the hold: the session the peer has.
@@ -176,6 +198,7 @@ zoo_refusal() {
 	_name=$1 _profile=$2 _r=$3 _e=$4 _want=$5
 	shift 5
 	zoo_conf "$_r" "$_e" "$@" >"$WORK/$_name.in"
+	ZOO_WAIT=""
 	zoo_run "$_name" "$_profile" "$_r" "$_e" --expect-refusal
 	if [ "$ZOO_RC" != 0 ]; then
 		zoo_bad "$_name" "no refusal: $(grep FAIL "$WORK/$_name.peer")"

@@ -453,6 +453,13 @@ class Peer:
                                                 m.type != SCCRQ):
                 raise Fail(f"{m.name()} to CCID {m.ccid}, ours is "
                            f"{self.ccid}")
+            ahead = (m.nr - self.ns) & 0xFFFF
+            if 0 < ahead < 0x8000:
+                # What the restarted xcesp got (capture frame 167): a ZLB
+                # with the old connection's Nr, taken for an ack.
+                raise Fail(f"{m.name()} Ns {m.ns} Nr {m.nr} acknowledges "
+                           f"messages we never sent (our next Ns is "
+                           f"{self.ns}): another connection's numbers")
             before = len(self.unacked)
             self.acked(m.nr)
             if m.is_ack():
