@@ -22,6 +22,8 @@
 # for a peer that sends none).
 # ZOO_DAEMON_ACKS=N: the daemon must have counted N explicit ACKs.
 # ZOO_FAMILY=6: over IPv6 ($V6_A/$V6_B) instead of IPv4.
+# ZOO_REMOTE: the daemon's tunnel names this peer address instead (an
+# SCCRQ from the zoo's peer is then from an unknown peer).
 
 PYTHON3=${PYTHON3:-python3}
 TSHARK=${TSHARK:-tshark}
@@ -43,6 +45,7 @@ zoo_addrs() {
 	else
 		ZA=$V4_A ZB=$V4_B
 	fi
+	ZR=${ZOO_REMOTE:-$ZB}
 }
 
 # zoo_conf ROLE ENCAP [LINE...]: the daemon's configuration.
@@ -53,12 +56,12 @@ zoo_conf() {
 	shift 2
 	zoo_addrs
 	if [ "${ZOO_NO_SESSION:-0}" = 1 ]; then
-		ns_conf l2d t "$ZA" "$ZB" "encap = $_encap" \
+		ns_conf l2d t "$ZA" "$ZR" "encap = $_encap" \
 		    "initiate = $_init" "hello-interval = 1" \
 		    "retry-interval = 1" "$@"
 		return
 	fi
-	ns_conf l2d t "$ZA" "$ZB" "encap = $_encap" "initiate = $_init" \
+	ns_conf l2d t "$ZA" "$ZR" "encap = $_encap" "initiate = $_init" \
 	    "hello-interval = 1" "retry-interval = 1" "$@" \
 	    "session vc101 {" "	remote-end-id = \"101\"" \
 	    ${ZOO_SESSION_LINES:+"$ZOO_SESSION_LINES"} "}"
