@@ -78,8 +78,9 @@ zoo_run() {
 		daemon_start "$_n" "$NS_A" <"$WORK/$_n.in"
 	fi
 	: >"$WORK/$_n.peer"
-	# -S: no site module (stdlib only; it starts faster).
-	timeout 40 ip netns exec "$NS_B" "$PYTHON3" -S "$ZOO" --profile "$_prof" \
+	# -S: no site module (stdlib only; it starts faster); -B: no
+	# __pycache__ in the source tree.
+	timeout 40 ip netns exec "$NS_B" "$PYTHON3" -S -B "$ZOO" --profile "$_prof" \
 	    --role "$_role" --encap "$_encap" --local "$ZB" --peer "$ZA" \
 	    "$@" >"$WORK/$_n.peer" 2>&1 &
 	_ppid=$!

@@ -131,7 +131,8 @@ CISCO_IETF = dict(CISCO_COMMON, **{
 # Connect Speed/Rx Connect Speed and no Framing Type, an SLI with
 # Circuit Status right after its ICCN.  As responder: its ICRP carries
 # Call Serial Number (15) WITH the M bit (not listed for ICRP by RFC
-# 3931), and its SLI follows the ICRP at once, before our ICCN.
+# 3931), and its SLI follows the ICRP as soon as that is acknowledged
+# (by our ICCN).  Stop-and-wait: one message in flight at a time.
 FREERTR = {
     "sccrq": Frame(FRR_INIT, 1),
     "scccn": Frame(FRR_INIT, 3),
@@ -190,7 +191,7 @@ OPENRPD = {
 PROFILES = {
     "cisco-draft": {"messages": CISCO_DRAFT, "after_established": ["sli"]},
     "cisco-ietf": {"messages": CISCO_IETF, "after_established": ["sli"]},
-    "freertr": {"messages": FREERTR,
+    "freertr": {"messages": FREERTR, "stop_and_wait": True,
                 "after_iccn": ["sli_init"], "after_icrp": ["sli_resp"]},
     # It asked for sublayer 1: the ICRP must say the same back.
     "xcesp": {"messages": XCESP_MSGS, "ccid": 100, "sid": 1001,
