@@ -21,6 +21,10 @@
 # ZOO_PEER_HELLOS: HELLOs the peer must send in the hold (default 3; 0
 # for a peer that sends none).
 # ZOO_DAEMON_ACKS=N: the daemon must have counted N explicit ACKs.
+# ZOO_TOLERATED: a jq expression over the daemon's `tolerated` counters
+# (show statistics json, messages per kind) that must hold after the
+# case, e.g.
+# '.missingAvp >= 1': the deviation the peer is known for was counted.
 # ZOO_FAMILY=6: over IPv6 ($V6_A/$V6_B) instead of IPv4.
 # ZOO_REMOTE: the daemon's tunnel names this peer address instead (an
 # SCCRQ from the zoo's peer is then from an unknown peer).
@@ -179,6 +183,11 @@ _case_checks() {
 	    .t.messages.sent.HELLO >= $h and
 	    (.t.messages.received.ACK // 0) >= $a' >/dev/null ||
 	    { zoo_bad "$_n" "daemon's HELLO counters: $_json"; return; }
+	if [ -n "${ZOO_TOLERATED:-}" ]; then
+		printf '%s' "$_json" | "$JQ" -e ".t.tolerated | $ZOO_TOLERATED" \
+		    >/dev/null ||
+		    { zoo_bad "$_n" "tolerated deviations not counted ($ZOO_TOLERATED): $(printf '%s' "$_json" | "$JQ" -c .t.tolerated)"; return; }
+	fi
 	# The wire, in one tshark pass (it starts slowly): no CDN at all,
 	# no StopCCN but the restarted peer's own, HELLOs both ways,
 	# nothing malformed.

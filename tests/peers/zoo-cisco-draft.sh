@@ -11,7 +11,9 @@ ns_init
 zoo_init
 ZOO_SESSION_LINES="	cookie-length = 4"
 zoo_case cisco-draft-init-ip cisco-draft initiator ip "peer-dialect = auto"
-zoo_case cisco-draft-resp-ip cisco-draft responder ip "peer-dialect = cisco"
 zoo_case cisco-draft-init-udp cisco-draft initiator udp "peer-dialect = auto"
+# Its SLI lacks Circuit Status (counted as missing) and carries 9:114.
+ZOO_TOLERATED='.missingAvp >= 1 and .unknownAvp >= 1'
+zoo_case cisco-draft-resp-ip cisco-draft responder ip "peer-dialect = cisco"
 zoo_case cisco-draft-resp-udp cisco-draft responder udp "peer-dialect = cisco"
 zoo_summary

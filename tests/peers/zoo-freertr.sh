@@ -10,7 +10,10 @@
 ns_init
 zoo_init
 zoo_case freertr-init-ip freertr initiator ip
+# Call Serial Number (15) with the M bit in its ICRP, counted.
+ZOO_TOLERATED='.unlistedAvp >= 1'
 zoo_case freertr-resp-ip freertr responder ip
+ZOO_TOLERATED=""
 ZOO_FAMILY=6
 zoo_case freertr-init-ip6 freertr initiator ip
 # Its SCCRQ from an address no tunnel names: refused with StopCCN result
