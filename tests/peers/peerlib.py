@@ -366,6 +366,8 @@ class Peer:
         self.peer_ccid = 0
         self.peer_sid = 0
         self.cookie = os.urandom(4)
+        # One value for Tie Breaker (5) and 9:9, as IOS sends them.
+        self.tie_breaker = os.urandom(8)
         self.serial = 1
         self.end_id = args.end_id
         self.reset_seq()
@@ -392,8 +394,6 @@ class Peer:
             return v() if callable(v) else v
         return value
 
-    def tie_breaker(self):
-        return os.urandom(8)
 
     # --- sending --------------------------------------------------------
 

@@ -57,19 +57,19 @@ CISCO_COMMON = {
 #         Circuit Status: what the answering router sends once the
 #         session is established.  9:3/9:4 without the M bit, as in
 #         the real SLI of the Cisco capture (frame 120).
+# The vendor-9 part of IOS's ICRQ, the same in both modes.
+CISCO_ICRQ_V9 = [("c_local_sid", "$sid", True), ("c_remote_sid", 0, True),
+                 ("c_cookie", "$cookie", True),
+                 ("c_end_id", "$end_id", False), ("c_pw_type", 5, True),
+                 ("c_tie_breaker", "$tie_breaker", True),
+                 ("c_mtu", 1500, False)]
 CISCO_DRAFT = dict(CISCO_COMMON, **{
     "sccrq": Frame(CISCO_CAP, 1, drop=IETF_AVPS,
                    edits={"c_pw_caps": IOS_ETH_CAPS}),
     "sccrp": Frame(CISCO_CAP, 4, drop=IETF_AVPS,
                    edits={"c_pw_caps": IOS_ETH_CAPS}),
-    "icrq": Avps([("msgtype", 10, True), ("serial", "$serial", True),
-                  ("c_local_sid", "$sid", True),
-                  ("c_remote_sid", 0, True),
-                  ("c_cookie", "$cookie", True),
-                  ("c_end_id", "$end_id", False),
-                  ("c_pw_type", 5, True),
-                  ("c_tie_breaker", "$tie_breaker", True),
-                  ("c_mtu", 1500, False)]),
+    "icrq": Avps([("msgtype", 10, True), ("serial", "$serial", True)] +
+                 CISCO_ICRQ_V9),
     "icrp": Avps([("msgtype", 11, True), ("c_local_sid", "$sid", True),
                   ("c_remote_sid", "$peer_sid", True),
                   ("c_cookie", "$cookie", True), ("c_pw_type", 5, True),
@@ -104,14 +104,7 @@ CISCO_IETF = dict(CISCO_COMMON, **{
                   ("local_sid", "$sid", False), ("remote_sid", 0, False),
                   ("end_id", "$end_id", True),
                   ("pw_type", 5, True), ("pw_type", 5, True),
-                  ("circuit", 1, False),
-                  ("c_local_sid", "$sid", True),
-                  ("c_remote_sid", 0, True),
-                  ("c_cookie", "$cookie", True),
-                  ("c_end_id", "$end_id", False),
-                  ("c_pw_type", 5, True),
-                  ("c_tie_breaker", "$tie_breaker", True),
-                  ("c_mtu", 1500, False)]),
+                  ("circuit", 1, False)] + CISCO_ICRQ_V9),
     "icrp": Avps([("msgtype", 11, True),
                   ("local_sid", "$sid", False),
                   ("remote_sid", "$peer_sid", False),
