@@ -10,7 +10,8 @@
 #       Passes when the session is established on both sides and holds
 #       through 3 HELLOs each way: the peer says so, the daemon's
 #       `show session/statistics json` agree (IDs crossed, HELLO
-#       counters), and the capture holds no CDN or StopCCN from anyone.
+#       counters), and the capture holds no CDN or StopCCN from anyone
+#       (judged by tshark in the background, reported by zoo_summary).
 #   zoo_refusal NAME PROFILE ROLE ENCAP WANT [LINE...]
 #       the peer is at fault: the daemon must answer with WANT, a
 #       regular expression over the peer's "REFUSAL ..." line.
@@ -34,6 +35,8 @@ TSHARK=${TSHARK:-tshark}
 ZOO=$top_srcdir/tests/peers/zoo.py
 ZOO_FAILED=""
 ZOO_HELLOS=3
+ZOO_WIRE=""
+ZOO_WIRE_PIDS=""
 
 zoo_init() {
 	command -v "$PYTHON3" >/dev/null 2>&1 || fail "python3 not found"
@@ -188,21 +191,31 @@ _case_checks() {
 		    >/dev/null ||
 		    { zoo_bad "$_n" "tolerated deviations not counted ($ZOO_TOLERATED): $(printf '%s' "$_json" | "$JQ" -c .t.tolerated)"; return; }
 	fi
-	# The wire, in one tshark pass (it starts slowly): no CDN at all,
-	# no StopCCN but the restarted peer's own, HELLOs both ways,
-	# nothing malformed.
-	"$TSHARK" -n -r "$WORK/$_n.pcap" -Y 'l2tp || _ws.malformed' -T fields \
-	    -E separator=, -e frame.number -e ip.src -e ipv6.src \
-	    -e l2tp.avp.message_type -e _ws.malformed >"$WORK/$_n.wire" 2>"$WORK/tshark.err" ||
-	    fail "tshark: $(cat "$WORK/tshark.err")"
-	_bad=$(awk -F, -v d="$ZA" -v r="$2" '$4 == 14 ||
+	# The wire: tshark starts slowly, so it runs in the background
+	# while the next case holds; zoo_summary judges its output.
+	( "$TSHARK" -n -r "$WORK/$_n.pcap" -Y 'l2tp || _ws.malformed' \
+	    -T fields -E separator=, -e frame.number -e ip.src -e ipv6.src \
+	    -e l2tp.avp.message_type -e _ws.malformed >"$WORK/$_n.wire" \
+	    2>"$WORK/$_n.tshark.err"; echo $? >"$WORK/$_n.tshark.rc" ) &
+	ZOO_WIRE_PIDS="$ZOO_WIRE_PIDS $!"
+	ZOO_WIRE="$ZOO_WIRE $_n,${2:-plain},$ZA,$ZB,${ZOO_PEER_HELLOS:-$ZOO_HELLOS}"
+}
+
+# _wire_checks NAME MODE DAEMON_ADDR PEER_ADDR PEER_HELLOS: no CDN at all,
+# no StopCCN but the restarted peer's own, HELLOs both ways, nothing
+# malformed.
+_wire_checks() {
+	_n=$1
+	[ "$(cat "$WORK/$_n.tshark.rc")" = 0 ] ||
+	    { zoo_bad "$_n" "tshark: $(cat "$WORK/$_n.tshark.err")"; return; }
+	_bad=$(awk -F, -v d="$3" -v r="$2" '$4 == 14 ||
 	    ($4 == 4 && (r != "restart" || $2 $3 == d)) || $5 != "" { print $1 }' \
 	    "$WORK/$_n.wire" | tr '\n' ' ')
 	[ -z "$_bad" ] ||
 	    { zoo_bad "$_n" "CDN, StopCCN or malformed on the wire: frames $_bad"; return; }
-	_a=$(awk -F, -v s="$ZA" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
-	_b=$(awk -F, -v s="$ZB" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
-	[ "$_a" -ge $ZOO_HELLOS ] && [ "$_b" -ge "${ZOO_PEER_HELLOS:-$ZOO_HELLOS}" ] ||
+	_a=$(awk -F, -v s="$3" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
+	_b=$(awk -F, -v s="$4" '$2 $3 == s && $4 == 6' "$WORK/$_n.wire" | wc -l)
+	[ "$_a" -ge $ZOO_HELLOS ] && [ "$_b" -ge "$5" ] ||
 	    { zoo_bad "$_n" "HELLOs on the wire: $_a from l2tpv3d, $_b from the peer"; return; }
 	echo "ok: $_n (HELLOs on the wire: $_a from l2tpv3d, $_b from the peer)"
 }
@@ -224,6 +237,16 @@ zoo_refusal() {
 }
 
 zoo_summary() {
+	for _p in $ZOO_WIRE_PIDS; do
+		wait "$_p"
+	done
+	for _w in $ZOO_WIRE; do
+		# shellcheck disable=SC2046 # the fields are meant to split
+		(IFS=,; _wire_checks $_w) >"$WORK/wire.out"
+		cat "$WORK/wire.out"
+		grep -q '^FAIL' "$WORK/wire.out" &&
+		    ZOO_FAILED="$ZOO_FAILED $(echo "$_w" | cut -d, -f1)"
+	done
 	if [ -n "$ZOO_FAILED" ]; then
 		echo "FAILED cases:$ZOO_FAILED"
 		exit 1
