@@ -1509,7 +1509,8 @@ tunnels_recover(void)
 		    t->conf->mode != TUNNEL_DYNAMIC || t->conf->initiate)
 			continue;
 		t->recovering = 1;
-		timer_arm(t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
+		timer_arm(
+		    t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
 		n++;
 	}
 	if (n > 0)
