@@ -675,8 +675,11 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 
 	switch (t->state) {
 	case CC_IDLE:
-		if (t->conf->initiate && !tn.shutting_down && t->primary)
+		if ((t->conf->initiate || t->recovering) && !tn.shutting_down &&
+		    t->primary) {
+			t->recovering = 0;
 			ccfsm_event(t, CCE_OPEN);
+		}
 		break;
 	case CC_ESTABLISHED:
 		/* hello-interval seconds of silence: the HELLO goes out
@@ -732,6 +735,7 @@ tunnel_set_state(struct tunnel *t, int state)
 	case CC_ESTABLISHED:
 		t->up_since = now_s();
 		t->failures = 0;
+		t->recovering = 0;
 		tunnel_hello_rearm(t);
 		break;
 	case CC_WAIT_CTL_CONN:
@@ -1487,6 +1491,32 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 		(void)tunnel_new(tc, NULL, 1);
 	}
 	return 0;
+}
+
+/* Up to this many ms of jitter, so that 10 000 tunnels do not open in
+ * lock-step after a crash. */
+#define TN_RECOVER_JITTER_MS 2000
+
+void
+tunnels_recover(void)
+{
+	struct tunnel *t;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!t->primary || t->state != CC_IDLE ||
+		    t->conf->mode != TUNNEL_DYNAMIC || t->conf->initiate)
+			continue;
+		t->recovering = 1;
+		timer_arm(
+		    t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
+		n++;
+	}
+	if (n > 0)
+		log_info("the last run did not end cleanly: opening %u "
+			 "connection%s that peers may still hold",
+		    n, n == 1 ? "" : "s");
 }
 
 static int
