@@ -96,8 +96,11 @@ zoo_run() {
 	_i=0
 	until grep -qs '^READY' "$WORK/$_n.peer"; do
 		_i=$((_i + 1))
-		[ $_i -le 200 ] && kill -0 $_ppid 2>/dev/null ||
-		    fail "$_n: the peer did not start: $(cat "$WORK/$_n.peer")"
+		if [ $_i -gt 200 ] || ! kill -0 $_ppid 2>/dev/null; then
+			# It may have said READY, and ended, since the grep.
+			grep -qs '^READY' "$WORK/$_n.peer" && break
+			fail "$_n: the peer did not start: $(cat "$WORK/$_n.peer")"
+		fi
 		sleep 0.05
 	done
 	if [ "$_role" = responder ]; then
