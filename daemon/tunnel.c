@@ -640,12 +640,17 @@ tunnel_schedule_retry(struct tunnel *t)
 	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
 	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
 
+	uint64_t ms;
+
 	if (delay > TN_RETRY_CAP_S)
 		delay = TN_RETRY_CAP_S;
+	/* Up to a quarter more, at random: the tunnels of a peer that
+	 * restarted come back spread out, not in lock-step. */
+	ms = delay * 1000 + arc4random_uniform((uint32_t)(delay * 250) + 1);
 	t->failures++;
-	log_info("tunnel %s: retrying in %llu s", t->conf->name,
-	    (unsigned long long)delay);
-	timer_arm(t->ev_state, delay * 1000);
+	log_info("tunnel %s: retrying in %llu.%03llu s", t->conf->name,
+	    (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+	timer_arm(t->ev_state, ms);
 }
 
 /* End of every event handler: release what died, re-arm what lives. */
