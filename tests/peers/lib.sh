@@ -196,9 +196,13 @@ _case_checks() {
 	fi
 	# The wire: tshark starts slowly, so it runs in the background
 	# while the next case holds; zoo_summary judges its output.
-	( "$TSHARK" -n -r "$WORK/$_n.pcap" -Y 'l2tp || _ws.malformed' \
-	    -T fields -E separator=, -e frame.number -e ip.src -e ipv6.src \
-	    -e l2tp.avp.message_type -e _ws.malformed >"$WORK/$_n.wire" \
+	# ICMP errors quote our packets (the peer's socket is closed once it
+	# held): not part of the exchange.
+	( "$TSHARK" -n -r "$WORK/$_n.pcap" \
+	    -Y '!icmp && !icmpv6 && (l2tp || _ws.malformed)' -T fields \
+	    -E separator=, -E occurrence=f -e frame.number -e ip.src \
+	    -e ipv6.src -e l2tp.avp.message_type -e _ws.malformed \
+	    >"$WORK/$_n.wire" \
 	    2>"$WORK/$_n.tshark.err"; echo $? >"$WORK/$_n.tshark.rc" ) &
 	ZOO_WIRE_PIDS="$ZOO_WIRE_PIDS $!"
 	ZOO_WIRE="$ZOO_WIRE $_n,${2:-plain},$ZA,$ZB,${ZOO_PEER_HELLOS:-$ZOO_HELLOS}"
