@@ -87,18 +87,18 @@ zoo_run() {
 	: >"$WORK/$_n.peer"
 	# -S: no site module (stdlib only; it starts faster); -B: no
 	# __pycache__ in the source tree.
-	timeout 40 ip netns exec "$NS_B" "$PYTHON3" -S -B "$ZOO" --profile "$_prof" \
+	timeout 60 ip netns exec "$NS_B" "$PYTHON3" -S -B "$ZOO" --profile "$_prof" \
 	    --role "$_role" --encap "$_encap" --local "$ZB" --peer "$ZA" \
 	    "$@" >"$WORK/$_n.peer" 2>&1 &
 	_ppid=$!
 	# The peer's socket and captures first (python starts slowly on a
 	# loaded machine), then, when the daemon opens, the daemon.
 	_i=0
-	until grep -qs '^READY' "$WORK/$_n.peer"; do
+	until grep -qs 'READY$' "$WORK/$_n.peer"; do
 		_i=$((_i + 1))
 		if [ $_i -gt 200 ] || ! kill -0 $_ppid 2>/dev/null; then
 			# It may have said READY, and ended, since the grep.
-			grep -qs '^READY' "$WORK/$_n.peer" && break
+			grep -qs 'READY$' "$WORK/$_n.peer" && break
 			fail "$_n: the peer did not start: $(cat "$WORK/$_n.peer")"
 		fi
 		sleep 0.05
@@ -158,7 +158,7 @@ zoo_case() {
 
 _case_checks() {
 	_n=$1
-	if [ "$ZOO_RC" != 0 ] || ! grep -q '^HELD' "$WORK/$_n.peer"; then
+	if [ "$ZOO_RC" != 0 ] || ! grep -q '] HELD' "$WORK/$_n.peer"; then
 		zoo_bad "$_n" "the peer did not hold a session ($ZOO_RC): $(grep FAIL "$WORK/$_n.peer")"
 		return
 	fi
@@ -167,7 +167,7 @@ _case_checks() {
 		return
 	fi
 	# The daemon, right after the hold: the session the peer has.
-	_ids=$(grep '^ESTABLISHED' "$WORK/$_n.peer" | tail -n 1)
+	_ids=$(grep '] ESTABLISHED' "$WORK/$_n.peer" | tail -n 1)
 	_sid=$(printf '%s' "$_ids" | sed 's/.* sid=\([0-9]*\).*/\1/')
 	_psid=$(printf '%s' "$_ids" | sed 's/.*peersid=\([0-9]*\).*/\1/')
 	_ccid=$(printf '%s' "$_ids" | sed 's/.* ccid=\([0-9]*\).*/\1/')

@@ -79,8 +79,13 @@ class Fail(Exception):
     """The daemon did something this peer does not accept."""
 
 
+_T0 = time.monotonic()
+
+
 def log(s):
-    print(s, flush=True)
+    """One line of the peer's story, with the seconds since it started
+    (on a loaded machine the gaps say who was slow)."""
+    print(f"[{time.monotonic() - _T0:6.2f}] {s}", flush=True)
 
 
 def encode_value(enc, value):
