@@ -12,6 +12,7 @@
 
 #include "daemon/cmd_impl.h"
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/tunnel.h"
 
 /* A tunnel by name, else by our CCID (decimal); NULL if none. */
@@ -150,12 +151,115 @@ cmd_show_tunnel(const struct cmd_match *m, void *arg)
 	return cmd_legacy(req, words, t != NULL ? 3 : 2);
 }
 
+static void
+cookie_hex(struct sbuf *sb, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		sbuf_putc(sb, '-');
+	for (i = 0; i < n; i++)
+		sbuf_printf(sb, "%02x", b[i]);
+}
+
+/* `show session ... detail`: everything about one session, a line each. */
+static void
+session_detail(struct sbuf *sb, const struct session *s)
+{
+	const struct session_conf *c = s->conf;
+
+	sbuf_printf(sb, "Session %s (tunnel %s), %s\n", c->name,
+	    s->tunnel->conf->name, ss_state_name(s->state));
+	sbuf_printf(sb, "  %-22s %s, %s\n", "role",
+	    s->initiator ? "initiator" : "responder",
+	    s->cisco ? "cisco" : "ietf");
+	sbuf_printf(sb, "  %-22s %u / %u\n", "session ID local/remote",
+	    s->local_id, s->remote_id);
+	sbuf_printf(sb, "  %-22s %s\n", "remote end ID",
+	    c->remote_end_id[0] != '\0' ? c->remote_end_id : "-");
+	sbuf_printf(sb, "  %-22s %s", "pseudowire", pw_type_name(c->pw_type));
+	if (c->pw_type == L2TP_PW_ETH_VLAN)
+		sbuf_printf(sb, ", VLAN %u", c->vlan_id);
+	sbuf_printf(sb, "\n  %-22s ", "cookie local/peer");
+	cookie_hex(sb, s->local_cookie, s->local_cookie_len);
+	sbuf_puts(sb, " / ");
+	cookie_hex(sb, s->peer_cookie, s->peer_cookie_len);
+	sbuf_printf(sb, "\n  %-22s %s%s\n", "L2-Specific Sublayer",
+	    session_l2ss_default(s) ? "default" : "none",
+	    c->l2spec == CONF_L2SS_AUTO ? " (auto)" : "");
+	sbuf_printf(sb, "  %-22s %s%s\n", "sequencing", seq_name(c->seq),
+	    s->peer_seq ? ", the peer asks for it" : "");
+	sbuf_printf(sb, "  %-22s %u (peer %u)\n", "MTU", session_mtu(s),
+	    s->peer_mtu);
+	sbuf_printf(sb, "  %-22s %s\n", "interface",
+	    s->dp_ifname[0] != '\0' ? s->dp_ifname
+	    : c->ifname[0] != '\0'   ? c->ifname
+				     : "-");
+	sbuf_printf(sb, "  %-22s %s / %s\n", "circuit local/remote",
+	    s->local_down ? "down" : "up", s->remote_down ? "down" : "up");
+	sbuf_printf(sb, "  %-22s %llu s\n", "uptime",
+	    (unsigned long long)session_uptime(s));
+	sbuf_printf(sb, "  %-22s %u / %u, WEN received %u\n",
+	    "SLI received/sent", s->sli_received, s->sli_sent,
+	    s->wen_received);
+	if (s->cdn_result != 0)
+		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"%s\n",
+		    "last CDN", s->cdn_result, s->cdn_error, s->cdn_msg,
+		    s->cdn_by_peer ? " (from the peer)" : "");
+	pw_session_text(sb, s);
+}
+
+/* A session selector: its name, or our session ID. */
+static int
+session_is(const struct session *s, const char *sel)
+{
+	char id[16];
+
+	if (sel == NULL || strcmp(s->conf->name, sel) == 0)
+		return 1;
+	snprintf(id, sizeof(id), "%u", s->local_id);
+	return s->local_id != 0 && strcmp(id, sel) == 0;
+}
+
+static int
+show_session_detail(struct control_req *req, const char *tsel, const char *ssel)
+{
+	const struct session *s;
+	struct tunnel *t;
+	int n = 0;
+
+	if (tsel != NULL && tunnel_find(tsel) == NULL) {
+		sbuf_printf(req->err, "%% no such tunnel: %s", tsel);
+		return CTL_STATUS_ERROR;
+	}
+	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
+		if (!t->primary ||
+		    (tsel != NULL && strcmp(t->conf->name, tsel) != 0))
+			continue;
+		for (s = session_first(t); s != NULL; s = session_next(s))
+			if (session_is(s, ssel)) {
+				session_detail(req->out, s);
+				n++;
+			}
+	}
+	if (n == 0 && ssel != NULL) {
+		sbuf_printf(req->err, "%% no such session: %s", ssel);
+		return CTL_STATUS_ERROR;
+	}
+	return CTL_STATUS_OK;
+}
+
 int
 cmd_show_session(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 	const char *words[6] = { "show", "session" };
-	int n = 2, rc;
+	int n = 2;
+
+	/* The JSON form holds everything already. */
+	if (cmd_has(m, "detail") && !req->json)
+		return show_session_detail(
+		    req, cmd_arg(m, "TUNNEL"), cmd_arg(m, "SESSION"));
 
 	if (cmd_has(m, "TUNNEL")) {
 		words[n++] = "tunnel";
@@ -163,15 +267,7 @@ cmd_show_session(const struct cmd_match *m, void *arg)
 	}
 	if (cmd_has(m, "SESSION"))
 		words[n++] = cmd_arg(m, "SESSION");
-	if (cmd_has(m, "detail"))
-		words[n++] = "detail";
-	rc = cmd_legacy(req, words, n);
-	if (rc == CTL_STATUS_UNKNOWN) {
-		sbuf_reset(req->err);
-		sbuf_puts(req->err, "% sessions are not in this build yet");
-		rc = CTL_STATUS_ERROR;
-	}
-	return rc;
+	return cmd_legacy(req, words, n);
 }
 
 /* The session called name: in the tunnel given, else the first. */

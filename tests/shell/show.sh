@@ -74,6 +74,26 @@ src=$("${TSHARK:-tshark}" -n -r "$WORK/data.pcap" -T fields -e eth.src \
 "$L2TPSH" -S "$WORK/A.sock" -c "show session nosuch wireshark" \
     >/dev/null 2>&1 && fail "wireshark for an unknown session succeeded"
 
+# show session ... detail, in every form the grammar allows (issue 12:
+# "detail" was taken for a session name).
+golden "Session pw1 (tunnel t1), established" "show session detail"
+golden "Session pw1 (tunnel t1), established" "show session pw1 detail"
+golden "Session pw1 (tunnel t1), established" "show session tunnel t1 detail"
+golden "Session pw1 (tunnel t1), established" \
+    "show session tunnel t1 pw1 detail"
+golden "Session pw1 (tunnel t1), established" "show session $sid detail"
+"$L2TPSH" -S "$WORK/A.sock" -c "show session pw1 detail" |
+    grep -Eq "^  session ID local/remote +$sid / [0-9]+\$" ||
+    fail "show session pw1 detail: no IDs line"
+"$L2TPSH" -S "$WORK/A.sock" -c "show session pw1 detail" |
+    grep -Eq "^  L2-Specific Sublayer +default\$" ||
+    fail "show session pw1 detail: no sublayer line"
+[ "$(json_get A "show session pw1 detail" '.t1.pw1.name')" = pw1 ] ||
+    fail "show session pw1 detail json"
+"$L2TPSH" -S "$WORK/A.sock" -c "show session nosuch detail" 2>"$WORK/err" &&
+    fail "detail of an unknown session succeeded"
+grep -q "% no such session: nosuch" "$WORK/err" || fail "$(cat "$WORK/err")"
+
 # clear session, by name on the initiator A and by ID on B: a CDN each
 # time (counted by the other side), and A places the call again.
 check_json A "show session" '{"t1":{"pw1":{"state":"established"}}}'
