@@ -189,19 +189,18 @@ session_detail(struct sbuf *sb, const struct session *s)
 	    c->l2spec == CONF_L2SS_AUTO ? " (auto)" : "");
 	sbuf_printf(sb, "  %-22s %s%s\n", "sequencing", seq_name(c->seq),
 	    s->peer_seq ? ", the peer asks for it" : "");
-	sbuf_printf(sb, "  %-22s %u (peer %u)\n", "MTU", session_mtu(s),
-	    s->peer_mtu);
+	sbuf_printf(
+	    sb, "  %-22s %u (peer %u)\n", "MTU", session_mtu(s), s->peer_mtu);
 	sbuf_printf(sb, "  %-22s %s\n", "interface",
-	    s->dp_ifname[0] != '\0' ? s->dp_ifname
-	    : c->ifname[0] != '\0'   ? c->ifname
-				     : "-");
+	    s->dp_ifname[0] != '\0'    ? s->dp_ifname
+		: c->ifname[0] != '\0' ? c->ifname
+				       : "-");
 	sbuf_printf(sb, "  %-22s %s / %s\n", "circuit local/remote",
 	    s->local_down ? "down" : "up", s->remote_down ? "down" : "up");
 	sbuf_printf(sb, "  %-22s %llu s\n", "uptime",
 	    (unsigned long long)session_uptime(s));
 	sbuf_printf(sb, "  %-22s %u / %u, WEN received %u\n",
-	    "SLI received/sent", s->sli_received, s->sli_sent,
-	    s->wen_received);
+	    "SLI received/sent", s->sli_received, s->sli_sent, s->wen_received);
 	if (s->cdn_result != 0)
 		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"%s\n",
 		    "last CDN", s->cdn_result, s->cdn_error, s->cdn_msg,
