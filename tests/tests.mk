@@ -156,11 +156,12 @@ NS_TESTS = \
 	tests/ns/session-basic.sh \
 	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
-	tests/ns/control-shell.sh
+	tests/ns/control-shell.sh \
+	tests/ns/peer-restart.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
-EXTRA_DIST += tests/ns/cisco_session_peer.py
+EXTRA_DIST += tests/ns/cisco_session_peer.py tests/ns/restart_peer.py
 
 # l2tpsh and the command layer against running daemons: every show in
 # text and JSON, run-time configuration and write memory between two
