@@ -355,6 +355,14 @@ rl_cb_peer_dead(void *arg)
 	struct tunnel *t = arg;
 	char vis[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 
+	/* A connection that was replaced or never established: its peer
+	 * may well have forgotten it; the tunnel is not the worse for it. */
+	if (!t->primary) {
+		log_debug("tunnel %s: connection %u (%s) ends unanswered",
+		    t->conf->name, t->local_ccid, cc_state_name(t->state));
+		ccfsm_event(t, CCE_PEER_DEAD);
+		return;
+	}
 	log_warnx("tunnel %s: peer %s not responding after %u retries",
 	    t->conf->name,
 	    t->peer_hostname[0] ? str_vis(vis, sizeof(vis), t->peer_hostname)

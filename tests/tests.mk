@@ -146,6 +146,7 @@ endif
 # The longest first, so that `make -jN check` overlaps them.
 NS_TESTS = \
 	tests/ns/netem.sh \
+	tests/ns/spoof-sccrq.sh \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/wire-judge.sh \
@@ -161,7 +162,8 @@ NS_TESTS = \
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
-EXTRA_DIST += tests/ns/cisco_session_peer.py tests/ns/restart_peer.py
+EXTRA_DIST += tests/ns/cisco_session_peer.py tests/ns/restart_peer.py \
+	tests/ns/spoof_sccrq.py
 
 # l2tpsh and the command layer against running daemons: every show in
 # text and JSON, run-time configuration and write memory between two

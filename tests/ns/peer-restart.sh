@@ -11,8 +11,9 @@
 ns_init
 ns_pair a b
 
-ns_conf lcce-a rp "$V4_A" "$V4_B" "initiate = no" "hello-interval = 1" |
-    daemon_start A "$NS_A"
+ns_conf lcce-a rp "$V4_A" "$V4_B" "initiate = no" "hello-interval = 1" \
+    >"$WORK/A.in"
+daemon_start A "$NS_A" <"$WORK/A.in"
 ns_exec "$NS_B" "${PYTHON3:-python3}" "$top_srcdir/tests/ns/restart_peer.py" \
     --local "$V4_B" --peer "$V4_A" --l2tpsh "$L2TPSH" \
     --sock "$WORK/A.sock" --tunnel rp >"$WORK/peer.out" 2>&1 ||
