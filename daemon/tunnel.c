@@ -246,14 +246,6 @@ listener_get(int family, enum l2tp_encap encap)
 	return listener_add(&any, encap);
 }
 
-static void
-default_listen(struct sockaddr_storage *ss, int family, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = family;
-	tp_set_port(ss, port);
-}
-
 /* --- debug dumps -------------------------------------------------- */
 
 static void
@@ -1682,19 +1674,37 @@ tunnel_input(struct tp_packet *pkt, void *arg)
 
 /* --- life of the daemon ------------------------------------------- */
 
+/* `listen` as the loader fills it when the file has none (or says the
+ * same): every address, port `port`. */
+static int
+listen_is_default(const struct daemon_conf *conf)
+{
+	size_t i;
+
+	if (conf->nlisten != 2 ||
+	    conf->listen[0].ss_family == conf->listen[1].ss_family)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (!tp_addr_is_any(&conf->listen[i]) ||
+		    tp_port(&conf->listen[i]) != conf->port)
+			return 0;
+	return 1;
+}
+
 /*
- * Without `listen`, UDP port `port` on every address -- but only when a
- * dynamic UDP tunnel needs it: a daemon with static tunnels alone opens
- * no port to the network.  -1 when one is needed and none could open.
+ * The default `listen` is opened only when a dynamic UDP tunnel needs
+ * it: a daemon with static tunnels alone opens no port to the network.
+ * -1 when one is needed and none could open.
  */
 static int
 listeners_default(const struct daemon_conf *conf)
 {
-	struct sockaddr_storage ss;
 	struct tunnel_conf *tc;
 	int needed = 0;
+	size_t i;
 
-	if (conf->nlisten > 0 || listener_find(AF_INET, L2TP_ENCAP_UDP) ||
+	if (!listen_is_default(conf) ||
+	    listener_find(AF_INET, L2TP_ENCAP_UDP) ||
 	    listener_find(AF_INET6, L2TP_ENCAP_UDP))
 		return 0;
 	TAILQ_FOREACH(tc, &conf->tunnels, entry)
@@ -1702,10 +1712,8 @@ listeners_default(const struct daemon_conf *conf)
 		needed = 1;
 	if (!needed)
 		return 0;
-	default_listen(&ss, AF_INET, conf->port);
-	(void)listener_add(&ss, L2TP_ENCAP_UDP);
-	default_listen(&ss, AF_INET6, conf->port);
-	(void)listener_add(&ss, L2TP_ENCAP_UDP);
+	for (i = 0; i < conf->nlisten; i++)
+		(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
 	if (tn.nlisteners == 0) {
 		log_warnx("no listening socket could be opened");
 		return -1;
@@ -1726,11 +1734,13 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	if (idt_init(&tn.by_ccid, 10) == -1 ||
 	    idt_init(&tn.by_peer, 10) == -1 || idt_init(&tn.by_half, 6) == -1)
 		return -1;
-	for (i = 0; i < conf->nlisten; i++)
-		(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
-	if (conf->nlisten > 0 && tn.nlisteners == 0) {
-		log_warnx("no listening socket could be opened");
-		return -1;
+	if (!listen_is_default(conf)) {
+		for (i = 0; i < conf->nlisten; i++)
+			(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
+		if (tn.nlisteners == 0) {
+			log_warnx("no listening socket could be opened");
+			return -1;
+		}
 	}
 	if (listeners_default(conf) == -1)
 		return -1;

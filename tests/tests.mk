@@ -158,7 +158,8 @@ NS_TESTS = \
 	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
 	tests/ns/control-shell.sh \
-	tests/ns/peer-restart.sh
+	tests/ns/peer-restart.sh \
+	tests/ns/port-lock.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
