@@ -487,6 +487,45 @@ tunnel_own_socket(struct tunnel *t)
 	return 0;
 }
 
+/*
+ * A connection that is over (closing) and has the same addresses and
+ * ports as its successor gives its socket up, and sends what it still
+ * sends through the listener: two connected sockets with one address
+ * pair would leave it to the kernel which one gets the successor's
+ * datagrams -- the kernel tunnel's among them.
+ */
+static void
+close_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	close((int)(intptr_t)arg);
+}
+
+static void
+tunnel_yield_socket(struct tunnel *old, const struct tunnel *n)
+{
+	struct timeval now = { 0, 0 };
+	struct tp_listener *l;
+
+	if (old->fd == -1 || old->kind != TP_UDP ||
+	    !tp_addr_equal(&old->peer, &n->peer) ||
+	    tp_port(&old->peer) != tp_port(&n->peer) ||
+	    !tp_addr_equal(&old->local, &n->local) ||
+	    tp_port(&old->local) != tp_port(&n->local))
+		return;
+	l = listener_find(old->local.ss_family, L2TP_ENCAP_UDP);
+	if (l == NULL || tp_port(tp_listener_addr(l)) != tp_port(&old->local))
+		return;
+	event_free(old->ev_sock);
+	old->ev_sock = NULL;
+	/* The datagram being handled may have come on that socket, and
+	 * its read loop goes on: it is closed after this event. */
+	if (event_base_once(tn.base, -1, EV_TIMEOUT, close_later_cb,
+		(void *)(intptr_t)old->fd, &now) == -1)
+		close(old->fd);
+	old->fd = -1;
+	old->shared = l;
+}
+
 /* Addresses, CCID, socket, reliable layer.  pkt is the SCCRQ we answer,
  * NULL when we initiate. */
 static int
@@ -877,6 +916,8 @@ tunnel_promote(struct tunnel *c)
 		    "replaced by a new connection");
 	}
 	ccfsm_event(p, CCE_CLOSE);
+	if (p->state == CC_CLOSING)
+		tunnel_yield_socket(p, c);
 	tunnel_settle(p);
 	return 0;
 }
@@ -1490,7 +1531,7 @@ sccrq_input(const struct tp_packet *pkt)
 	struct l2tp_msg *m = &rx_msg;
 	struct l2tp_decode_err err;
 	struct l2tp_verdict v;
-	struct tunnel *t, *old;
+	struct tunnel *t, *old, *closing = NULL;
 	char host[TUNNEL_TEXT_MAX], vis[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 	char abuf[64];
 	uint32_t peer_ccid, hash;
@@ -1600,6 +1641,7 @@ sccrq_input(const struct tp_packet *pkt)
 		tunnel_settle(old);
 		if (t == NULL)
 			return;
+		closing = old;
 	} else if (t->state != CC_IDLE) {
 		/* Established or half-open: the new one must prove itself
 		 * before it replaces anything. */
@@ -1613,6 +1655,9 @@ sccrq_input(const struct tp_packet *pkt)
 	}
 	evtimer_del(t->ev_state);
 	sccrq_accept(t, pkt, m, hash);
+	/* Not freed meanwhile: it lingers for its closing period. */
+	if (closing != NULL)
+		tunnel_yield_socket(closing, t);
 }
 
 /* --- the way in -------------------------------------------------- */

@@ -7,7 +7,9 @@
 #    user (nobody) with SO_REUSEADDR, with SO_REUSEPORT, or on the more
 #    specific address, and root with a plain socket;
 #  - the daemon's own tunnels still share the port (a tunnel comes up);
-#  - with no dynamic tunnel and no `listen`, nothing listens on 1701.
+#  - with no dynamic tunnel and no `listen`, nothing listens on 1701;
+#  - a FILE.tmpXXXXXX left by an interrupted `write memory` is removed at
+#    the next start.
 . "$(dirname "$0")/lib.sh"
 ns_init
 ns_pair a b
@@ -72,7 +74,16 @@ bind_refused 0 "$V4_A" SO_REUSEADDR
 daemon_stop A || fail "A did not stop"
 daemon_stop B || fail "B did not stop"
 printf 'hostname = "idle"\ndataplane = none\n' >"$WORK/C.in"
+# A write memory killed half-way left a temporary file: removed at start
+# (only that exact name).
+printf 'secret = "x"\n' >"$WORK/C.conf.tmpAb12Cd"
+printf 'keep\n' >"$WORK/C.conf.tmpAb1"
 daemon_start C "$NS_A" <"$WORK/C.in"
+[ ! -e "$WORK/C.conf.tmpAb12Cd" ] || fail "stale C.conf.tmpAb12Cd not removed"
+[ -e "$WORK/C.conf.tmpAb1" ] || fail "C.conf.tmpAb1 removed"
+grep -q "removed $WORK/C.conf.tmpAb12Cd" "$WORK/C.log" ||
+    fail "the removal was not logged"
+echo "stale write-memory temporary file removed at start"
 ns_exec "$NS_A" ss -Hunl >"$WORK/ss.out"
 ! grep -q ":1701 " "$WORK/ss.out" ||
     fail "listening with no dynamic tunnel: $(cat "$WORK/ss.out")"
