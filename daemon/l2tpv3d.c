@@ -280,7 +280,7 @@ main(int argc, char *argv[])
 	struct event *sigs[4];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
-	int ctl_lock = -1;
+	int ctl_lock = -1, unclean;
 	size_t i;
 
 	fix_malloc_thresholds();
@@ -332,6 +332,9 @@ main(int argc, char *argv[])
 		config_free(conf);
 		return 0;
 	}
+	/* Our pid file outlives only a run that did not end cleanly (it is
+	 * created when locked: look first). */
+	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
 	lock_instance(&d, !foreground || pid_opt, &ctl_lock);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
@@ -351,6 +354,8 @@ main(int argc, char *argv[])
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	if (unclean)
+		tunnels_recover();
 	control_options(&d, conf);
 	release_parser_memory();
 	if (control_listen(d.base, d.sock_path, d.group, 0) == -1)

@@ -149,6 +149,7 @@ NS_TESTS = \
 	tests/ns/spoof-sccrq.sh \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
+	tests/ns/peer-restart.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -158,7 +159,7 @@ NS_TESTS = \
 	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
 	tests/ns/control-shell.sh \
-	tests/ns/peer-restart.sh \
+	tests/ns/peer-reuses-ccid.sh \
 	tests/ns/port-lock.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
@@ -201,6 +202,7 @@ tests_vm_test_dp_diff_SOURCES = tests/vm/test_dp_diff.c daemon/dataplane.c \
 tests_vm_test_dp_diff_CFLAGS = $(tests_vm_dp_tool_CFLAGS) $(CMOCKA_CFLAGS)
 tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
+	tests/vm/restart-responder.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
 	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh
 TESTS += $(VM_TESTS)

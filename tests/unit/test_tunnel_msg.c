@@ -326,11 +326,12 @@ test_stateless_stopccn(void **state)
 	uint8_t buf[256];
 	const struct l2tp_avp *a;
 	uint16_t result;
+	uint32_t ccid;
 	size_t len;
 
-	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0xabcdef01,
-			     L2TP_STOPCCN_NOT_AUTHORIZED, 0, "not authorized",
-			     buf, sizeof(buf), &len),
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 0xabcdef01,
+			     0x1234, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
+			     "not authorized", buf, sizeof(buf), &len),
 	    0);
 	decode_valid(buf, len, L2TP_ENCAP_UDP);
 	assert_int_equal(msg.hdr.ccid, 0xabcdef01);
@@ -342,17 +343,30 @@ test_stateless_stopccn(void **state)
 	    rbuf_peek_u16(&(struct rbuf){ a->value, a->len, 0 }, 0, &result),
 	    0);
 	assert_int_equal(result, L2TP_STOPCCN_NOT_AUTHORIZED);
+	/* Our (unused) ID, so that the peer can acknowledge it (issue 10;
+	 * Cisco's refusals carry one too). */
+	a = l2tp_msg_find(&msg, 0, L2TP_AVP_ASSIGNED_CCID);
+	assert_non_null(a);
+	assert_int_equal(avp_get_u32(a, &ccid), 0);
+	assert_int_equal(ccid, 0x1234);
 
-	/* No connection ID of ours exists to name, in either dialect. */
+	/* Cisco's draft form: 9:1. */
 	assert_int_equal(
-	    tmsg_stateless_stopccn(L2TP_ENCAP_IP, 7,
+	    tmsg_stateless_stopccn(L2TP_ENCAP_IP, 1, 7, 99,
 		L2TP_STOPCCN_ALREADY_EXISTS, 0, NULL, buf, sizeof(buf), &len),
 	    0);
 	decode_valid(buf, len, L2TP_ENCAP_IP);
-	assert_null(l2tp_msg_find_alias(
-	    &msg, L2TP_AVP_ASSIGNED_CCID, L2TP_CISCO_ASSIGNED_CCID));
+	assert_null(l2tp_msg_find(&msg, 0, L2TP_AVP_ASSIGNED_CCID));
+	a = l2tp_msg_find(&msg, L2TP_VENDOR_CISCO, L2TP_CISCO_ASSIGNED_CCID);
+	assert_non_null(a);
+	assert_int_equal(avp_get_u32(a, &ccid), 0);
+	assert_int_equal(ccid, 99);
+	/* A zero ID is invalid: nothing is built. */
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 7, 0, 4, 0,
+			     "not authorized", buf, sizeof(buf), &len),
+	    -1);
 	/* Too small a buffer fails cleanly. */
-	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 7, 4, 0,
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 7, 1, 4, 0,
 			     "not authorized", buf, 20, &len),
 	    -1);
 }
@@ -394,6 +408,20 @@ peer_ack(struct tunnel *t, uint16_t nr, uint8_t *buf, size_t *len)
 	free_tunnel(peer);
 }
 
+/* The peer's ZLB to t acknowledging our Ns 0 (Nr 1), decoded into msg. */
+static void
+peer_zlb(struct tunnel *t, uint8_t *buf, size_t *len)
+{
+	struct l2tp_decode_err err;
+	struct wbuf w;
+
+	wbuf_init(&w, buf, 512);
+	assert_int_equal(
+	    l2tp_build_zlb(&w, L2TP_ENCAP_UDP, t->local_ccid, 0, 1, len), 0);
+	assert_int_equal(
+	    l2tp_ctrl_decode(buf, *len, L2TP_ENCAP_UDP, &msg, &err), 0);
+}
+
 /*
  * The receive path on a tunnel with a digest: an unsigned ZLB (it
  * cannot carry a digest) is a digest failure and acknowledges nothing;
@@ -404,17 +432,11 @@ static void
 test_digest_tunnel_acks(void **state)
 {
 	struct tunnel *t = fake_tunnel(0, L2TP_ENCAP_UDP, L2TP_DIGEST_MD5);
-	struct l2tp_decode_err err;
 	uint8_t buf[512];
-	struct wbuf w;
 	size_t len;
 
 	send_one(t);
-	wbuf_init(&w, buf, sizeof(buf));
-	assert_int_equal(
-	    l2tp_build_zlb(&w, L2TP_ENCAP_UDP, t->local_ccid, 0, 1, &len), 0);
-	assert_int_equal(
-	    l2tp_ctrl_decode(buf, len, L2TP_ENCAP_UDP, &msg, &err), 0);
+	peer_zlb(t, buf, &len);
 	assert_int_equal(tunnel_msg_authentic(t, &msg), 0);
 	assert_int_equal(t->ctr.digest_failures, 1);
 	assert_int_equal(rl_in_flight(t->rl), 1);
@@ -434,11 +456,7 @@ test_digest_tunnel_acks(void **state)
 
 	t = fake_tunnel(0, L2TP_ENCAP_UDP, L2TP_DIGEST_NONE);
 	send_one(t);
-	wbuf_init(&w, buf, sizeof(buf));
-	assert_int_equal(
-	    l2tp_build_zlb(&w, L2TP_ENCAP_UDP, t->local_ccid, 0, 1, &len), 0);
-	assert_int_equal(
-	    l2tp_ctrl_decode(buf, len, L2TP_ENCAP_UDP, &msg, &err), 0);
+	peer_zlb(t, buf, &len);
 	assert_int_equal(tunnel_msg_authentic(t, &msg), 1);
 	assert_int_equal(tunnel_msg_sequence(t, &msg, buf, len), 0);
 	assert_int_equal(rl_in_flight(t->rl), 0);
