@@ -346,6 +346,12 @@ main(int argc, char *argv[])
 	conf_save_clean_stale(d.conf_path);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	/* Three priorities, everything in the middle one but the SCCRQ
+	 * listeners (transport.c), which wait while tunnels, timers and
+	 * the control socket have work: a flood of SCCRQs must not delay
+	 * a hello's acknowledgement. */
+	if (event_base_priority_init(d.base, 3) == -1)
+		log_warnx("cannot set event priorities");
 	sigs[0] = add_signal(&d, SIGTERM, on_sigterm);
 	sigs[1] = add_signal(&d, SIGINT, on_sigterm);
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);

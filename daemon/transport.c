@@ -316,6 +316,10 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 		log_warn("SO_REUSEPORT");
 	l->ev =
 	    event_new(base, l->fd, EV_READ | EV_PERSIST, tp_listener_read, l);
+	/* The lowest priority when the loop has three (l2tpv3d.c): what
+	 * floods in here waits for the tunnels' own work. */
+	if (l->ev != NULL)
+		(void)event_priority_set(l->ev, 2);
 	if (l->ev == NULL || event_add(l->ev, NULL) == -1) {
 		log_warnx("cannot watch listener socket");
 		tp_listener_close(l);

@@ -896,13 +896,24 @@ static int
 tunnel_promote(struct tunnel *c)
 {
 	struct tunnel *p = tunnel_owner(c);
+	struct tunnel_conf *conf;
 	char abuf[64];
 
-	if (p == NULL || session_tunnel_attach(c, NULL, p) == -1)
+	if (p == NULL || (conf = config_tunnel_dup(p->conf)) == NULL)
 		return -1;
+	if (session_tunnel_attach(c, NULL, p) == -1) {
+		config_tunnel_free(conf);
+		return -1;
+	}
 	counters_add(&c->ctr, &p->ctr);
 	memset(&p->ctr, 0, sizeof(p->ctr));
-	c->conf->debug = p->conf->debug;
+	/* The tunnel's settings as they are now: a reload may have changed
+	 * timers, debug or scripts in place since the SCCRQ. */
+	explicit_bzero(c->conf->secret, sizeof(c->conf->secret));
+	config_tunnel_free(c->conf);
+	c->conf = conf;
+	rl_set_timers(c->rl, conf->timers.retransmit_initial,
+	    conf->timers.retransmit_cap, conf->timers.retries);
 	(void)tunnel_demote(p, 0);
 	tunnel_make_primary(c);
 	tn.stats.replaced++;
