@@ -96,6 +96,8 @@ static void
 tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 {
 	const struct tunnel_conf *c = t->conf;
+	char host[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
+	char vendor[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 
 	sbuf_printf(sb, "Tunnel %s, %s\n", c->name, cc_state_name(t->state));
 	sbuf_printf(sb, "  %-22s %s, %s, %s\n", "mode",
@@ -107,8 +109,12 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 	sbuf_printf(sb, "  %-22s %u / %u\n", "CCID local/remote", t->local_ccid,
 	    t->peer_ccid);
 	sbuf_printf(sb, "  %-22s %s (%s)\n", "peer host name",
-	    t->peer_hostname[0] != '\0' ? t->peer_hostname : "-",
-	    t->peer_vendor[0] != '\0' ? t->peer_vendor : "-");
+	    t->peer_hostname[0] != '\0'
+		? str_vis(host, sizeof(host), t->peer_hostname)
+		: "-",
+	    t->peer_vendor[0] != '\0'
+		? str_vis(vendor, sizeof(vendor), t->peer_vendor)
+		: "-");
 	sbuf_printf(sb, "  %-22s %s\n", "dialect", t->cisco ? "cisco" : "ietf");
 	sbuf_printf(sb, "  %-22s %s\n", "digest", tunnel_digest_name(t));
 	sbuf_printf(sb, "  %-22s %u s, window %u (peer %u)\n", "hello",
@@ -125,7 +131,8 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 					: "off");
 	if (t->stop_result != 0)
 		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"\n",
-		    "last StopCCN", t->stop_result, t->stop_error, t->stop_msg);
+		    "last StopCCN", t->stop_result, t->stop_error,
+		    str_vis(host, sizeof(host), t->stop_msg));
 }
 
 int
@@ -418,6 +425,8 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 	struct control_req *req = arg;
 	struct tunnel *t;
 	char a[64], rid[16];
+	char host[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
+	char vendor[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 	int n = 0;
 
 	if (req->json)
@@ -442,8 +451,13 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 		    t->conf->name,
 		    tp_addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
 			sizeof(a)),
-		    t->peer_hostname[0] != '\0' ? t->peer_hostname : "-", rid,
-		    t->peer_vendor[0] != '\0' ? t->peer_vendor : "-",
+		    t->peer_hostname[0] != '\0'
+			? str_vis(host, sizeof(host), t->peer_hostname)
+			: "-",
+		    rid,
+		    t->peer_vendor[0] != '\0'
+			? str_vis(vendor, sizeof(vendor), t->peer_vendor)
+			: "-",
 		    t->peer_rws);
 	}
 	if (req->json)

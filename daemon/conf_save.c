@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -66,6 +67,9 @@ save_fail(struct conf_save *s, const char *step, const char *file)
 	s->failed_errno = errno;
 }
 
+/* mkstemp's template: the six X become random characters. */
+#define SAVE_TMP_SUFFIX ".tmpXXXXXX"
+
 /* The directory of the file, synced so the rename survives a crash. */
 static void
 sync_dir(const char *path)
@@ -87,7 +91,13 @@ sync_dir(const char *path)
 	}
 }
 
-/* The temporary file beside the target, written and synced.  0 or -1. */
+/*
+ * The temporary file beside the target, written and synced.  0 or -1.
+ * It holds the secrets: it is 0600 (mkstemp's mode) while being
+ * written, and gets the file's own mode only once complete, so a save
+ * killed half-way leaves nothing readable by others (and the next start
+ * removes it: conf_save_clean_stale()).
+ */
 static int
 write_tmp(struct conf_save *s)
 {
@@ -95,15 +105,15 @@ write_tmp(struct conf_save *s)
 	mode_t mode = 0640;
 	int fd;
 
-	snprintf(s->tmp, sizeof(s->tmp), "%s.tmpXXXXXX", s->path);
+	snprintf(s->tmp, sizeof(s->tmp), "%s" SAVE_TMP_SUFFIX, s->path);
 	if (stat(s->path, &st) == 0)
 		mode = st.st_mode & 0777;
 	if ((fd = mkstemp(s->tmp)) == -1) {
 		save_fail(s, "create", s->tmp);
 		return -1;
 	}
-	if (fchmod(fd, mode) == -1 ||
-	    write_all(fd, s->text, strlen(s->text)) == -1 || fsync(fd) == -1) {
+	if (write_all(fd, s->text, strlen(s->text)) == -1 || fsync(fd) == -1 ||
+	    fchmod(fd, mode) == -1) {
 		save_fail(s, "write", s->tmp);
 		close(fd);
 		unlink(s->tmp);
@@ -259,4 +269,49 @@ conf_save_shutdown(void)
 		return;
 	log_info("waiting for the configuration file to be written");
 	save_finish(s);
+}
+
+/* FILE.tmpXXXXXX, as write_tmp() names them: name is base + that. */
+static int
+is_stale_tmp(const char *name, const char *base)
+{
+	size_t blen = strlen(base), slen = strlen(SAVE_TMP_SUFFIX);
+
+	return strlen(name) == blen + slen && strncmp(name, base, blen) == 0 &&
+	    strncmp(name + blen, SAVE_TMP_SUFFIX, slen - 6) == 0;
+}
+
+void
+conf_save_clean_stale(const char *path)
+{
+	char dir[SAVE_PATH_MAX], file[SAVE_PATH_MAX + 16];
+	const char *base;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((base = strrchr(path, '/')) == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+		base = path;
+	} else {
+		dir[base - path == 0 ? 1 : base - path] = '\0';
+		base++;
+	}
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (!is_stale_tmp(de->d_name, base))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		/* Only a file of ours: never follow a link planted there. */
+		if (lstat(file, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if (unlink(file) == 0)
+			log_info("removed %s, left by an interrupted write "
+				 "memory",
+			    file);
+	}
+	closedir(dp);
 }

@@ -29,5 +29,8 @@ int conf_save_busy(void);
 /* At exit: wait for a running save to end; its callback is called
  * (with the outcome) so the caller can release what it holds. */
 void conf_save_shutdown(void);
+/* At start: remove the PATH.tmpXXXXXX files (ours, regular) that a save
+ * killed half-way left beside path. */
+void conf_save_clean_stale(const char *path);
 
 #endif

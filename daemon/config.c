@@ -37,6 +37,11 @@
 #define DEFAULT_PORT 1701
 #define DEFAULT_VENDOR "l2tpv3d"
 #define DEFAULT_CONTROL_GROUP "l2tp"
+/* A peer answers an SCCRP within a round trip; more than a few
+ * unanswered at once from one address is a replay or a flood. */
+#define DEFAULT_HALF_OPEN_PER_PEER 4
+/* Each costs about 5 KB and no socket: 4096 is 20 MB at worst. */
+#define DEFAULT_HALF_OPEN_MAX 4096
 #define CONF_OPTS_MAX 32 /* options per section type */
 /* Lines kept per list element: enough for the longest list, plus the
  * element that is one too many. */
@@ -1353,6 +1358,10 @@ static const struct optdef global_opts[] = {
 	OPT_FN("control-group", set_text, struct daemon_conf, control_group, 0),
 	OPT_FN("control-socket-readonly", set_path, struct daemon_conf,
 	    control_socket_ro, 0),
+	OPT_NUM("max-half-open-per-peer", struct daemon_conf,
+	    half_open_per_peer, 1, 65535, 0),
+	OPT_NUM(
+	    "max-half-open", struct daemon_conf, half_open_max, 1, 1000000, 0),
 	TIMER_OPTS(struct daemon_conf, timers, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
@@ -1568,6 +1577,8 @@ conf_new(void)
 	    conf->vendor_name, sizeof(conf->vendor_name), "%s", DEFAULT_VENDOR);
 	snprintf(conf->control_group, sizeof(conf->control_group), "%s",
 	    DEFAULT_CONTROL_GROUP);
+	conf->half_open_per_peer = DEFAULT_HALF_OPEN_PER_PEER;
+	conf->half_open_max = DEFAULT_HALF_OPEN_MAX;
 	default_timers(&conf->timers);
 	return conf;
 }
@@ -2681,6 +2692,13 @@ print_globals(const struct daemon_conf *conf, FILE *fp)
 	fprintf(fp, "\ncontrol-group = ");
 	print_quoted(fp, conf->control_group);
 	fprintf(fp, "\n");
+	/* Printed when set, so configurations written before these
+	 * options existed print as they did. */
+	if (conf->half_open_per_peer != DEFAULT_HALF_OPEN_PER_PEER)
+		fprintf(fp, "max-half-open-per-peer = %u\n",
+		    conf->half_open_per_peer);
+	if (conf->half_open_max != DEFAULT_HALF_OPEN_MAX)
+		fprintf(fp, "max-half-open = %u\n", conf->half_open_max);
 	/* No value means no read-only socket. */
 	if (conf->control_socket_ro[0] != '\0') {
 		fprintf(fp, "control-socket-readonly = ");

@@ -189,6 +189,10 @@ struct daemon_conf {
 	/* Read at start only; l2tpv3d's -G and -R override them. */
 	char control_group[CONF_NAME_MAX]; /* of the control sockets */
 	char control_socket_ro[108]; /* read-only socket; "" = none */
+	/* Control connections answered but not yet established (a
+	 * flood of SCCRQs is bounded by these; the oldest goes first). */
+	uint32_t half_open_per_peer;
+	uint32_t half_open_max;
 	struct tunnel_conf_list tunnels;
 };
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -523,11 +524,13 @@ static void
 control_accept(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	static struct log_rate lr;
 	struct ctl_listener *l = arg;
 	struct ctl_client *c;
 
 	if (nclients >= CONTROL_MAX_CLIENTS) {
-		log_warnx("control: too many clients on %s", l->path);
+		log_ratelimited(
+		    &lr, LOG_ERR, "control: too many clients on %s", l->path);
 		control_refuse(fd, "too many clients");
 		close(fd);
 		return;
@@ -574,7 +577,10 @@ control_accept_error(struct evconnlistener *evl, void *arg)
 	struct timeval tv = { CONTROL_ACCEPT_PAUSE_SEC, 0 };
 	int err = EVUTIL_SOCKET_ERROR();
 
-	log_warnx("control: accept on %s: %s", l->path, strerror(err));
+	static struct log_rate lr;
+
+	log_ratelimited(
+	    &lr, LOG_ERR, "control: accept on %s: %s", l->path, strerror(err));
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
 		evconnlistener_disable(evl);
 		evtimer_add(l->resume, &tv);

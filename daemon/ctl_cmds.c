@@ -415,11 +415,11 @@ stats_json(struct sbuf *sb, const struct tunnel *t)
 	counts_json(sb, "retransmitted", c->retransmitted);
 	sbuf_printf(sb,
 	    "},\"retransmits\":%llu,\"digestFailures\":%llu,"
-	    "\"malformedDrops\":%llu,\"duplicates\":%llu,\"zlbSent\":%llu,"
-	    "\"ackSent\":%llu,\"stateChanges\":%llu,",
+	    "\"malformedDrops\":%llu,\"badNrDrops\":%llu,\"duplicates\":%llu,"
+	    "\"zlbSent\":%llu,\"ackSent\":%llu,\"stateChanges\":%llu,",
 	    (unsigned long long)tunnel_retransmits(t),
 	    (unsigned long long)c->digest_failures,
-	    (unsigned long long)c->malformed,
+	    (unsigned long long)c->malformed, (unsigned long long)c->bad_nr,
 	    (unsigned long long)tunnel_duplicates(t),
 	    (unsigned long long)c->zlb_sent, (unsigned long long)c->ack_sent,
 	    (unsigned long long)c->state_changes);
@@ -451,10 +451,11 @@ stats_text(struct sbuf *sb, const struct tunnel *t)
 	counts_text(sb, "retransmitted", c->retransmitted);
 	sbuf_printf(sb,
 	    "  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n"
-	    "  %-14s %llu\n  %-14s %llu\n",
+	    "  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n",
 	    "retransmits", (unsigned long long)tunnel_retransmits(t),
 	    "digest fails", (unsigned long long)c->digest_failures, "malformed",
-	    (unsigned long long)c->malformed, "duplicates",
+	    (unsigned long long)c->malformed, "bad Nr",
+	    (unsigned long long)c->bad_nr, "duplicates",
 	    (unsigned long long)tunnel_duplicates(t), "ZLBs sent",
 	    (unsigned long long)c->zlb_sent, "ACKs sent",
 	    (unsigned long long)c->ack_sent);
@@ -468,12 +469,16 @@ global_text(struct sbuf *sb)
 
 	sbuf_printf(sb,
 	    "Daemon\n  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n"
-	    "  %-22s %llu\n  %-22s %llu\n",
+	    "  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n"
+	    "  %-22s %llu\n",
 	    "data packets dropped", (unsigned long long)g->data_drops,
 	    "L2TPv2 dropped", (unsigned long long)g->v2_drops, "malformed",
 	    (unsigned long long)g->malformed, "unknown CCID",
 	    (unsigned long long)g->unknown_ccid, "unknown peers",
-	    (unsigned long long)g->unknown_peer);
+	    (unsigned long long)g->unknown_peer, "SCCRQ retransmissions",
+	    (unsigned long long)g->sccrq_retransmits, "half-open dropped",
+	    (unsigned long long)g->half_open_dropped, "connections replaced",
+	    (unsigned long long)g->replaced);
 }
 
 static int

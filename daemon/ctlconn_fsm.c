@@ -31,6 +31,7 @@ static const struct cc_transition cc_table[] = {
 	{ CC_WAIT_CTL_REPLY, CCE_CLOSE, CCA_TEARDOWN, CC_DEAD },
 	{ CC_WAIT_CTL_CONN, CCE_RX_SCCCN, CCA_ESTABLISH, CC_ESTABLISHED },
 	{ CC_WAIT_CTL_CONN, CCE_TIMEOUT, CCA_SEND_STOPCCN, CC_CLOSING },
+	{ CC_WAIT_CTL_CONN, CCE_EVICT, CCA_TEARDOWN, CC_DEAD },
 	{ CC_OPEN_STATES, CCE_RX_STOPCCN, CCA_PEER_STOPPED, CC_CLOSING },
 	{ CC_OPEN_STATES, CCE_RX_BAD, CCA_SEND_STOPCCN, CC_CLOSING },
 	{ CC_OPEN_STATES, CCE_CLOSE, CCA_SEND_STOPCCN, CC_CLOSING },
@@ -59,6 +60,7 @@ static const char *const cc_event_names[CCE__COUNT] = {
 	[CCE_TIMEOUT] = "timeout",
 	[CCE_TIE_LOST] = "tie-breaker-lost",
 	[CCE_STATIC_UP] = "static-up",
+	[CCE_EVICT] = "half-open-dropped",
 };
 
 const char *

@@ -34,6 +34,9 @@ enum cc_event {
 	CCE_TIMEOUT, /* the state timer: no SCCCN, closing done */
 	CCE_TIE_LOST, /* the peer's SCCRQ won the tie breaker */
 	CCE_STATIC_UP, /* a static tunnel is in place (no signalling) */
+	/* Too many half-open connections: the oldest goes, silently (it
+	 * is unproven: a StopCCN would only amplify a flood). */
+	CCE_EVICT,
 	CCE__COUNT,
 };
 

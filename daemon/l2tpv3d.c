@@ -8,12 +8,14 @@
  */
 #include <config.h>
 
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -47,6 +49,7 @@ struct daemon {
 	char conf_group[CONF_NAME_MAX];
 	char conf_ro_sock[108];
 	const char *pid_path;
+	int pid_fd; /* locked for our lifetime, or -1 */
 	int pid_written;
 	int stopping;
 };
@@ -180,25 +183,82 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	release_parser_memory();
 }
 
-static void
-write_pidfile(struct daemon *d)
+/*
+ * One daemon per pid file and per control socket: each is locked
+ * (flock, held until exit, inherited across daemon()) before any socket
+ * is opened, so a second instance stops with a clear message instead of
+ * taking the control socket or the peers over.  The control socket's
+ * lock is a file beside it, since a socket cannot be locked.  Returns
+ * the locked descriptor; exits when another process holds the lock.
+ */
+static int
+lock_file(const char *path, const char *what)
 {
-	FILE *f;
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1) {
+		fprintf(stderr, "l2tpv3d: %s %s: %s\n", what, path,
+		    strerror(errno));
+		exit(1);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		fprintf(stderr,
+		    "l2tpv3d: another l2tpv3d%s%s%s is running with %s %s\n",
+		    buf[0] ? " (pid " : "", buf, buf[0] ? ")" : "", what, path);
+		exit(1);
+	}
+	return fd;
+}
+
+static void
+mkdir_of(const char *path)
+{
 	char *dir, *slash;
 
-	if ((dir = strdup(d->pid_path)) != NULL) {
+	if ((dir = strdup(path)) != NULL) {
 		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 			*slash = '\0';
 			(void)mkdir(dir, 0755);
 		}
 		free(dir);
 	}
-	if ((f = fopen(d->pid_path, "w")) == NULL) {
+}
+
+static void
+lock_instance(struct daemon *d, int pidfile, int *ctl_fd)
+{
+	char path[PATH_MAX];
+
+	d->pid_fd = -1;
+	if (pidfile) {
+		mkdir_of(d->pid_path);
+		d->pid_fd = lock_file(d->pid_path, "pid file");
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s.lock", d->sock_path) <
+	    sizeof(path))
+		*ctl_fd = lock_file(path, "control socket");
+}
+
+static void
+write_pidfile(struct daemon *d)
+{
+	char buf[32];
+	int n;
+
+	if (d->pid_fd == -1)
+		return;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(d->pid_fd, 0) == -1 ||
+	    pwrite(d->pid_fd, buf, (size_t)n, 0) != n) {
 		log_warn("pid file %s", d->pid_path);
 		return;
 	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
 	d->pid_written = 1;
 }
 
@@ -220,7 +280,7 @@ main(int argc, char *argv[])
 	struct event *sigs[4];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
-	int unclean;
+	int ctl_lock = -1, unclean;
 	size_t i;
 
 	fix_malloc_thresholds();
@@ -272,17 +332,26 @@ main(int argc, char *argv[])
 		config_free(conf);
 		return 0;
 	}
+	/* Our pid file outlives only a run that did not end cleanly (it is
+	 * created when locked: look first). */
+	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
+	lock_instance(&d, !foreground || pid_opt, &ctl_lock);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose, "l2tpv3d");
 	}
-	/* Our pid file outlives only a run that did not end cleanly. */
-	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
+	conf_save_clean_stale(d.conf_path);
 	if ((d.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	/* Three priorities, everything in the middle one but the SCCRQ
+	 * listeners (transport.c), which wait while tunnels, timers and
+	 * the control socket have work: a flood of SCCRQs must not delay
+	 * a hello's acknowledgement. */
+	if (event_base_priority_init(d.base, 3) == -1)
+		log_warnx("cannot set event priorities");
 	sigs[0] = add_signal(&d, SIGTERM, on_sigterm);
 	sigs[1] = add_signal(&d, SIGINT, on_sigterm);
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
@@ -300,8 +369,7 @@ main(int argc, char *argv[])
 	if (d.ro_sock_path != NULL &&
 	    control_listen(d.base, d.ro_sock_path, d.group, 1) == -1)
 		fatalx("cannot open the control socket %s", d.ro_sock_path);
-	if (!foreground || pid_opt)
-		write_pidfile(&d);
+	write_pidfile(&d);
 	log_info("l2tpv3d %s started", PACKAGE_VERSION);
 
 	event_base_dispatch(d.base);
@@ -315,6 +383,10 @@ main(int argc, char *argv[])
 	event_base_free(d.base);
 	if (d.pid_written)
 		(void)unlink(d.pid_path);
+	if (d.pid_fd != -1)
+		close(d.pid_fd);
+	if (ctl_lock != -1)
+		close(ctl_lock);
 	log_info("l2tpv3d exiting");
 	return 0;
 }

@@ -221,6 +221,47 @@ fatalx(const char *fmt, ...)
 	vfatal(0, fmt, ap);
 }
 
+int
+log_rate_pass(struct log_rate *lr, uint64_t now_ms, uint64_t *suppressed)
+{
+	/* now_ms of 0 would read as "never logged": count from 1. */
+	if (now_ms == 0)
+		now_ms = 1;
+	if (lr->last_ms != 0 && now_ms - lr->last_ms < LOG_RATE_INTERVAL_MS) {
+		lr->suppressed++;
+		return 0;
+	}
+	*suppressed = lr->suppressed;
+	lr->suppressed = 0;
+	lr->last_ms = now_ms;
+	return 1;
+}
+
+void
+log_ratelimited(struct log_rate *lr, int pri, const char *fmt, ...)
+{
+	char msg[LOG_LINE_MAX];
+	struct timespec ts;
+	uint64_t suppressed;
+	va_list ap;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (pri == LOG_DEBUG && log_verbose < 1)
+		return;
+	if (!log_rate_pass(lr,
+		(uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000,
+		&suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (suppressed > 0)
+		logit(pri, "%s (%llu similar suppressed)", msg,
+		    (unsigned long long)suppressed);
+	else
+		logit(pri, "%s", msg);
+}
+
 void
 log_ring_dump(struct sbuf *sb, size_t n)
 {

@@ -357,9 +357,21 @@ cwnd_grow(struct rl *rl)
 }
 
 /*
+ * An Nr past the newest message we transmitted acknowledges what we
+ * never sent: forged or corrupt (RFC 3931 4.2).  One before tx_una is
+ * only stale (reordered), and harmless.
+ */
+static int
+nr_valid(const struct rl *rl, uint16_t nr)
+{
+	uint16_t n = (uint16_t)(nr - rl->tx_una);
+
+	return n <= rl->in_flight || n >= 0x8000;
+}
+
+/*
  * Nr acknowledges every message before it.  An Nr that acknowledges
- * nothing new, or something we never transmitted (stale, forged or
- * corrupt), is ignored.  Each acknowledged message counts as one ack for
+ * nothing new is ignored.  Each acknowledged message counts as one ack for
  * cwnd growth, so a cumulative ack is not worth less than several.
  */
 static void
@@ -440,14 +452,18 @@ ooo_store(struct rl *rl, uint16_t ahead, const uint8_t *dgram, size_t len)
 	rl->stats.rx_out_of_order++;
 }
 
-void
+int
 rl_recv(struct rl *rl, uint16_t ns, uint16_t nr, int is_ack_only,
     const uint8_t *dgram, size_t len, uint64_t now_ms)
 {
 	uint16_t ahead = (uint16_t)(ns - rl->rx_nr);
 
 	if (rl->dead)
-		return;
+		return 0;
+	if (!nr_valid(rl, nr)) {
+		rl->stats.rx_bad_nr++;
+		return -1;
+	}
 	rl->now = now_ms;
 	process_nr(rl, nr);
 	if (is_ack_only) {
@@ -475,6 +491,7 @@ rl_recv(struct rl *rl, uint16_t ns, uint16_t nr, int is_ack_only,
 	push(rl);
 	if (!rl->dead && rl->ack_owed && rl->ack_deadline == 0)
 		rl->ack_deadline = now_ms + rl->p.ack_delay_ms;
+	return 0;
 }
 
 static void

@@ -75,6 +75,7 @@ struct rl_stats {
 	uint64_t rx_out_of_order; /* queued ahead of a gap */
 	uint64_t rx_out_of_window; /* dropped, too far ahead */
 	uint64_t rx_acks; /* ack-only messages received */
+	uint64_t rx_bad_nr; /* Nr beyond what we sent: dropped */
 };
 
 struct rl;
@@ -95,8 +96,11 @@ uint16_t rl_next_ns(const struct rl *);
 uint16_t rl_nr(const struct rl *);
 /* Takes dgram (malloc'd, its Ns = rl_next_ns()); the Ns is consumed. */
 void rl_send(struct rl *, uint8_t *dgram, size_t len, uint64_t now_ms);
-/* is_ack_only: a ZLB or explicit ACK (it carries no Ns of its own). */
-void rl_recv(struct rl *, uint16_t ns, uint16_t nr, int is_ack_only,
+/* is_ack_only: a ZLB or explicit ACK (it carries no Ns of its own).
+ * -1 when the message acknowledges what we never sent (RFC 3931 4.2:
+ * invalid): dropped whole -- nothing acknowledged, delivered or
+ * acknowledged back -- and counted in rx_bad_nr. */
+int rl_recv(struct rl *, uint16_t ns, uint16_t nr, int is_ack_only,
     const uint8_t *dgram, size_t len, uint64_t now_ms);
 /* Absolute time of the next deadline, or 0 when nothing is pending. */
 uint64_t rl_next_timeout(const struct rl *);

@@ -648,6 +648,7 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 {
 	struct session *s;
 	char end_id[SS_END_ID_MAX], why[128];
+	char vis[STR_VIS_SIZE(SS_END_ID_MAX)];
 	uint32_t peer_id = 0, rsid = 0;
 	uint16_t result, error;
 	int cisco = msg_is_cisco_draft(m), l2ss_dflt;
@@ -663,7 +664,8 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 	}
 	if ((s = icrq_match(t, m, end_id, sizeof(end_id))) == NULL) {
 		snprintf(why, sizeof(why),
-		    "no session configured for remote end id %s", end_id);
+		    "no session configured for remote end id %s",
+		    str_vis(vis, sizeof(vis), end_id));
 		stateless_cdn(
 		    t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_PERM, 0, why);
 		return;
@@ -1004,9 +1006,11 @@ session_act_establish(struct session *s)
 int
 session_act_peer_cdn(struct session *s)
 {
+	char vis[STR_VIS_SIZE(SESSION_TEXT_MAX)];
+
 	log_info("session %s/%s: peer disconnected: result %u error %u%s%s",
 	    tname(s), s->conf->name, s->cdn_result, s->cdn_error,
-	    s->cdn_msg[0] ? ": " : "", s->cdn_msg);
+	    s->cdn_msg[0] ? ": " : "", str_vis(vis, sizeof(vis), s->cdn_msg));
 	call_end(s);
 	return 0;
 }

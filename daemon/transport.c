@@ -277,7 +277,6 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 		free(l);
 		return NULL;
 	}
-	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l->family == AF_INET6)
 		(void)setsockopt(
 		    l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
@@ -290,14 +289,37 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 		tp_set_port(&name, 0);
 	if (tp_set_nonblock(l->fd) == -1 ||
 	    bind(l->fd, (struct sockaddr *)&name, namelen) == -1) {
-		log_warn("bind %s port %u",
-		    tp_addr_str(addr, abuf, sizeof(abuf)), tp_port(addr));
+		if (errno == EADDRINUSE)
+			log_warnx("bind %s port %u: in use by another process "
+				  "(another l2tpv3d?)",
+			    tp_addr_str(addr, abuf, sizeof(abuf)),
+			    tp_port(addr));
+		else
+			log_warn("bind %s port %u",
+			    tp_addr_str(addr, abuf, sizeof(abuf)),
+			    tp_port(addr));
 		close(l->fd);
 		free(l);
 		return NULL;
 	}
+	/*
+	 * Bound without SO_REUSEADDR or SO_REUSEPORT, so the bind fails if
+	 * anything else holds the port (a second daemon, a local process
+	 * waiting for our SCCRQs).  SO_REUSEPORT set only now lets our own
+	 * tunnel sockets share the port; the kernel lets only sockets of
+	 * the same user join, so no other user can bind it after us, with
+	 * or without SO_REUSEADDR, on this address or a more specific one.
+	 */
+	if (l->kind == TP_UDP &&
+	    setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ==
+		-1)
+		log_warn("SO_REUSEPORT");
 	l->ev =
 	    event_new(base, l->fd, EV_READ | EV_PERSIST, tp_listener_read, l);
+	/* The lowest priority when the loop has three (l2tpv3d.c): what
+	 * floods in here waits for the tunnels' own work. */
+	if (l->ev != NULL)
+		(void)event_priority_set(l->ev, 2);
 	if (l->ev == NULL || event_add(l->ev, NULL) == -1) {
 		log_warnx("cannot watch listener socket");
 		tp_listener_close(l);
@@ -440,9 +462,12 @@ tp_tunnel_socket(enum tp_kind kind, const struct sockaddr_storage *local,
 		llen = tp_to_l2tpip(local, local_ccid, &lname);
 		plen = tp_to_l2tpip(peer, peer_ccid, &pname);
 	}
-	/* SO_REUSEADDR lets the tunnel share the listener's address and
-	 * port; being connected, it is preferred for its peer's datagrams. */
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* SO_REUSEPORT lets the tunnel share the listener's address and
+	 * port (see tp_listen); being connected, it is preferred for its
+	 * peer's datagrams. */
+	if (kind == TP_UDP)
+		(void)setsockopt(
+		    fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (local->ss_family == AF_INET6)
 		(void)setsockopt(
 		    fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));

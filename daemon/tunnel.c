@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +46,10 @@ static struct {
 	struct daemon_conf *conf;
 	struct idtable by_ccid;
 	struct idtable by_peer;
+	struct idtable by_half; /* half-open, by peer address */
+	TAILQ_HEAD(, tunnel) half; /* the same, oldest first */
+	size_t nhalf;
+	uint64_t half_seq;
 	struct tunnel_list tunnels;
 	struct tp_listener *listeners[TN_MAX_LISTENERS];
 	size_t nlisteners;
@@ -244,14 +249,6 @@ listener_get(int family, enum l2tp_encap encap)
 	return listener_add(&any, encap);
 }
 
-static void
-default_listen(struct sockaddr_storage *ss, int family, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = family;
-	tp_set_port(ss, port);
-}
-
 /* --- debug dumps -------------------------------------------------- */
 
 static void
@@ -351,9 +348,20 @@ static void
 rl_cb_peer_dead(void *arg)
 {
 	struct tunnel *t = arg;
+	char vis[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 
+	/* A connection that was replaced or never established: its peer
+	 * may well have forgotten it; the tunnel is not the worse for it. */
+	if (!t->primary) {
+		log_debug("tunnel %s: connection %u (%s) ends unanswered",
+		    t->conf->name, t->local_ccid, cc_state_name(t->state));
+		ccfsm_event(t, CCE_PEER_DEAD);
+		return;
+	}
 	log_warnx("tunnel %s: peer %s not responding after %u retries",
-	    t->conf->name, t->peer_hostname[0] ? t->peer_hostname : "?",
+	    t->conf->name,
+	    t->peer_hostname[0] ? str_vis(vis, sizeof(vis), t->peer_hostname)
+				: "?",
 	    t->conf->timers.retries);
 	ccfsm_event(t, CCE_PEER_DEAD);
 }
@@ -437,6 +445,90 @@ conf_port(const struct sockaddr_storage *ss)
 	return p != 0 ? p : tn.conf->port;
 }
 
+/*
+ * The listener a connection answering pkt can send through: the one it
+ * came on, or one on the same port.  Until the peer has answered our
+ * SCCRP a connection has no socket of its own (a flood of SCCRQs costs
+ * no file descriptors); it gets one when established.
+ */
+static struct tp_listener *
+answer_listener(const struct tunnel *t, const struct tp_packet *pkt)
+{
+	struct tp_listener *l = pkt->via;
+
+	if (l == NULL)
+		l = listener_find(pkt->peer.ss_family, pkt->encap);
+	if (l == NULL || tp_listener_kind(l) != TP_UDP ||
+	    tp_port(tp_listener_addr(l)) != tp_port(&t->local))
+		return NULL;
+	return l;
+}
+
+/* The connection's own socket (the kernel tunnel lives on it). */
+static int
+tunnel_own_socket(struct tunnel *t)
+{
+	int fd;
+
+	if (t->fd != -1 || t->kind == TP_RAWIP)
+		return 0;
+	fd = tp_tunnel_socket(
+	    t->kind, &t->local, &t->peer, t->local_ccid, t->peer_ccid);
+	if (fd == -1)
+		return -1;
+	t->ev_sock =
+	    event_new(tn.base, fd, EV_READ | EV_PERSIST, tunnel_sock_cb, t);
+	if (t->ev_sock == NULL || event_add(t->ev_sock, NULL) == -1) {
+		if (t->ev_sock != NULL)
+			event_free(t->ev_sock);
+		t->ev_sock = NULL;
+		close(fd);
+		return -1;
+	}
+	t->fd = fd;
+	t->shared = NULL;
+	return 0;
+}
+
+/*
+ * A connection that is over (closing) and has the same addresses and
+ * ports as its successor gives its socket up, and sends what it still
+ * sends through the listener: two connected sockets with one address
+ * pair would leave it to the kernel which one gets the successor's
+ * datagrams -- the kernel tunnel's among them.
+ */
+static void
+close_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	close((int)(intptr_t)arg);
+}
+
+static void
+tunnel_yield_socket(struct tunnel *old, const struct tunnel *n)
+{
+	struct timeval now = { 0, 0 };
+	struct tp_listener *l;
+
+	if (old->fd == -1 || old->kind != TP_UDP ||
+	    !tp_addr_equal(&old->peer, &n->peer) ||
+	    tp_port(&old->peer) != tp_port(&n->peer) ||
+	    !tp_addr_equal(&old->local, &n->local) ||
+	    tp_port(&old->local) != tp_port(&n->local))
+		return;
+	l = listener_find(old->local.ss_family, L2TP_ENCAP_UDP);
+	if (l == NULL || tp_port(tp_listener_addr(l)) != tp_port(&old->local))
+		return;
+	event_free(old->ev_sock);
+	old->ev_sock = NULL;
+	/* The datagram being handled may have come on that socket, and
+	 * its read loop goes on: it is closed after this event. */
+	if (event_base_once(tn.base, -1, EV_TIMEOUT, close_later_cb,
+		(void *)(intptr_t)old->fd, &now) == -1)
+		close(old->fd);
+	old->fd = -1;
+	old->shared = l;
+}
+
 /* Addresses, CCID, socket, reliable layer.  pkt is the SCCRQ we answer,
  * NULL when we initiate. */
 static int
@@ -474,18 +566,13 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 	t->local_ccid = idt_alloc_id(&tn.by_ccid);
 	idt_insert(&tn.by_ccid, &t->by_ccid, t->local_ccid);
 	t->in_ccid = 1;
-	if (t->kind == TP_RAWIP) {
+	if (t->kind == TP_RAWIP)
 		t->shared = l;
-	} else {
-		t->fd = tp_tunnel_socket(
-		    t->kind, &t->local, &t->peer, t->local_ccid, t->peer_ccid);
-		if (t->fd == -1)
-			return -1;
-		t->ev_sock = event_new(
-		    tn.base, t->fd, EV_READ | EV_PERSIST, tunnel_sock_cb, t);
-		if (t->ev_sock == NULL || event_add(t->ev_sock, NULL) == -1)
-			return -1;
-	}
+	else if (pkt != NULL && t->kind == TP_UDP &&
+	    (t->shared = answer_listener(t, pkt)) != NULL)
+		; /* its own socket once established */
+	else if (tunnel_own_socket(t) == -1)
+		return -1;
 	memset(&p, 0, sizeof(p));
 	p.local_window = t->conf->timers.rx_window;
 	p.peer_window = 4;
@@ -511,9 +598,12 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 	return 0;
 }
 
+static void half_remove(struct tunnel *);
+
 static void
 tunnel_conn_release(struct tunnel *t)
 {
+	half_remove(t);
 	/* Before its socket goes: the kernel tunnel lives on it. */
 	pw_tunnel_down(t);
 	if (t->rl != NULL) {
@@ -547,11 +637,12 @@ tunnel_conn_release(struct tunnel *t)
 static void tunnel_state_cb(evutil_socket_t, short, void *);
 static void tunnel_rl_cb(evutil_socket_t, short, void *);
 
-/* A primary for tc: its sessions are tc's, or those of from (a lingering
+/* A connection object for tc, idle, on the list; sessions is 0 for
+ * none (a candidate), else they are tc's or those of from (a lingering
  * connection it replaces). */
 static struct tunnel *
-tunnel_new(
-    const struct tunnel_conf *tc, const struct tunnel *from, int autostart)
+tunnel_alloc(
+    const struct tunnel_conf *tc, const struct tunnel *from, int sessions)
 {
 	struct tunnel *t;
 
@@ -562,12 +653,11 @@ tunnel_new(
 	TAILQ_INIT(&t->sessions);
 	t->fd = -1;
 	t->state = CC_IDLE;
-	t->primary = 1;
 	t->ev_rl = evtimer_new(tn.base, tunnel_rl_cb, t);
 	t->ev_state = evtimer_new(tn.base, tunnel_state_cb, t);
 	t->conf = config_tunnel_dup(tc);
 	if (t->ev_rl == NULL || t->ev_state == NULL || t->conf == NULL ||
-	    session_tunnel_attach(t, tc, from) == -1) {
+	    (sessions && session_tunnel_attach(t, tc, from) == -1)) {
 		session_tunnel_detach(t);
 		if (t->conf != NULL)
 			config_tunnel_free(t->conf);
@@ -584,8 +674,28 @@ tunnel_new(
 		tc->secret_len) == -1)
 		log_warnx("tunnel %s: cannot set up the digest", tc->name);
 	TAILQ_INSERT_TAIL(&tn.tunnels, t, entry);
-	idt_insert(&tn.by_peer, &t->by_peer, tp_addr_hash(&tc->remote));
+	return t;
+}
+
+static void
+tunnel_make_primary(struct tunnel *t)
+{
+	t->primary = 1;
+	idt_insert(&tn.by_peer, &t->by_peer, tp_addr_hash(&t->conf->remote));
 	t->in_peer = 1;
+}
+
+/* A primary for tc: its sessions are tc's, or those of from (a lingering
+ * connection it replaces). */
+static struct tunnel *
+tunnel_new(
+    const struct tunnel_conf *tc, const struct tunnel *from, int autostart)
+{
+	struct tunnel *t;
+
+	if ((t = tunnel_alloc(tc, from, 1)) == NULL)
+		return NULL;
+	tunnel_make_primary(t);
 	if (tc->mode == TUNNEL_STATIC)
 		(void)pw_static_start(t);
 	else if (autostart && tc->initiate)
@@ -631,6 +741,199 @@ tunnel_demote(struct tunnel *t, int replace)
 		memset(&t->ctr, 0, sizeof(t->ctr));
 	}
 	return n;
+}
+
+/* --- half-open connections and candidates -------------------------- */
+
+static int conf_same(const struct tunnel_conf *, const struct tunnel_conf *);
+
+static void
+half_add(struct tunnel *t)
+{
+	if (t->in_half)
+		return;
+	idt_insert(&tn.by_half, &t->by_half, tp_addr_hash(&t->peer));
+	TAILQ_INSERT_TAIL(&tn.half, t, half_entry);
+	t->half_seq = ++tn.half_seq;
+	t->in_half = 1;
+	tn.nhalf++;
+}
+
+static void
+half_remove(struct tunnel *t)
+{
+	if (!t->in_half)
+		return;
+	idt_remove(&tn.by_half, &t->by_half);
+	TAILQ_REMOVE(&tn.half, t, half_entry);
+	t->in_half = 0;
+	tn.nhalf--;
+}
+
+/*
+ * The half-open connection this very SCCRQ created: same address and
+ * port, same Assigned Control Connection ID, same bytes.  Only that is
+ * a retransmission; anything else from the peer is a new connection.
+ */
+static struct tunnel *
+half_find(const struct tp_packet *pkt, uint32_t peer_ccid, uint32_t hash)
+{
+	struct idt_node *n = idt_find(&tn.by_half, tp_addr_hash(&pkt->peer));
+	struct tunnel *t;
+
+	for (; n != NULL; n = idt_find_next(n)) {
+		t = idt_entry(n, struct tunnel, by_half);
+		if (tp_addr_equal(&t->peer, &pkt->peer) &&
+		    tp_port(&t->peer) == tp_port(&pkt->peer) &&
+		    t->framing == pkt->framing && t->peer_ccid == peer_ccid &&
+		    t->sccrq_hash == hash)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+half_drop(struct tunnel *t)
+{
+	static struct log_rate lr;
+	char abuf[64];
+
+	tn.stats.half_open_dropped++;
+	log_ratelimited(&lr, LOG_WARNING,
+	    "tunnel %s: too many half-open connections, dropping the oldest "
+	    "(from %s port %u, %llu dropped so far)",
+	    t->conf->name, tp_addr_str(&t->peer, abuf, sizeof(abuf)),
+	    tp_port(&t->peer), (unsigned long long)tn.stats.half_open_dropped);
+	ccfsm_event(t, CCE_EVICT);
+	tunnel_settle(t);
+}
+
+/* Room for one more half-open connection from peer: the oldest from
+ * that address go first, then the oldest of all. */
+static void
+half_make_room(const struct sockaddr_storage *peer)
+{
+	struct idt_node *n;
+	struct tunnel *t, *oldest;
+	size_t count;
+
+	for (;;) {
+		count = 0;
+		oldest = NULL;
+		n = idt_find(&tn.by_half, tp_addr_hash(peer));
+		for (; n != NULL; n = idt_find_next(n)) {
+			t = idt_entry(n, struct tunnel, by_half);
+			if (!tp_addr_equal(&t->peer, peer))
+				continue;
+			count++;
+			if (oldest == NULL || t->half_seq < oldest->half_seq)
+				oldest = t;
+		}
+		if (count < tn.conf->half_open_per_peer || oldest == NULL)
+			break;
+		half_drop(oldest);
+	}
+	while (tn.nhalf >= tn.conf->half_open_max && !TAILQ_EMPTY(&tn.half))
+		half_drop(TAILQ_FIRST(&tn.half));
+}
+
+/* A connection beside p's, for a new SCCRQ: no sessions, not primary. */
+static struct tunnel *
+tunnel_candidate_new(const struct tunnel *p)
+{
+	struct tunnel *c = tunnel_alloc(p->conf, NULL, 0);
+
+	if (c != NULL)
+		c->conf->debug = p->conf->debug;
+	return c;
+}
+
+/* The primary a candidate would replace: same name and settings (a
+ * reload may have changed them since). */
+static struct tunnel *
+tunnel_owner(const struct tunnel *c)
+{
+	struct idt_node *n =
+	    idt_find(&tn.by_peer, tp_addr_hash(&c->conf->remote));
+	struct tunnel *p;
+
+	for (; n != NULL; n = idt_find_next(n)) {
+		p = idt_entry(n, struct tunnel, by_peer);
+		if (strcmp(p->conf->name, c->conf->name) == 0)
+			return conf_same(p->conf, c->conf) ? p : NULL;
+	}
+	return NULL;
+}
+
+static void
+counters_add(struct tunnel_counters *to, const struct tunnel_counters *from)
+{
+	size_t i;
+
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		to->sent[i] += from->sent[i];
+		to->received[i] += from->received[i];
+		to->retransmitted[i] += from->retransmitted[i];
+	}
+	to->digest_failures += from->digest_failures;
+	to->malformed += from->malformed;
+	to->bad_nr += from->bad_nr;
+	to->state_changes += from->state_changes;
+	to->zlb_sent += from->zlb_sent;
+	to->ack_sent += from->ack_sent;
+	to->duplicates += from->duplicates;
+	to->retransmits += from->retransmits;
+}
+
+/*
+ * A candidate has proven itself (the peer answered our SCCRP, with the
+ * digest and nonces when configured): it becomes the tunnel, and the
+ * connection it replaces closes.  A peer that reused its connection ID
+ * has forgotten the old connection, and a StopCCN would reach its new
+ * one: that old connection closes without a word.
+ */
+static int
+tunnel_promote(struct tunnel *c)
+{
+	struct tunnel *p = tunnel_owner(c);
+	struct tunnel_conf *conf;
+	char abuf[64];
+
+	if (p == NULL || (conf = config_tunnel_dup(p->conf)) == NULL)
+		return -1;
+	if (session_tunnel_attach(c, NULL, p) == -1) {
+		config_tunnel_free(conf);
+		return -1;
+	}
+	counters_add(&c->ctr, &p->ctr);
+	memset(&p->ctr, 0, sizeof(p->ctr));
+	/* The tunnel's settings as they are now: a reload may have changed
+	 * timers, debug or scripts in place since the SCCRQ. */
+	explicit_bzero(c->conf->secret, sizeof(c->conf->secret));
+	config_tunnel_free(c->conf);
+	c->conf = conf;
+	rl_set_timers(c->rl, conf->timers.retransmit_initial,
+	    conf->timers.retransmit_cap, conf->timers.retries);
+	(void)tunnel_demote(p, 0);
+	tunnel_make_primary(c);
+	tn.stats.replaced++;
+	log_info("tunnel %s: new connection from %s port %u established "
+		 "(local %u, remote %u), closing the one in state %s",
+	    c->conf->name, tp_addr_str(&c->peer, abuf, sizeof(abuf)),
+	    tp_port(&c->peer), c->local_ccid, c->peer_ccid,
+	    cc_state_name(p->state));
+	if (p->state & CC_OPEN_STATES) {
+		if (p->peer_ccid == c->peer_ccid &&
+		    tp_addr_equal(&p->peer, &c->peer))
+			p->quiet = 1;
+		tunnel_set_stop(p, L2TP_STOPCCN_GENERAL_CLEAR, 0,
+		    "replaced by a new connection");
+	}
+	ccfsm_event(p, CCE_CLOSE);
+	if (p->state == CC_CLOSING)
+		tunnel_yield_socket(p, c);
+	tunnel_settle(p);
+	return 0;
 }
 
 static void
@@ -732,6 +1035,13 @@ tunnel_set_state(struct tunnel *t, int state)
 	t->state = state;
 	t->ctr.state_changes++;
 	evtimer_del(t->ev_state);
+	if (old == CC_WAIT_CTL_CONN)
+		half_remove(t);
+	/* Answered SCCRQs had no socket of their own until now. */
+	if (state == CC_ESTABLISHED && tunnel_own_socket(t) == -1)
+		log_warnx("tunnel %s: no socket of its own; the kernel "
+			  "dataplane cannot use it",
+		    t->conf->name);
 	if (state == CC_ESTABLISHED || old == CC_ESTABLISHED)
 		log_info("tunnel %s: %s -> %s (local %u, remote %u, %s)",
 		    t->conf->name, cc_state_name(old), cc_state_name(state),
@@ -797,17 +1107,20 @@ tunnel_act_send_scccn(struct tunnel *t)
 int
 tunnel_act_establish(struct tunnel *t)
 {
-	/* The reliable layer acknowledges the SCCCN. */
-	return 0;
+	/* The reliable layer acknowledges the SCCCN.  A candidate now
+	 * replaces the tunnel's connection. */
+	return t->primary ? 0 : tunnel_promote(t);
 }
 
 int
 tunnel_act_peer_stopped(struct tunnel *t)
 {
+	char vis[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
+
 	log_info(
 	    "tunnel %s: peer closed the connection: result %u error %u%s%s",
 	    t->conf->name, t->stop_result, t->stop_error,
-	    t->stop_msg[0] ? ": " : "", t->stop_msg);
+	    t->stop_msg[0] ? ": " : "", str_vis(vis, sizeof(vis), t->stop_msg));
 	return 0;
 }
 
@@ -977,6 +1290,14 @@ tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
 			ccfsm_event(t, CCE_RX_SCCRP);
 		break;
 	case L2TP_MT_SCCCN:
+		if (!t->primary && t->state == CC_WAIT_CTL_CONN &&
+		    tunnel_owner(t) == NULL) {
+			/* Its tunnel was removed or changed meanwhile. */
+			tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 0,
+			    "tunnel no longer configured");
+			ccfsm_event(t, CCE_RX_BAD);
+			break;
+		}
 		if (challenge_answered(t, m))
 			ccfsm_event(t, CCE_RX_SCCCN);
 		break;
@@ -1089,12 +1410,15 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 	}
 }
 
-static int
-digest_ok(struct tunnel *t, const struct l2tp_msg *m)
+int
+tunnel_msg_authentic(struct tunnel *t, const struct l2tp_msg *m)
 {
 	char abuf[64];
 
-	if (t->auth.alg == L2TP_DIGEST_NONE || m->type == L2TP_MT_ZLB)
+	/* A ZLB cannot carry a digest: on a tunnel with one it proves
+	 * nothing, so it acknowledges nothing (RFC 3931 5.4.1; we and
+	 * Cisco acknowledge with a signed ACK). */
+	if (t->auth.alg == L2TP_DIGEST_NONE)
 		return 1;
 	if (m->type == L2TP_MT_SCCRQ || m->type == L2TP_MT_SCCRP)
 		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
@@ -1116,7 +1440,6 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 {
 	struct l2tp_msg *m = &rx_msg;
 	struct l2tp_decode_err err;
-	int is_ack;
 
 	if (t->rl == NULL || pkt->framing != t->framing ||
 	    !tp_addr_equal(&pkt->peer, &t->peer)) {
@@ -1130,7 +1453,7 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 		    t->conf->name, l2tp_strerror(err.code));
 		return;
 	}
-	if (!digest_ok(t, m))
+	if (!tunnel_msg_authentic(t, m))
 		return;
 	/* RFC 3931 lets the responder answer from another port. */
 	if (t->state == CC_WAIT_CTL_REPLY && t->kind == TP_UDP &&
@@ -1140,14 +1463,30 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 			tp_sockaddr_len(&t->peer)) == -1)
 			log_warn("tunnel %s: reconnect", t->conf->name);
 	}
-	tunnel_hello_rearm(t);
-	is_ack = l2tp_msg_is_ack(m);
+	(void)tunnel_msg_sequence(t, m, pkt->data, pkt->len);
+}
+
+int
+tunnel_msg_sequence(struct tunnel *t, const struct l2tp_msg *m,
+    const uint8_t *dgram, size_t len)
+{
+	int is_ack = l2tp_msg_is_ack(m);
+
 	if (is_ack) {
 		t->ctr.received[m->type == L2TP_MT_ZLB ? 0 : L2TP_MT_ACK]++;
 		tunnel_dump(t, "recv", m);
 	}
-	rl_recv(
-	    t->rl, m->hdr.ns, m->hdr.nr, is_ack, pkt->data, pkt->len, now_ms());
+	if (rl_recv(t->rl, m->hdr.ns, m->hdr.nr, is_ack, dgram, len,
+		now_ms()) == -1) {
+		t->ctr.bad_nr++;
+		log_debug("tunnel %s: %s acknowledging Nr %u we never sent: "
+			  "dropped",
+		    t->conf->name, l2tp_msg_type_name(m->type), m->hdr.nr);
+		return -1;
+	}
+	/* Only a message that passed every check shows the peer alive. */
+	tunnel_hello_rearm(t);
+	return 0;
 }
 
 /* --- SCCRQs: new connections --------------------------------------- */
@@ -1218,21 +1557,34 @@ tie_break(const struct tunnel *t, const struct l2tp_msg *m)
 
 /* Answer the SCCRQ from t, which is idle. */
 static void
-sccrq_accept(
-    struct tunnel *t, const struct tp_packet *pkt, const struct l2tp_msg *m)
+sccrq_accept(struct tunnel *t, const struct tp_packet *pkt,
+    const struct l2tp_msg *m, uint32_t hash)
 {
 	t->initiator = 0;
 	if (tunnel_conn_setup(t, pkt) == -1) {
 		tunnel_conn_release(t);
+		if (!t->primary)
+			tunnel_free(t);
 		return;
 	}
 	t->peer_ccid = msg_assigned_ccid(m);
+	t->sccrq_hash = hash;
 	if (t->conf->dialect == DIALECT_AUTO)
 		t->cisco = msg_is_cisco_draft(m);
 	if (t->auth.alg != L2TP_DIGEST_NONE)
 		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
-	rl_recv(t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
+	(void)rl_recv(
+	    t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
+	if (t->state == CC_WAIT_CTL_CONN)
+		half_add(t);
+	tunnel_settle(t);
 }
+
+/* Refusals a peer (or anyone using its address) can cause at will are
+ * logged at most once a second each. */
+static struct {
+	struct log_rate unknown, auth, bad, shutdown, beside, closing;
+} sccrq_lr;
 
 static void
 sccrq_input(const struct tp_packet *pkt)
@@ -1240,9 +1592,10 @@ sccrq_input(const struct tp_packet *pkt)
 	struct l2tp_msg *m = &rx_msg;
 	struct l2tp_decode_err err;
 	struct l2tp_verdict v;
-	struct tunnel *t, *old;
-	char host[TUNNEL_TEXT_MAX], abuf[64];
-	uint32_t peer_ccid;
+	struct tunnel *t, *old, *closing = NULL;
+	char host[TUNNEL_TEXT_MAX], vis[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
+	char abuf[64];
+	uint32_t peer_ccid, hash;
 	int r;
 
 	if (l2tp_ctrl_decode(pkt->data, pkt->len, pkt->framing, m, &err) ==
@@ -1253,45 +1606,50 @@ sccrq_input(const struct tp_packet *pkt)
 	}
 	peer_ccid = msg_assigned_ccid(m);
 	copy_string_avp(m, L2TP_AVP_HOST_NAME, host, sizeof(host));
+	tp_addr_str(&pkt->peer, abuf, sizeof(abuf));
 	if ((t = sccrq_match(pkt, host)) == NULL) {
 		tn.stats.unknown_peer++;
-		log_info("SCCRQ from unknown peer %s (host \"%s\"): not "
-			 "authorized",
-		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), host);
+		log_ratelimited(&sccrq_lr.unknown, LOG_INFO,
+		    "SCCRQ from unknown peer %s (host \"%s\"): not authorized",
+		    abuf, str_vis(vis, sizeof(vis), host));
 		stateless_stopccn(
 		    pkt, m, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "not authorized");
 		return;
 	}
-	/* A retransmission of an SCCRQ we already answered. */
-	if (t->state != CC_IDLE && t->peer_ccid == peer_ccid && !t->initiator &&
-	    tp_addr_equal(&t->peer, &pkt->peer)) {
-		tunnel_rx(t, pkt);
-		tunnel_settle(t);
+	/* A retransmission of an SCCRQ we answered and whose SCCCN has not
+	 * come yet: the reliable layer acknowledges it again. */
+	hash = idt_hash_bytes(pkt->data, pkt->len);
+	if ((old = half_find(pkt, peer_ccid, hash)) != NULL) {
+		tn.stats.sccrq_retransmits++;
+		tunnel_rx(old, pkt);
+		tunnel_settle(old);
 		return;
 	}
 	if (t->auth.alg != L2TP_DIGEST_NONE &&
 	    l2tp_digest_verify(&t->auth, m) == -1) {
 		t->ctr.digest_failures++;
-		if ((t->ctr.digest_failures & (t->ctr.digest_failures - 1)) ==
-		    0)
-			log_warnx("tunnel %s: SCCRQ from %s failed "
-				  "authentication (%llu so far)",
-			    t->conf->name,
-			    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
-			    (unsigned long long)t->ctr.digest_failures);
+		log_ratelimited(&sccrq_lr.auth, LOG_WARNING,
+		    "tunnel %s: SCCRQ from %s failed authentication (%llu so "
+		    "far)",
+		    t->conf->name, abuf,
+		    (unsigned long long)t->ctr.digest_failures);
 		stateless_stopccn(pkt, m, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
 		    "authentication failed");
 		return;
 	}
 	if (l2tp_msg_validate(m, &v) == -1) {
 		t->ctr.malformed++;
-		log_warnx("tunnel %s: bad SCCRQ from %s: %s", t->conf->name,
-		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), v.reason);
+		log_ratelimited(&sccrq_lr.bad, LOG_WARNING,
+		    "tunnel %s: bad SCCRQ from %s: %s", t->conf->name, abuf,
+		    v.reason);
 		if (v.action == L2TP_ACT_STOPCCN)
 			stateless_stopccn(pkt, m, v.result, v.error, v.reason);
 		return;
 	}
 	if (tn.shutting_down) {
+		log_ratelimited(&sccrq_lr.shutdown, LOG_INFO,
+		    "tunnel %s: SCCRQ from %s refused: shutting down",
+		    t->conf->name, abuf);
 		stateless_stopccn(
 		    pkt, m, L2TP_STOPCCN_SHUTTING_DOWN, 0, "shutting down");
 		return;
@@ -1302,6 +1660,8 @@ sccrq_input(const struct tp_packet *pkt)
 		    "lost the tie breaker");
 		return;
 	}
+	/* May drop t's own half-open connection: t is idle then. */
+	half_make_room(&pkt->peer);
 	if (t->state == CC_WAIT_CTL_REPLY) {
 		/* Both sides opened at once. */
 		r = tie_break(t, m);
@@ -1325,24 +1685,38 @@ sccrq_input(const struct tp_packet *pkt)
 				tunnel_schedule_retry(t);
 			return;
 		}
-	} else if (t->state != CC_IDLE) {
-		/* The peer opens anew: it has forgotten the old one. */
-		log_info("tunnel %s: new SCCRQ from %s replaces the connection "
-			 "in state %s",
-		    t->conf->name, tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
-		    cc_state_name(t->state));
+	} else if (t->state == CC_CLOSING) {
+		/* The old connection is over; the peer opens anew. */
+		log_ratelimited(&sccrq_lr.closing, LOG_INFO,
+		    "tunnel %s: new SCCRQ from %s port %u while the connection "
+		    "closes: a new connection",
+		    t->conf->name, abuf, tp_port(&pkt->peer));
 		old = t;
+		/* A peer that reuses its connection ID would take our
+		 * StopCCN's retransmissions for its new connection's. */
+		if (old->peer_ccid == peer_ccid)
+			old->quiet = 1;
 		t = tunnel_demote(old, 1);
-		tunnel_set_stop(old, L2TP_STOPCCN_GENERAL_CLEAR, 0,
-		    "replaced by a new connection");
-		ccfsm_event(old, CCE_CLOSE);
 		tunnel_settle(old);
 		if (t == NULL)
 			return;
+		closing = old;
+	} else if (t->state != CC_IDLE) {
+		/* Established or half-open: the new one must prove itself
+		 * before it replaces anything. */
+		log_ratelimited(&sccrq_lr.beside, LOG_INFO,
+		    "tunnel %s: new SCCRQ from %s port %u: answered beside the "
+		    "connection in state %s",
+		    t->conf->name, abuf, tp_port(&pkt->peer),
+		    cc_state_name(t->state));
+		if ((t = tunnel_candidate_new(t)) == NULL)
+			return;
 	}
 	evtimer_del(t->ev_state);
-	sccrq_accept(t, pkt, m);
-	tunnel_settle(t);
+	sccrq_accept(t, pkt, m, hash);
+	/* Not freed meanwhile: it lingers for its closing period. */
+	if (closing != NULL)
+		tunnel_yield_socket(closing, t);
 }
 
 /* --- the way in -------------------------------------------------- */
@@ -1465,30 +1839,76 @@ tunnel_input(struct tp_packet *pkt, void *arg)
 
 /* --- life of the daemon ------------------------------------------- */
 
-int
-tunnels_init(struct event_base *base, struct daemon_conf *conf)
+/* `listen` as the loader fills it when the file has none (or says the
+ * same): every address, port `port`. */
+static int
+listen_is_default(const struct daemon_conf *conf)
 {
-	struct sockaddr_storage ss;
-	struct tunnel_conf *tc;
 	size_t i;
 
-	tn.base = base;
-	tn.conf = conf;
-	TAILQ_INIT(&tn.tunnels);
-	if (idt_init(&tn.by_ccid, 10) == -1 || idt_init(&tn.by_peer, 10) == -1)
-		return -1;
-	if (conf->nlisten == 0) {
-		default_listen(&ss, AF_INET, conf->port);
-		(void)listener_add(&ss, L2TP_ENCAP_UDP);
-		default_listen(&ss, AF_INET6, conf->port);
-		(void)listener_add(&ss, L2TP_ENCAP_UDP);
-	}
+	if (conf->nlisten != 2 ||
+	    conf->listen[0].ss_family == conf->listen[1].ss_family)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (!tp_addr_is_any(&conf->listen[i]) ||
+		    tp_port(&conf->listen[i]) != conf->port)
+			return 0;
+	return 1;
+}
+
+/*
+ * The default `listen` is opened only when a dynamic UDP tunnel needs
+ * it: a daemon with static tunnels alone opens no port to the network.
+ * -1 when one is needed and none could open.
+ */
+static int
+listeners_default(const struct daemon_conf *conf)
+{
+	struct tunnel_conf *tc;
+	int needed = 0;
+	size_t i;
+
+	if (!listen_is_default(conf) ||
+	    listener_find(AF_INET, L2TP_ENCAP_UDP) ||
+	    listener_find(AF_INET6, L2TP_ENCAP_UDP))
+		return 0;
+	TAILQ_FOREACH(tc, &conf->tunnels, entry)
+	if (tc->mode == TUNNEL_DYNAMIC && tc->encap == L2TP_ENCAP_UDP)
+		needed = 1;
+	if (!needed)
+		return 0;
 	for (i = 0; i < conf->nlisten; i++)
 		(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
 	if (tn.nlisteners == 0) {
 		log_warnx("no listening socket could be opened");
 		return -1;
 	}
+	return 0;
+}
+
+int
+tunnels_init(struct event_base *base, struct daemon_conf *conf)
+{
+	struct tunnel_conf *tc;
+	size_t i;
+
+	tn.base = base;
+	tn.conf = conf;
+	TAILQ_INIT(&tn.tunnels);
+	TAILQ_INIT(&tn.half);
+	if (idt_init(&tn.by_ccid, 10) == -1 ||
+	    idt_init(&tn.by_peer, 10) == -1 || idt_init(&tn.by_half, 6) == -1)
+		return -1;
+	if (!listen_is_default(conf)) {
+		for (i = 0; i < conf->nlisten; i++)
+			(void)listener_add(&conf->listen[i], L2TP_ENCAP_UDP);
+		if (tn.nlisteners == 0) {
+			log_warnx("no listening socket could be opened");
+			return -1;
+		}
+	}
+	if (listeners_default(conf) == -1)
+		return -1;
 	TAILQ_FOREACH(tc, &conf->tunnels, entry)
 	{
 		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
@@ -1671,6 +2091,7 @@ tunnels_reload(struct daemon_conf *nc)
 	 * configurations its sessions run. */
 	config_free(tn.conf);
 	tn.conf = nc;
+	(void)listeners_default(nc);
 	TAILQ_FOREACH(tc, &nc->tunnels, entry)
 	{
 		if (tunnel_find(tc->name) != NULL)
@@ -1754,6 +2175,7 @@ tunnels_free(void)
 	}
 	idt_destroy(&tn.by_ccid);
 	idt_destroy(&tn.by_peer);
+	idt_destroy(&tn.by_half);
 	config_free(tn.conf);
 	tn.conf = NULL;
 }

@@ -6,7 +6,17 @@
  * control connection that must linger after being replaced -- the loser
  * of a tie break, a connection the peer forgot after a restart -- is
  * demoted: it stays in the CCID table until its closing period ends, then
- * is freed.  Incoming datagrams find their tunnel by our CCID (a hash
+ * is freed.
+ *
+ * A new SCCRQ for a tunnel whose connection is established or half-open
+ * is answered by a candidate: a connection object beside the primary,
+ * with no sessions and no socket of its own.  Only when the candidate is
+ * established (SCCCN received, digest and nonces verified) does it
+ * become the primary and the old connection close: a replayed or
+ * spoofed SCCRQ costs one half-open connection, never the running one.
+ * Half-open connections we answered are counted per peer address and in
+ * total (max-half-open-per-peer, max-half-open); the oldest is dropped
+ * to make room.  Incoming datagrams find their tunnel by our CCID (a hash
  * lookup); SCCRQs (CCID 0) find the configured tunnel through a hash of
  * the peer's address.  No per-packet or per-timer walk over tunnels.
  */
@@ -44,6 +54,8 @@ struct tunnel_counters {
 	uint32_t retransmitted[TUNNEL_NTYPES];
 	uint64_t digest_failures;
 	uint64_t malformed;
+	/* Nr acknowledging what we never sent (RFC 3931 4.2): dropped. */
+	uint64_t bad_nr;
 	uint64_t state_changes;
 	uint64_t zlb_sent;
 	uint64_t ack_sent;
@@ -61,6 +73,12 @@ struct tunnel {
 	TAILQ_ENTRY(tunnel) entry;
 	struct idt_node by_ccid; /* key: our CCID */
 	struct idt_node by_peer; /* primaries; key: peer address hash */
+	/* Half-open (answered SCCRQ, no SCCCN yet); key: peer address
+	 * hash, and on a list oldest first. */
+	struct idt_node by_half;
+	TAILQ_ENTRY(tunnel) half_entry;
+	uint32_t sccrq_hash; /* of the SCCRQ we answered */
+	uint64_t half_seq; /* order of arrival among half-open ones */
 	/* The tunnel's own copy of its settings: reloads free the
 	 * configuration it came from.  Its debug field holds
 	 * TUNNEL_DEBUG_* bits; its session list is empty. */
@@ -72,6 +90,7 @@ struct tunnel {
 	unsigned int primary : 1;
 	unsigned int in_ccid : 1;
 	unsigned int in_peer : 1;
+	unsigned int in_half : 1;
 	unsigned int initiator : 1;
 	unsigned int cisco : 1; /* speaking Cisco's draft dialect */
 	unsigned int stop_sent : 1;
@@ -124,6 +143,9 @@ struct tunnel_global_stats {
 	uint64_t unknown_ccid;
 	uint64_t unknown_peer; /* SCCRQs refused: not authorised */
 	uint64_t stateless_stopccn;
+	uint64_t sccrq_retransmits; /* the same SCCRQ again */
+	uint64_t half_open_dropped; /* the oldest, for room */
+	uint64_t replaced; /* connections retired by a proven one */
 };
 
 int tunnels_init(struct event_base *, struct daemon_conf *);
@@ -177,6 +199,16 @@ int tunnel_act_peer_stopped(struct tunnel *);
 int tunnel_act_send_stopccn(struct tunnel *);
 int tunnel_act_teardown(struct tunnel *);
 int tunnel_act_quiet_close(struct tunnel *);
+
+/* The receive path's two checks after decoding (tunnel.c; exported for
+ * the unit tests).  Authentic: 1 when the tunnel has no digest or the
+ * message's verifies -- never for a ZLB on a tunnel with a digest (it
+ * cannot carry one); failures are counted and dropped.  Sequence: hand
+ * it to the reliable layer; -1 when its Nr acknowledges what we never
+ * sent (dropped, counted in ctr.bad_nr). */
+int tunnel_msg_authentic(struct tunnel *, const struct l2tp_msg *);
+int tunnel_msg_sequence(
+    struct tunnel *, const struct l2tp_msg *, const uint8_t *, size_t);
 
 /* Message builders (tunnel_msg.c).  They lay the message out with the
  * tunnel's current Ns/Nr and dialect and reserve the digest; signing

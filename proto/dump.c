@@ -107,22 +107,13 @@ result_name(uint16_t msg_type, uint16_t result)
 	return code_name(generic_results, nitems(generic_results), result);
 }
 
-/* Text: "name" in quotes, with quotes, backslashes and anything outside
- * printable ASCII escaped, so a peer's bytes cannot break a log line. */
+/* Text: "name" in quotes, escaped by sbuf_vis() so a peer's bytes
+ * cannot break a log line. */
 static int
 put_text_str(struct sbuf *sb, const uint8_t *p, size_t n)
 {
-	size_t i;
-
 	sbuf_putc(sb, '"');
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			sbuf_printf(sb, "\\%c", p[i]);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			sbuf_printf(sb, "\\x%02x", p[i]);
-		else
-			sbuf_putc(sb, (char)p[i]);
-	}
+	sbuf_vis(sb, (const char *)p, n);
 	return sbuf_putc(sb, '"');
 }
 

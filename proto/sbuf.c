@@ -158,6 +158,64 @@ sbuf_json_str(struct sbuf *b, const char *s)
 	return sbuf_json_strn(b, s, strlen(s));
 }
 
+/* One byte's printable form in out (at most 5 bytes with the NUL). */
+static size_t
+vis_byte(unsigned char c, char out[5])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\') {
+		out[0] = '\\';
+		out[1] = (char)c;
+		out[2] = '\0';
+		return 2;
+	}
+	if (c < 0x20 || c >= 0x7f) {
+		out[0] = '\\';
+		out[1] = 'x';
+		out[2] = hex[c >> 4];
+		out[3] = hex[c & 0xf];
+		out[4] = '\0';
+		return 4;
+	}
+	out[0] = (char)c;
+	out[1] = '\0';
+	return 1;
+}
+
+int
+sbuf_vis(struct sbuf *b, const char *s, size_t n)
+{
+	char e[5];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		vis_byte((unsigned char)s[i], e);
+		if (sbuf_puts(b, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+const char *
+str_vis(char *dst, size_t cap, const char *src)
+{
+	size_t used = 0, k;
+	char e[5];
+
+	if (cap == 0)
+		return dst;
+	for (; *src != '\0'; src++) {
+		k = vis_byte((unsigned char)*src, e);
+		if (used + k >= cap)
+			break;
+		memcpy(dst + used, e, k);
+		used += k;
+	}
+	dst[used] = '\0';
+	return dst;
+}
+
 char *
 sbuf_take(struct sbuf *b)
 {

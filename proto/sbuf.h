@@ -32,6 +32,19 @@ int sbuf_json_str(struct sbuf *, const char *);
 /* Bytes >= 0x7f are escaped as \u00XX, so the result is ASCII JSON
  * whatever a peer put on the wire. */
 int sbuf_json_strn(struct sbuf *, const char *, size_t);
+/*
+ * Text a peer wrote, made printable before it reaches a log line or the
+ * text output of a command (vis(3)-like): printable ASCII as it is,
+ * '\\' and '"' backslashed, every other byte as \xHH.  So a Host Name
+ * can neither forge a log line (newline) nor drive a terminal (ESC).
+ * JSON output has its own escaping (sbuf_json_strn).
+ */
+int sbuf_vis(struct sbuf *, const char *, size_t);
+/* The same into a fixed buffer (cut at a whole escape); returns dst so
+ * it can sit in a printf argument list.  STR_VIS_SIZE(n) holds n bytes
+ * escaped in full. */
+#define STR_VIS_SIZE(n) (4 * (n) + 1)
+const char *str_vis(char *dst, size_t cap, const char *src);
 /* Hand the string over; the sbuf is left empty. */
 char *sbuf_take(struct sbuf *);
 

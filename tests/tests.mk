@@ -146,6 +146,7 @@ endif
 # The longest first, so that `make -jN check` overlaps them.
 NS_TESTS = \
 	tests/ns/netem.sh \
+	tests/ns/spoof-sccrq.sh \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
@@ -158,11 +159,14 @@ NS_TESTS = \
 	tests/ns/session-basic.sh \
 	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
-	tests/ns/control-shell.sh
+	tests/ns/control-shell.sh \
+	tests/ns/peer-reuses-ccid.sh \
+	tests/ns/port-lock.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
-EXTRA_DIST += tests/ns/cisco_session_peer.py
+EXTRA_DIST += tests/ns/cisco_session_peer.py tests/ns/restart_peer.py \
+	tests/ns/spoof_sccrq.py
 
 # The peer zoo (tests/peers/): scripted peers replaying real traffic
 # (Cisco IOS, freeRtr, xcesp, VECTOR CCS/OpenRPD) against l2tpv3d in

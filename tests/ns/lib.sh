@@ -13,6 +13,7 @@
 #   ns_exec NS CMD...       run a command in a namespace
 #   daemon_start NAME NS    start l2tpv3d in NS with the config read from
 #                           stdin; socket $WORK/NAME.sock, log NAME.log
+#                           (with -d unless NS_DEBUG is set to "")
 #   daemon_stop NAME [SIG]  signal it (TERM) and wait for it to exit
 #   daemon_pid NAME
 #   l2tpsh NAME CMD         run one l2tpsh command against NAME
@@ -171,7 +172,8 @@ daemon_start() {
 	ns=$2
 	shift 2
 	cat >"$WORK/$name.conf"
-	ip netns exec "$ns" "$L2TPV3D" -f -d -c "$WORK/$name.conf" \
+	# shellcheck disable=SC2086 # NS_DEBUG is one word or none
+	ip netns exec "$ns" "$L2TPV3D" -f ${NS_DEBUG--d} -c "$WORK/$name.conf" \
 	    -S "$WORK/$name.sock" -p "$WORK/$name.pidfile" "$@" \
 	    >"$WORK/$name.log" 2>&1 &
 	echo $! >"$WORK/$name.pid"

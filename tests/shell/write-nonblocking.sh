@@ -53,6 +53,12 @@ t2=$(now_ms)
 [ $((t2 - t1)) -lt 1000 ] ||
     fail "show tunnel took $((t2 - t1)) ms while the file was being synced"
 kill -0 $w1 2>/dev/null || fail "write memory ended before the 3 s fsync: $(cat "$WORK/w1.out")"
+# The temporary file holds the secrets: 0600 until it is complete
+# (the configuration itself is 0644 here).
+set -- "$WORK"/A.conf.tmp??????
+[ -f "$1" ] || fail "no temporary file during write memory"
+[ "$(stat -c %a "$1")" = 600 ] ||
+    fail "temporary file $1 has mode $(stat -c %a "$1") while written"
 
 # One save at a time.
 "$L2TPSH" -S "$WORK/A.sock" -c "write memory" >"$WORK/w2.out" 2>&1 &&

@@ -39,6 +39,8 @@ static const struct row expected[] = {
 	{ CC_CLOSING, CCE_RX_STOPCCN, CCA_NOTHING, CC_NOCHANGE },
 	{ CC_CLOSING, CCE_CLOSE, CCA_NOTHING, CC_NOCHANGE },
 	{ CC_IDLE, CCE_CLOSE, CCA_TEARDOWN, CC_DEAD },
+	/* A half-open connection dropped for room goes without a word. */
+	{ CC_WAIT_CTL_CONN, CCE_EVICT, CCA_TEARDOWN, CC_DEAD },
 };
 
 static void
@@ -74,6 +76,8 @@ test_fsm_errors(void **state)
 		{ CC_ESTABLISHED, CCE_OPEN },
 		{ CC_IDLE, CCE_RX_SCCRP },
 		{ CC_ESTABLISHED, CCE_TIE_LOST },
+		/* Only half-open connections are dropped for room. */
+		{ CC_ESTABLISHED, CCE_EVICT },
 	};
 	enum cc_action action;
 	size_t i;

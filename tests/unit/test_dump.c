@@ -14,6 +14,7 @@
 
 #include "proto/dump.h"
 #include "proto/msg.h"
+#include "proto/sbuf.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -461,6 +462,29 @@ test_json_parses(void **state)
 	sbuf_free(&doc);
 }
 
+/* Peer text for logs and text output: a forged log line (newline) and
+ * a terminal escape come out as visible escapes; a fixed buffer is cut
+ * at a whole escape. */
+static void
+test_vis(void **state)
+{
+	static const char evil[] =
+	    "r1\n2026-01-01 00:00:00 forged\x1b[2J\"\\\xff";
+	char small[6], big[STR_VIS_SIZE(sizeof(evil))];
+	struct sbuf sb;
+
+	(void)state;
+	assert_string_equal(str_vis(big, sizeof(big), evil),
+	    "r1\\x0a2026-01-01 00:00:00 forged\\x1b[2J\\\"\\\\\\xff");
+	assert_string_equal(str_vis(small, sizeof(small), "a\ncd"), "a\\x0a");
+	assert_string_equal(str_vis(small, sizeof(small), "abc\n"), "abc");
+	assert_string_equal(str_vis(small, sizeof(small), "plain"), "plain");
+	sbuf_init(&sb);
+	assert_int_equal(sbuf_vis(&sb, "a\0b\r", 4), 0);
+	assert_string_equal(sb.s, "a\\x00b\\x0d");
+	sbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -472,6 +496,7 @@ main(void)
 		cmocka_unit_test(test_unknown_type),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_json_parses),
+		cmocka_unit_test(test_vis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

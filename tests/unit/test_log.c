@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -224,6 +225,55 @@ test_fatalx_exits_1(void **state)
 	assert_int_equal(WEXITSTATUS(status), 1);
 }
 
+/* One line per second per reason, on a fake clock; the line after a
+ * suppressed burst counts it. */
+static void
+test_rate_pass_fake_clock(void **state)
+{
+	struct log_rate lr = { 0, 0 };
+	uint64_t sup = 99;
+	int i;
+
+	(void)state;
+	assert_int_equal(log_rate_pass(&lr, 5000, &sup), 1);
+	assert_int_equal(sup, 0);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(
+		    log_rate_pass(&lr, 5000 + (uint64_t)i, &sup), 0);
+	assert_int_equal(log_rate_pass(&lr, 5999, &sup), 0);
+	assert_int_equal(log_rate_pass(&lr, 6000, &sup), 1);
+	assert_int_equal(sup, 1001);
+	/* A quiet reason logs at once, with nothing to report. */
+	assert_int_equal(log_rate_pass(&lr, 60000, &sup), 1);
+	assert_int_equal(sup, 0);
+	/* A clock at 0 is still a time, not "never". */
+	memset(&lr, 0, sizeof(lr));
+	assert_int_equal(log_rate_pass(&lr, 0, &sup), 1);
+	assert_int_equal(log_rate_pass(&lr, 0, &sup), 0);
+}
+
+/* A burst through the real clock reaches the ring once per reason. */
+static void
+test_ratelimited_burst(void **state)
+{
+	static struct log_rate a, b;
+	char *s;
+	int i;
+
+	(void)state;
+	quiet();
+	flush_ring();
+	for (i = 0; i < 500; i++) {
+		log_ratelimited(&a, LOG_INFO, "flood a %d", i);
+		log_ratelimited(&b, LOG_ERR, "flood b %d", i);
+	}
+	loud();
+	s = ring_text(3);
+	assert_string_equal(
+	    s, "info: flush\ninfo: flood a 0\nerror: flood b 0\n");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -234,6 +284,8 @@ main(void)
 		cmocka_unit_test(test_warn_appends_strerror_keeps_errno),
 		cmocka_unit_test(test_debug_only_when_verbose),
 		cmocka_unit_test(test_fatalx_exits_1),
+		cmocka_unit_test(test_rate_pass_fake_clock),
+		cmocka_unit_test(test_ratelimited_burst),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -751,6 +751,56 @@ test_nr_acks_and_frees(void **state)
 	side_free(a);
 }
 
+/*
+ * RFC 3931 4.2: a message whose Nr acknowledges what we never sent is
+ * invalid.  It is dropped whole: not delivered, not acknowledged back,
+ * and it acknowledges nothing -- also not what we did send.  A stale Nr
+ * (before the oldest unacknowledged) is only old news.
+ */
+static void
+test_nr_beyond_sent_dropped(void **state)
+{
+	struct rl_params p = { .peer_window = 8 };
+	uint64_t now = 0;
+	struct side *a = side_new(&p, &now);
+	uint8_t d[MSG_LEN];
+	struct fmsg m = { 0, 2, 0, 0 };
+
+	(void)state;
+	side_send(a); /* Ns 0 in flight */
+	side_send(a); /* Ns 1 in flight */
+	side_send(a); /* Ns 2 waits for the window (cwnd 1... 2) */
+	assert_int_equal(rl_in_flight(a->rl), 1);
+	/* Nr 2 would acknowledge Ns 0 and 1: only Ns 0 was sent. */
+	msg_write(d, &m);
+	assert_int_equal(rl_recv(a->rl, 0, 2, 0, d, MSG_LEN, now), -1);
+	assert_int_equal(a->ndelivered, 0);
+	assert_int_equal(rl_in_flight(a->rl), 1);
+	assert_int_equal(rl_nr(a->rl), 0);
+	assert_int_equal(rl_stats(a->rl)->rx_bad_nr, 1);
+	now = 200;
+	rl_timer(a->rl, now);
+	assert_int_equal(a->nacks, 0); /* nothing owed: it was dropped */
+	/* An ack-only message ahead: dropped too. */
+	m.ack_only = 1;
+	m.nr = 300;
+	msg_write(d, &m);
+	assert_int_equal(rl_recv(a->rl, 0, 300, 1, d, MSG_LEN, now), -1);
+	assert_int_equal(rl_in_flight(a->rl), 1);
+	assert_int_equal(rl_stats(a->rl)->rx_bad_nr, 2);
+	/* Stale (65535, before 0) and "nothing new" (0) are accepted. */
+	m.ack_only = 0;
+	m.nr = 65535;
+	msg_write(d, &m);
+	assert_int_equal(rl_recv(a->rl, 0, 65535, 0, d, MSG_LEN, now), 0);
+	assert_int_equal(a->ndelivered, 1);
+	/* The right Nr still works afterwards. */
+	recv_ack(a, 1);
+	assert_int_equal(rl_in_flight(a->rl), 2);
+	assert_int_equal(rl_stats(a->rl)->rx_bad_nr, 2);
+	side_free(a);
+}
+
 /* Our Ns wraps 65535 -> 0, with acks covering the wrap. */
 static void
 test_wrap_send(void **state)
@@ -1157,6 +1207,7 @@ main(void)
 		cmocka_unit_test(test_ack_resets_backoff),
 		cmocka_unit_test(test_set_timers),
 		cmocka_unit_test(test_nr_acks_and_frees),
+		cmocka_unit_test(test_nr_beyond_sent_dropped),
 		cmocka_unit_test(test_out_of_order_acked_later),
 		cmocka_unit_test(test_wrap_send),
 		cmocka_unit_test(test_wrap_recv),

@@ -371,6 +371,98 @@ test_stateless_stopccn(void **state)
 	    -1);
 }
 
+/* One of our messages in flight (Ns 0), as a tunnel sends it. */
+static void
+send_one(struct tunnel *t)
+{
+	uint8_t buf[512], *copy;
+	size_t len;
+
+	assert_int_equal(
+	    tmsg_build(t, L2TP_MT_HELLO, buf, sizeof(buf), &len), 0);
+	copy = malloc(len);
+	assert_non_null(copy);
+	memcpy(copy, buf, len);
+	rl_send(t->rl, copy, len, 0);
+	assert_int_equal(rl_in_flight(t->rl), 1);
+}
+
+/* The peer's ACK to t with Nr nr, signed as the peer would (its nonce
+ * first), decoded into msg. */
+static void
+peer_ack(struct tunnel *t, uint16_t nr, uint8_t *buf, size_t *len)
+{
+	struct tunnel *peer = fake_tunnel(0, L2TP_ENCAP_UDP, L2TP_DIGEST_MD5);
+	struct l2tp_decode_err err;
+
+	memcpy(peer->auth.local_nonce, t->auth.peer_nonce, L2TP_NONCE_LEN);
+	memcpy(peer->auth.peer_nonce, t->auth.local_nonce, L2TP_NONCE_LEN);
+	peer->peer_ccid = t->local_ccid;
+	assert_int_equal(tmsg_build(peer, L2TP_MT_ACK, buf, 512, len), 0);
+	assert_int_equal(l2tp_ctrl_set_nr(buf, *len, L2TP_ENCAP_UDP, nr), 0);
+	assert_int_equal(l2tp_digest_sign(&peer->auth, L2TP_MT_ACK, buf, *len,
+			     L2TP_ENCAP_UDP),
+	    0);
+	assert_int_equal(
+	    l2tp_ctrl_decode(buf, *len, L2TP_ENCAP_UDP, &msg, &err), 0);
+	free_tunnel(peer);
+}
+
+/* The peer's ZLB to t acknowledging our Ns 0 (Nr 1), decoded into msg. */
+static void
+peer_zlb(struct tunnel *t, uint8_t *buf, size_t *len)
+{
+	struct l2tp_decode_err err;
+	struct wbuf w;
+
+	wbuf_init(&w, buf, 512);
+	assert_int_equal(
+	    l2tp_build_zlb(&w, L2TP_ENCAP_UDP, t->local_ccid, 0, 1, len), 0);
+	assert_int_equal(
+	    l2tp_ctrl_decode(buf, *len, L2TP_ENCAP_UDP, &msg, &err), 0);
+}
+
+/*
+ * The receive path on a tunnel with a digest: an unsigned ZLB (it
+ * cannot carry a digest) is a digest failure and acknowledges nothing;
+ * the peer's signed ACK with an Nr beyond what we sent is dropped and
+ * counted; the right one acknowledges.  Without a digest a ZLB does.
+ */
+static void
+test_digest_tunnel_acks(void **state)
+{
+	struct tunnel *t = fake_tunnel(0, L2TP_ENCAP_UDP, L2TP_DIGEST_MD5);
+	uint8_t buf[512];
+	size_t len;
+
+	send_one(t);
+	peer_zlb(t, buf, &len);
+	assert_int_equal(tunnel_msg_authentic(t, &msg), 0);
+	assert_int_equal(t->ctr.digest_failures, 1);
+	assert_int_equal(rl_in_flight(t->rl), 1);
+
+	peer_ack(t, 5, buf, &len);
+	assert_int_equal(tunnel_msg_authentic(t, &msg), 1);
+	assert_int_equal(tunnel_msg_sequence(t, &msg, buf, len), -1);
+	assert_int_equal(t->ctr.bad_nr, 1);
+	assert_int_equal(rl_in_flight(t->rl), 1);
+
+	peer_ack(t, 1, buf, &len);
+	assert_int_equal(tunnel_msg_authentic(t, &msg), 1);
+	assert_int_equal(tunnel_msg_sequence(t, &msg, buf, len), 0);
+	assert_int_equal(rl_in_flight(t->rl), 0);
+	assert_int_equal(t->ctr.digest_failures, 1);
+	free_tunnel(t);
+
+	t = fake_tunnel(0, L2TP_ENCAP_UDP, L2TP_DIGEST_NONE);
+	send_one(t);
+	peer_zlb(t, buf, &len);
+	assert_int_equal(tunnel_msg_authentic(t, &msg), 1);
+	assert_int_equal(tunnel_msg_sequence(t, &msg, buf, len), 0);
+	assert_int_equal(rl_in_flight(t->rl), 0);
+	free_tunnel(t);
+}
+
 int
 main(void)
 {
@@ -383,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_ack_dialects),
 		cmocka_unit_test(test_hello_carries_sequence),
 		cmocka_unit_test(test_stateless_stopccn),
+		cmocka_unit_test(test_digest_tunnel_acks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
