@@ -587,16 +587,19 @@ tie_break(const struct session *s, const struct l2tp_msg *m)
  * it in a configuration, among the sessions of this tunnel object (a
  * lingering connection runs those of an older configuration).  The
  * Remote End ID is copied out to end_id, NUL-terminated ("" when
- * absent).
+ * absent), its length in *idlen (it may hold NULs: VECTOR CCS sends
+ * 00 00 00 03 00 00).
  */
 static struct session *
-icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
+icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len,
+    size_t *idlen)
 {
 	const struct l2tp_avp *a = l2tp_msg_find_alias(
 	    m, L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID);
 	struct session *s, *catchall = NULL;
 	size_t n = 0;
 
+	*idlen = 0;
 	/* Copied out through the AVP getter (packet bytes stay in proto/);
 	 * an ID too long for the buffer matches no session. */
 	end_id[0] = '\0';
@@ -604,6 +607,7 @@ icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len)
 		if (len == 0 || avp_get_bytes(a, end_id, len - 1, &n) == -1)
 			return NULL;
 		end_id[n] = '\0';
+		*idlen = n;
 	}
 	TAILQ_FOREACH(s, &t->sessions, entry)
 	{
@@ -649,6 +653,7 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 	struct session *s;
 	char end_id[SS_END_ID_MAX], why[128];
 	char vis[STR_VIS_SIZE(SS_END_ID_MAX)];
+	size_t idlen;
 	uint32_t peer_id = 0, rsid = 0;
 	uint16_t result, error;
 	int cisco = msg_is_cisco_draft(m), l2ss_dflt;
@@ -662,10 +667,10 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 		    L2TP_ERR_BAD_VALUE, "Remote Session ID is not 0 in ICRQ");
 		return;
 	}
-	if ((s = icrq_match(t, m, end_id, sizeof(end_id))) == NULL) {
+	if ((s = icrq_match(t, m, end_id, sizeof(end_id), &idlen)) == NULL) {
 		snprintf(why, sizeof(why),
 		    "no session configured for remote end id %s",
-		    str_vis(vis, sizeof(vis), end_id));
+		    str_visn(vis, sizeof(vis), end_id, idlen));
 		stateless_cdn(
 		    t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_PERM, 0, why);
 		return;

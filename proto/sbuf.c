@@ -200,13 +200,19 @@ sbuf_vis(struct sbuf *b, const char *s, size_t n)
 const char *
 str_vis(char *dst, size_t cap, const char *src)
 {
-	size_t used = 0, k;
+	return str_visn(dst, cap, src, strlen(src));
+}
+
+const char *
+str_visn(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t used = 0, k, i;
 	char e[5];
 
 	if (cap == 0)
 		return dst;
-	for (; *src != '\0'; src++) {
-		k = vis_byte((unsigned char)*src, e);
+	for (i = 0; i < len; i++) {
+		k = vis_byte((unsigned char)src[i], e);
 		if (used + k >= cap)
 			break;
 		memcpy(dst + used, e, k);

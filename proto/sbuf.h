@@ -45,6 +45,8 @@ int sbuf_vis(struct sbuf *, const char *, size_t);
  * escaped in full. */
 #define STR_VIS_SIZE(n) (4 * (n) + 1)
 const char *str_vis(char *dst, size_t cap, const char *src);
+/* The same for len bytes that may hold a NUL (a Remote End ID). */
+const char *str_visn(char *dst, size_t cap, const char *src, size_t len);
 /* Hand the string over; the sbuf is left empty. */
 char *sbuf_take(struct sbuf *);
 

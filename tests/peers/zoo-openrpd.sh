@@ -24,8 +24,9 @@ zoo_case vectorccs-init-ip vectorccs initiator ip
 ZOO_PEER_HELLOS=0 ZOO_DAEMON_ACKS=1 ZOO_TOLERATED='.unknownAvp >= 1'
 zoo_case openrpd-resp-ip openrpd responder ip
 ZOO_NO_SESSION=0 ZOO_PEER_HELLOS=3 ZOO_DAEMON_ACKS=0 ZOO_TOLERATED=""
+# The CDN's text shows the whole ID, NULs escaped (not cut at the first).
 zoo_refusal vectorccs-depi-icrq-ip vectorccs initiator ip \
-    'REFUSAL CDN result=5 .*sidmatch=yes'
+    'REFUSAL CDN result=5 .*sidmatch=yes .*end id \\x00\\x00\\x00\\x03\\x00\\x00$'
 zoo_refusal openrpd-depi-icrp-ip openrpd responder ip \
     'REFUSAL CDN result=14 .*sidmatch=yes'
 zoo_summary

@@ -479,6 +479,9 @@ test_vis(void **state)
 	assert_string_equal(str_vis(small, sizeof(small), "a\ncd"), "a\\x0a");
 	assert_string_equal(str_vis(small, sizeof(small), "abc\n"), "abc");
 	assert_string_equal(str_vis(small, sizeof(small), "plain"), "plain");
+	/* A Remote End ID with NULs in it (VECTOR CCS): all of it shows. */
+	assert_string_equal(str_visn(big, sizeof(big), "\0\0\0\3\0\0", 6),
+	    "\\x00\\x00\\x00\\x03\\x00\\x00");
 	sbuf_init(&sb);
 	assert_int_equal(sbuf_vis(&sb, "a\0b\r", 4), 0);
 	assert_string_equal(sb.s, "a\\x00b\\x0d");
