@@ -167,7 +167,7 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
-	tests/shell/write-nonblocking.sh
+	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
 TESTS += $(SHELL_TESTS)
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
