@@ -156,7 +156,8 @@ NS_TESTS = \
 	tests/ns/session-basic.sh \
 	tests/ns/session-reload.sh \
 	tests/ns/tunnel-basic.sh \
-	tests/ns/control-shell.sh
+	tests/ns/control-shell.sh \
+	tests/ns/privsep.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
