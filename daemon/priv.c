@@ -26,7 +26,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +45,7 @@
 #include "daemon/conf_save.h"
 #include "daemon/log.h"
 #include "daemon/priv.h"
+#include "daemon/transport.h"
 
 #define PRIV_SCRIPT 1
 #define PRIV_RELOAD 2
@@ -928,16 +928,6 @@ unprivileged_port_start(void)
 	return v;
 }
 
-static unsigned int
-ss_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
 /*
  * The tunnels bind a socket of their own when they start (after the
  * drop), on the listening port or their local-port: a port below the
@@ -954,13 +944,13 @@ needed_caps(const struct daemon_conf *conf, int *bind, int *raw)
 	*bind = conf->port < low;
 	*raw = 0;
 	for (i = 0; i < conf->nlisten; i++)
-		if ((port = ss_port(&conf->listen[i])) != 0 && port < low)
+		if ((port = tp_port(&conf->listen[i])) != 0 && port < low)
 			*bind = 1;
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
 	{
 		if (t->encap == L2TP_ENCAP_IP)
 			*raw = 1;
-		else if ((port = ss_port(&t->local)) != 0 && port < low)
+		else if ((port = tp_port(&t->local)) != 0 && port < low)
 			*bind = 1;
 	}
 }
