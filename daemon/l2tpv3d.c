@@ -237,6 +237,7 @@ main(int argc, char *argv[])
 	const char *socks[3];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
+	int unclean;
 	size_t i;
 
 	fix_malloc_thresholds();
@@ -304,6 +305,8 @@ main(int argc, char *argv[])
 			fatal("daemon");
 		log_init(0, verbose, "l2tpv3d");
 	}
+	/* Our pid file outlives only a run that did not end cleanly. */
+	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
 	control_options(&d, conf);
 	socks[0] = d.sock_path;
 	socks[1] = d.ro_sock_path;
@@ -322,6 +325,8 @@ main(int argc, char *argv[])
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	if (unclean)
+		tunnels_recover();
 	release_parser_memory();
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);

@@ -679,7 +679,10 @@ static void __attribute__((noreturn)) parent_exit(struct parent *p, int status)
 			: "");
 		code = 128 + WTERMSIG(status);
 	}
-	remove_pidfile(p->pid_path);
+	/* A pid file left behind tells the next start that this run did
+	 * not end cleanly. */
+	if (code == 0)
+		remove_pidfile(p->pid_path);
 	remove_sockets(p->sockets);
 	exit(code);
 }
