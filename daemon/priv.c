@@ -779,6 +779,9 @@ priv_fork(const char *pid_path, const char *const *sockets)
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		/* Our parent dies (SIGKILL): so do we. */
 		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* A terminal's ^C reaches the parent only, which passes it
+		 * on once: a second SIGINT would mean "stop waiting". */
+		(void)setpgid(0, 0);
 		close(main_sv[0]);
 		close(save_sv[0]);
 		priv.parent = getppid();
