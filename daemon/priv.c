@@ -390,10 +390,8 @@ static void __attribute__((noreturn)) script_exec(const struct priv_req *r)
 	_exit(127);
 }
 
-/* Only L2TP_NAME=value: nothing that changes how the script runs
- * (LD_PRELOAD, PATH, IFS...) comes from the engine. */
-static int
-env_ok(const char *e)
+int
+priv_env_ok(const char *e)
 {
 	const char *p;
 
@@ -418,7 +416,8 @@ parent_script(struct parent *p, const struct priv_req *r)
 	    (strcmp(r->action, "up") != 0 && strcmp(r->action, "down") != 0))
 		return -1;
 	for (i = 0; i < r->nenv; i++)
-		if (!field_ok(r->env[i], PRIV_ENV_LEN) || !env_ok(r->env[i]))
+		if (!field_ok(r->env[i], PRIV_ENV_LEN) ||
+		    !priv_env_ok(r->env[i]))
 			return -1;
 	if (!script_known(p->conf, r->path)) {
 		log_warnx("privileged parent: refused to run %s: not a script "
@@ -822,7 +821,7 @@ priv_run_script(const char *path, const char *action, char *const envp[])
 	snprintf(r.path, sizeof(r.path), "%s", path);
 	snprintf(r.action, sizeof(r.action), "%s", action);
 	for (i = 0; envp[i] != NULL && r.nenv < PRIV_ENV_MAX; i++)
-		if (env_ok(envp[i]))
+		if (priv_env_ok(envp[i]))
 			snprintf(r.env[r.nenv++], PRIV_ENV_LEN, "%s", envp[i]);
 	if (send_fd_msg(priv.chan, &r, sizeof(r), -1) == -1)
 		log_warn("%s-script %s: privileged parent", action, path);

@@ -53,6 +53,10 @@ int priv_file_ok(const char *path, const char *what, char *err, size_t len);
 /* Every script of conf passes priv_file_ok().  0 or -1. */
 int priv_scripts_ok(const struct daemon_conf *, char *err, size_t len);
 
+/* 1 for an environment entry a script may get from the engine: only
+ * L2TP_NAME=value, nothing that changes how it runs (LD_PRELOAD, PATH,
+ * IFS...). */
+int priv_env_ok(const char *);
 /* Run path with argv {path, action} and envp, as script-user: through
  * the parent when separated.  Returns at once. */
 void priv_run_script(const char *path, const char *action, char *const envp[]);

@@ -72,6 +72,12 @@ DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
 	tests/unit/test_tunnel_msg tests/unit/test_session_fsm
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
+# Least privilege: trusted files, script environment (daemon/priv.c).
+check_PROGRAMS += tests/unit/test_priv
+TESTS += tests/unit/test_priv
+tests_unit_test_priv_SOURCES = tests/unit/test_priv.c
+tests_unit_test_priv_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_priv_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_idtable_SOURCES = tests/unit/test_idtable.c
 tests_unit_test_idtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_idtable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
