@@ -1,7 +1,8 @@
 #!/bin/sh
 # Least privilege (issue 11, item 8), two daemons with an MD5 digest:
 # A (user = in its file) and B (-u) run their protocol engines as a
-# throwaway user with no capability (dataplane none, UDP 1701),
+# throwaway user with no capability (dataplane none, UDP 1701; C and D,
+# with IP encapsulation over raw sockets, keep CAP_NET_RAW only),
 # NoNewPrivs and a seccomp filter, under a root parent; the tunnel
 # comes up, a reload (SIGHUP) of a 0600 file the engine cannot read, a
 # `write memory`, and the teardown all work afterwards.  The shell may
@@ -107,12 +108,29 @@ for d in A B; do
 	[ -e "$WORK/$d.pidfile" ] && fail "$d: pid file left behind"
 done
 
+# IP encapsulation: this kernel has no l2tp_ip, so the transport uses
+# raw sockets, opened when the tunnel starts: CAP_NET_RAW (13) is kept,
+# and only it.
+ns_conf priv-c t1 "$V4_A" "$V4_B" "encap = ip" "initiate = yes" |
+    daemon_start C "$NS_A" -u "$U"
+ns_conf priv-d t1 "$V4_B" "$V4_A" "encap = ip" | daemon_start D "$NS_B" -u "$U"
+wait_json C "show tunnel" '.t1.state == "established"' ||
+    fail "the IP-encapsulated t1 did not come up"
+for d in C D; do
+	_s=/proc/$(engine_pid $d)/status
+	grep -q "^CapEff:	0000000000002000\$" "$_s" ||
+	    fail "$d: $(grep ^CapEff "$_s"), want CAP_NET_RAW only"
+	grep -q "^Uid:	$UID_U	" "$_s" || fail "$d: $(grep ^Uid "$_s")"
+	echo "$d (encap ip): $(grep -E '^(CapEff|Seccomp):' "$_s" | tr '\t\n' '  ')"
+	daemon_stop $d
+done
+
 # Refusals at start, with a clear message.
-printf 'dataplane = none\nuser = "nosuchuser%s"\n' "$$" >"$WORK/C.conf"
-ns_exec "$NS_A" "$L2TPV3D" -f -c "$WORK/C.conf" -S "$WORK/C.sock" \
-    >"$WORK/C.log" 2>&1 && fail "started with a user that does not exist"
-grep -q "user nosuchuser$$ does not exist" "$WORK/C.log" ||
-    fail "missing user: $(cat "$WORK/C.log")"
+printf 'dataplane = none\nuser = "nosuchuser%s"\n' "$$" >"$WORK/E.conf"
+ns_exec "$NS_A" "$L2TPV3D" -f -c "$WORK/E.conf" -S "$WORK/E.sock" \
+    >"$WORK/E.log" 2>&1 && fail "started with a user that does not exist"
+grep -q "user nosuchuser$$ does not exist" "$WORK/E.log" ||
+    fail "missing user: $(cat "$WORK/E.log")"
 printf 'dataplane = none\n' >"$WORK/D.conf"
 chmod 666 "$WORK/D.conf"
 ns_exec "$NS_A" "$L2TPV3D" -f -c "$WORK/D.conf" -S "$WORK/D.sock" -u "$U" \
