@@ -155,6 +155,7 @@ NS_TESTS = \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
+	tests/ns/reload-in-place.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -174,6 +175,7 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
 TESTS += $(SHELL_TESTS)
