@@ -14,7 +14,8 @@ command -v useradd >/dev/null 2>&1 || fail "useradd missing"
 ns_pair a b
 U="l2tpp$$"
 useradd -M -N -g nogroup "$U" || fail "useradd"
-trap '_rc=$?; userdel "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
+# -f: after a failure the engines still run as $U until ns_cleanup.
+trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
 UID_U=$(id -u "$U")
 # Configuration files 0600: only root may read them.
 umask 077
