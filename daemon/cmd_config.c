@@ -215,7 +215,7 @@ running(struct control_req *req)
 	size_t len;
 	char *text;
 
-	if ((text = cmd_running_text(&len)) == NULL)
+	if ((text = cmd_running_text(&len, 0)) == NULL)
 		sbuf_puts(req->err, "% out of memory");
 	return text;
 }

@@ -18,7 +18,7 @@ int cmd_legacy(struct control_req *, const char *const *words, int n);
 
 /* cmd_show.c */
 /* The configuration text as config_print() writes it (malloc'd). */
-char *cmd_running_text(size_t *len);
+char *cmd_running_text(size_t *len, int hide_secrets);
 int cmd_show_version(const struct cmd_match *, void *);
 int cmd_show_running(const struct cmd_match *, void *);
 int cmd_show_tunnel(const struct cmd_match *, void *);

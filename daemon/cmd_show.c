@@ -41,16 +41,20 @@ cmd_show_version(const struct cmd_match *m, void *arg)
 	return cmd_legacy(arg, words, 2);
 }
 
-/* The configuration text, exactly as `write memory` writes it. */
+/* The configuration text, exactly as `write memory` writes it, or with
+ * the secrets hidden. */
 char *
-cmd_running_text(size_t *len)
+cmd_running_text(size_t *len, int hide_secrets)
 {
 	char *text = NULL;
 	FILE *fp;
 
 	if ((fp = open_memstream(&text, len)) == NULL)
 		return NULL;
-	config_print(tunnels_conf(), fp);
+	if (hide_secrets)
+		config_print_hidden(tunnels_conf(), fp);
+	else
+		config_print(tunnels_conf(), fp);
 	if (fclose(fp) != 0) {
 		free(text);
 		return NULL;
@@ -65,7 +69,8 @@ cmd_show_running(const struct cmd_match *m, void *arg)
 	size_t len;
 	char *text;
 
-	if ((text = cmd_running_text(&len)) == NULL) {
+	/* The read-only socket is a lower tier: no secrets there. */
+	if ((text = cmd_running_text(&len, req->readonly)) == NULL) {
 		sbuf_puts(req->err, "% out of memory");
 		return CTL_STATUS_ERROR;
 	}

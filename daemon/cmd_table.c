@@ -31,6 +31,7 @@ static int cmd_exit(const struct cmd_match *, void *);
 static int cmd_end(const struct cmd_match *, void *);
 static int cmd_terminal_length(const struct cmd_match *, void *);
 static int cmd_list(const struct cmd_match *, void *);
+static int cmd_script_refused(const struct cmd_match *, void *);
 
 /* Tunnel options: the configuration file's own names and values. */
 #define TUNNEL_OPTS \
@@ -155,9 +156,13 @@ static int cmd_list(const struct cmd_match *, void *);
 		    "Only with addresses of ours\nAlways\nNever", \
 		    SESS, 0, cmd_set_option }, \
 	    { "up-script PATH", "Run when the session comes up\nPath", SESS, \
-		    0, cmd_set_option }, \
+		    0, cmd_script_refused }, \
 	    { "down-script PATH", "Run when the session goes down\nPath", \
-		    SESS, 0, cmd_set_option }, \
+		    SESS, 0, cmd_script_refused }, \
+	    { "no (up-script|down-script)", \
+		    "Return an option to its default\nUp script\n" \
+		    "Down script", \
+		    SESS, 0, cmd_script_refused }, \
 	    { "initiate (yes|no)", "Send the ICRQ\n" H_YESNO, SESS, 0, \
 		    cmd_set_option }, \
 	    { "debug (yes|no)", "Debug logging for this session\n" H_YESNO, \
@@ -166,14 +171,13 @@ static int cmd_list(const struct cmd_match *, void *);
 		"no (pw-type|vlan-id|remote-end-id|local-session-id|" \
 		"remote-session-id|cookie-length|local-cookie|peer-cookie|" \
 		"l2spec|sequencing|reorder-timeout|interface|mtu|bridge|" \
-		"ipv6-link-local|up-script|down-script|initiate|debug)", \
+		"ipv6-link-local|initiate|debug)", \
 		    "Return an option to its default\nPseudowire type\n" \
 		    "VLAN\nRemote End ID\nOur session ID\n" \
 		    "The peer's session ID\nCookie length\nCookie we send\n" \
 		    "Cookie we expect\nL2-Specific Sublayer\n" \
 		    "Data sequencing\nReordering wait\nInterface name\n" \
-		    "Interface MTU\nBridge\nIPv6 link-local\nUp script\n" \
-		    "Down script\n" \
+		    "Interface MTU\nBridge\nIPv6 link-local\n" \
 		    "Send the ICRQ\nDebug logging", \
 		    SESS, 0, cmd_unset_option \
 	}
@@ -518,4 +522,18 @@ control_dispatch(struct control_req *req)
 	if (argc == 0)
 		return CTL_STATUS_OK;
 	return run_request(req, node, argc, argv);
+}
+
+/* Scripts run as script-user (root by default): who may use the shell
+ * must not choose what runs (docs/security.md). */
+static int
+cmd_script_refused(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+
+	sbuf_puts(req->err,
+	    "% up-script and down-script can be set only in the "
+	    "configuration file (they run as script-user; see "
+	    "l2tpv3d.conf(5))");
+	return CTL_STATUS_ERROR;
 }

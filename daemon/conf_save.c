@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct conf_save {
 	const char *failed_step; /* NULL: saved */
 	const char *failed_file;
 	int failed_errno;
+	char failed_msg[SAVE_PATH_MAX + 128]; /* from the writer */
 	/* Event-loop side. */
 	pthread_t thread;
 	int pipe[2]; /* the thread writes one byte when it ends */
@@ -42,6 +44,13 @@ struct conf_save {
 };
 
 static struct conf_save *running_save;
+static conf_save_writer_fn *writer;
+
+void
+conf_save_set_writer(conf_save_writer_fn *fn)
+{
+	writer = fn;
+}
 
 static int
 write_all(int fd, const char *s, size_t len)
@@ -155,7 +164,11 @@ save_thread(void *arg)
 	struct conf_save *s = arg;
 	char one = 1;
 
-	save_file(s);
+	if (writer == NULL)
+		save_file(s);
+	else if (writer(s->path, s->text, s->failed_msg,
+		     sizeof(s->failed_msg)) == -1)
+		s->failed_step = "write";
 	while (write(s->pipe[1], &one, 1) == -1 && errno == EINTR)
 		;
 	return NULL;
@@ -174,6 +187,36 @@ save_free(struct conf_save *s)
 	free(s);
 }
 
+static void
+save_message(const struct conf_save *s, char *msg, size_t len)
+{
+	if (s->failed_msg[0] != '\0')
+		snprintf(msg, len, "%s", s->failed_msg);
+	else if (s->failed_step != NULL)
+		snprintf(msg, len, "%% %s %s: %s", s->failed_step,
+		    s->failed_file, strerror(s->failed_errno));
+}
+
+int
+conf_save_file(const char *path, const char *text, char *err, size_t errlen)
+{
+	struct conf_save *s;
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "%% write memory: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->text = (char *)(uintptr_t)text;
+	save_file(s);
+	rc = s->failed_step != NULL ? -1 : 0;
+	if (rc == -1)
+		save_message(s, err, errlen);
+	free(s);
+	return rc;
+}
+
 /* The thread has ended (or is about to): join it and report. */
 static void
 save_finish(struct conf_save *s)
@@ -182,9 +225,7 @@ save_finish(struct conf_save *s)
 
 	pthread_join(s->thread, NULL);
 	running_save = NULL;
-	if (s->failed_step != NULL)
-		snprintf(msg, sizeof(msg), "%% %s %s: %s", s->failed_step,
-		    s->failed_file, strerror(s->failed_errno));
+	save_message(s, msg, sizeof(msg));
 	s->done(s->arg, s->failed_step != NULL ? msg : NULL);
 	save_free(s);
 }

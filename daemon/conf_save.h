@@ -24,6 +24,17 @@ typedef void conf_save_done_fn(void *arg, const char *err);
  */
 int conf_save_start(struct event_base *, const char *path, char *text,
     conf_save_done_fn *done, void *arg, char *err, size_t errlen);
+/*
+ * Where the thread writes instead of the file itself (the privileged
+ * parent, when the daemon runs unprivileged): 0, or -1 with err filled
+ * with the whole message ("% ...").  NULL: write the file here.
+ */
+typedef int conf_save_writer_fn(
+    const char *path, const char *text, char *err, size_t errlen);
+void conf_save_set_writer(conf_save_writer_fn *);
+/* The same steps as a save, synchronously (the privileged parent). */
+int
+conf_save_file(const char *path, const char *text, char *err, size_t errlen);
 /* A save is running: its callback has not been called yet. */
 int conf_save_busy(void);
 /* At exit: wait for a running save to end; its callback is called

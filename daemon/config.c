@@ -42,6 +42,10 @@
 #define DEFAULT_HALF_OPEN_PER_PEER 4
 /* Each costs about 5 KB and no socket: 4096 is 20 MB at worst. */
 #define DEFAULT_HALF_OPEN_MAX 4096
+/* The control socket's defaults (daemon/control.h has the same). */
+#define DEFAULT_CONTROL_MODE 0660
+#define DEFAULT_CONTROL_MAX_CLIENTS 64
+#define DEFAULT_CONTROL_IDLE_TIMEOUT 600
 #define CONF_OPTS_MAX 32 /* options per section type */
 /* Lines kept per list element: enough for the longest list, plus the
  * element that is one too many. */
@@ -189,6 +193,11 @@ static const struct keyword kw_mode[] = {
 static const struct keyword kw_encap[] = {
 	{ "udp", L2TP_ENCAP_UDP },
 	{ "ip", L2TP_ENCAP_IP },
+	{ NULL, 0 },
+};
+static const struct keyword kw_sock_mode[] = {
+	{ "0660", 0660 },
+	{ "0666", 0666 },
 	{ NULL, 0 },
 };
 static const struct keyword kw_dataplane[] = {
@@ -1362,6 +1371,18 @@ static const struct optdef global_opts[] = {
 	    half_open_per_peer, 1, 65535, 0),
 	OPT_NUM(
 	    "max-half-open", struct daemon_conf, half_open_max, 1, 1000000, 0),
+	OPT_FN("control-readonly-group", set_text, struct daemon_conf,
+	    control_ro_group, 0),
+	OPT_KW("control-readonly-mode", struct daemon_conf, control_ro_mode,
+	    kw_sock_mode, 0),
+	OPT_NUM("control-max-clients", struct daemon_conf, control_max_clients,
+	    1, 1024, 0),
+	OPT_NUM("control-readonly-max-clients", struct daemon_conf,
+	    control_ro_max_clients, 1, 1024, 0),
+	OPT_NUM("control-idle-timeout", struct daemon_conf,
+	    control_idle_timeout, 0, 86400, 0),
+	OPT_FN("user", set_text, struct daemon_conf, user, 0),
+	OPT_FN("script-user", set_text, struct daemon_conf, script_user, 0),
 	TIMER_OPTS(struct daemon_conf, timers, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
@@ -1579,6 +1600,10 @@ conf_new(void)
 	    DEFAULT_CONTROL_GROUP);
 	conf->half_open_per_peer = DEFAULT_HALF_OPEN_PER_PEER;
 	conf->half_open_max = DEFAULT_HALF_OPEN_MAX;
+	conf->control_ro_mode = DEFAULT_CONTROL_MODE;
+	conf->control_max_clients = DEFAULT_CONTROL_MAX_CLIENTS;
+	conf->control_ro_max_clients = DEFAULT_CONTROL_MAX_CLIENTS;
+	conf->control_idle_timeout = DEFAULT_CONTROL_IDLE_TIMEOUT;
 	default_timers(&conf->timers);
 	return conf;
 }
@@ -2669,6 +2694,39 @@ print_timers(FILE *fp, const char *indent, const struct timer_conf *t,
 }
 
 static void
+print_text_opt(FILE *fp, const char *name, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	fprintf(fp, "%s = ", name);
+	print_quoted(fp, value);
+	fprintf(fp, "\n");
+}
+
+/* The control socket and privilege options, only where they differ from
+ * the defaults, so configurations written before they existed print as
+ * they did. */
+static void
+print_access(const struct daemon_conf *conf, FILE *fp)
+{
+	print_text_opt(fp, "control-readonly-group", conf->control_ro_group);
+	if (conf->control_ro_mode != DEFAULT_CONTROL_MODE)
+		fprintf(fp, "control-readonly-mode = %s\n",
+		    kw_name(kw_sock_mode, conf->control_ro_mode));
+	if (conf->control_max_clients != DEFAULT_CONTROL_MAX_CLIENTS)
+		fprintf(fp, "control-max-clients = %u\n",
+		    conf->control_max_clients);
+	if (conf->control_ro_max_clients != DEFAULT_CONTROL_MAX_CLIENTS)
+		fprintf(fp, "control-readonly-max-clients = %u\n",
+		    conf->control_ro_max_clients);
+	if (conf->control_idle_timeout != DEFAULT_CONTROL_IDLE_TIMEOUT)
+		fprintf(fp, "control-idle-timeout = %u\n",
+		    conf->control_idle_timeout);
+	print_text_opt(fp, "user", conf->user);
+	print_text_opt(fp, "script-user", conf->script_user);
+}
+
+static void
 print_globals(const struct daemon_conf *conf, FILE *fp)
 {
 	size_t i;
@@ -2705,6 +2763,7 @@ print_globals(const struct daemon_conf *conf, FILE *fp)
 		print_quoted(fp, conf->control_socket_ro);
 		fprintf(fp, "\n");
 	}
+	print_access(conf, fp);
 	print_timers(fp, "", &conf->timers, NULL);
 }
 
@@ -2821,8 +2880,8 @@ print_session(
 }
 
 static void
-print_tunnel(
-    const struct daemon_conf *conf, const struct tunnel_conf *t, FILE *fp)
+print_tunnel(const struct daemon_conf *conf, const struct tunnel_conf *t,
+    FILE *fp, int hide)
 {
 	const struct session_conf *s;
 	char a[INET6_ADDRSTRLEN];
@@ -2852,7 +2911,7 @@ print_tunnel(
 			fprintf(fp, "\tdigest-key = %s\n",
 			    kw_name(kw_kdf, t->digest_kdf));
 			fprintf(fp, "\tsecret = ");
-			print_quoted(fp, t->secret);
+			print_quoted(fp, hide ? CONF_SECRET_HIDDEN : t->secret);
 			fprintf(fp, "\n");
 		}
 		print_timers(fp, "\t", &t->timers, &conf->timers);
@@ -2870,13 +2929,25 @@ print_tunnel(
 	fprintf(fp, "}\n");
 }
 
-void
-config_print(const struct daemon_conf *conf, FILE *fp)
+static void
+print_conf(const struct daemon_conf *conf, FILE *fp, int hide)
 {
 	const struct tunnel_conf *t;
 
 	fprintf(fp, "# l2tpv3d configuration, normalised\n");
 	print_globals(conf, fp);
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	print_tunnel(conf, t, fp);
+	print_tunnel(conf, t, fp, hide);
+}
+
+void
+config_print(const struct daemon_conf *conf, FILE *fp)
+{
+	print_conf(conf, fp, 0);
+}
+
+void
+config_print_hidden(const struct daemon_conf *conf, FILE *fp)
+{
+	print_conf(conf, fp, 1);
 }

@@ -24,6 +24,8 @@
 #define CONF_COOKIE_MAX 8
 #define CONF_MAX_ADDRS 8 /* per session */
 #define CONF_MAX_ROUTES 16 /* per session */
+#define CONF_USER_DEFAULT "l2tp" /* the daemon's user, if it exists */
+#define CONF_SECRET_HIDDEN "<hidden>"
 
 enum dataplane_mode {
 	DATAPLANE_KERNEL,
@@ -193,6 +195,15 @@ struct daemon_conf {
 	 * flood of SCCRQs is bounded by these; the oldest goes first). */
 	uint32_t half_open_per_peer;
 	uint32_t half_open_max;
+	char control_ro_group[CONF_NAME_MAX]; /* "" = control_group */
+	int control_ro_mode; /* 0660, or 0666 for every local user */
+	uint32_t control_max_clients; /* per socket */
+	uint32_t control_ro_max_clients;
+	uint32_t control_idle_timeout; /* s; 0 = none */
+	/* Least privilege (docs/security.md); read at start, -u overrides
+	 * user.  "" = not set: the defaults CONF_USER_DEFAULT and root. */
+	char user[CONF_NAME_MAX];
+	char script_user[CONF_NAME_MAX];
 	struct tunnel_conf_list tunnels;
 };
 
@@ -234,6 +245,8 @@ void config_tunnel_free(struct tunnel_conf *);
 /* The normalised configuration, in the file's own syntax; loading this
  * output gives the same configuration back. */
 void config_print(const struct daemon_conf *, FILE *);
+/* The same with every secret printed as <hidden> (read-only socket). */
+void config_print_hidden(const struct daemon_conf *, FILE *);
 const char *dialect_name(enum peer_dialect);
 const char *digest_name(enum l2tp_digest_alg);
 const char *pw_type_name(enum l2tp_pw_type);

@@ -32,6 +32,8 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 
+/* What a secret is logged as; config.h's CONF_SECRET_HIDDEN. */
+#define CONTROL_SECRET_HIDDEN "<hidden>"
 /* A request line is split into at most this many words. */
 #define CONTROL_MAX_WORDS 256
 /* Input never holds more than one maximal frame. */
@@ -49,6 +51,9 @@ struct ctl_listener {
 	char *path;
 	ino_t ino; /* unlink only the socket we created */
 	int readonly;
+	int max_clients;
+	int nclients; /* connected to this socket */
+	struct timeval idle; /* {0, 0}: no idle timeout */
 };
 
 struct ctl_client {
@@ -106,6 +111,7 @@ client_free(struct ctl_client *c)
 		c->later->client = NULL;
 	TAILQ_REMOVE(&clients, c, entry);
 	nclients--;
+	c->listener->nclients--;
 	bufferevent_free(c->bev);
 	answer_clear(c);
 	free(c);
@@ -330,6 +336,20 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 	sbuf_free(&err);
 }
 
+/*
+ * `secret VALUE` (or an abbreviation of it): the log, which the
+ * read-only socket's `show log` shows, must not carry the value.
+ */
+static int
+sets_secret(const char *line)
+{
+	size_t n;
+
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t");
+	return n >= 3 && n <= 6 && strncmp(line, "secret", n) == 0;
+}
+
 static void
 client_request(struct ctl_client *c, int kind, const char *line, size_t len)
 {
@@ -342,7 +362,8 @@ client_request(struct ctl_client *c, int kind, const char *line, size_t len)
 		return;
 	}
 	if (kind == CTL_REQUEST)
-		log_debug("control: request \"%s\"%s", line,
+		log_debug("control: request \"%s\"%s",
+		    sets_secret(line) ? "secret " CONTROL_SECRET_HIDDEN : line,
 		    c->listener->readonly ? " (read-only)" : "");
 	if (cmdline_split(&cl, line, len, &why) == -1)
 		answer_start(c, NULL, CTL_STATUS_ERROR, why);
@@ -455,11 +476,35 @@ client_writecb(struct bufferevent *bev, void *arg)
 	client_run(arg);
 }
 
+/*
+ * A read timeout while the client waits for its own answer (a long one
+ * streamed to a slow reader, or a deferred `write memory`) is not
+ * idleness; a write timeout is a reader that stopped reading.
+ */
+static int
+client_idle(const struct ctl_client *c, short what)
+{
+	if (what & BEV_EVENT_WRITING)
+		return 1;
+	return !c->answering && c->later == NULL;
+}
+
 static void
 client_eventcb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_client *c = arg;
 
+	if ((what & BEV_EVENT_TIMEOUT) && !client_idle(c, what)) {
+		/* libevent disabled reading when the timeout fired. */
+		bufferevent_enable(c->bev, EV_READ);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		log_debug("control: closing a client idle for %ld s on %s",
+		    (long)c->listener->idle.tv_sec, c->listener->path);
+		client_free(c);
+		return;
+	}
 	if (what & BEV_EVENT_EOF) {
 		/* Half-closed: answer what was asked, then close. */
 		c->eof = 1;
@@ -528,7 +573,7 @@ control_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	struct ctl_listener *l = arg;
 	struct ctl_client *c;
 
-	if (nclients >= CONTROL_MAX_CLIENTS) {
+	if (l->nclients >= l->max_clients) {
 		log_ratelimited(
 		    &lr, LOG_ERR, "control: too many clients on %s", l->path);
 		control_refuse(fd, "too many clients");
@@ -554,11 +599,14 @@ control_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	    c->bev, client_readcb, client_writecb, client_eventcb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONTROL_INPUT_MAX);
 	bufferevent_setwatermark(c->bev, EV_WRITE, CONTROL_OUTPUT_LOW, 0);
+	if (l->idle.tv_sec > 0)
+		bufferevent_set_timeouts(c->bev, &l->idle, &l->idle);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&clients, c, entry);
 	nclients++;
-	log_debug(
-	    "control: client connected on %s (%d now)", l->path, nclients);
+	l->nclients++;
+	log_debug("control: client connected on %s (%d there, %d in all)",
+	    l->path, l->nclients, nclients);
 }
 
 static void
@@ -691,9 +739,10 @@ set_group(const char *path, const char *group)
 		log_warn("control: chown %s to group %s", path, name);
 }
 
-/* A bound, listening socket at path with mode 0660, or -1. */
+/* A bound, listening socket at path with o's mode and group, or -1. */
 static int
-open_socket(const struct sockaddr_un *sun, const char *group, ino_t *ino)
+open_socket(const struct sockaddr_un *sun, const struct control_sock_opts *o,
+    ino_t *ino)
 {
 	const char *path = sun->sun_path;
 	struct stat st;
@@ -705,7 +754,8 @@ open_socket(const struct sockaddr_un *sun, const char *group, ino_t *ino)
 		log_warn("control: socket");
 		return -1;
 	}
-	/* Born 0660, so there is no moment when others may connect. */
+	/* Born 0660, so there is no moment when others may connect that
+	 * the operator did not ask for (0666). */
 	omask = umask(S_IXUSR | S_IXGRP | S_IRWXO);
 	rc = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
 	umask(omask);
@@ -713,13 +763,13 @@ open_socket(const struct sockaddr_un *sun, const char *group, ino_t *ino)
 		log_warn("control: bind %s", path);
 		goto fail;
 	}
-	if (chmod(path, 0660) == -1 || stat(path, &st) == -1) {
+	if (chmod(path, (mode_t)o->mode) == -1 || stat(path, &st) == -1) {
 		log_warn("control: chmod %s", path);
 		goto fail_unlink;
 	}
 	*ino = st.st_ino;
-	set_group(path, group);
-	if (listen(fd, CONTROL_MAX_CLIENTS) == -1) {
+	set_group(path, o->group);
+	if (listen(fd, o->max_clients) == -1) {
 		log_warn("control: listen %s", path);
 		goto fail_unlink;
 	}
@@ -735,6 +785,16 @@ int
 control_listen(
     struct event_base *base, const char *path, const char *group, int readonly)
 {
+	struct control_sock_opts o = { group, 0660, readonly,
+		CONTROL_MAX_CLIENTS, CONTROL_IDLE_TIMEOUT };
+
+	return control_listen_opts(base, path, &o);
+}
+
+int
+control_listen_opts(struct event_base *base, const char *path,
+    const struct control_sock_opts *o)
+{
 	struct sockaddr_un sun;
 	struct ctl_listener *l;
 	int fd;
@@ -748,8 +808,10 @@ control_listen(
 		free(l);
 		return -1;
 	}
-	l->readonly = readonly;
-	if ((fd = open_socket(&sun, group, &l->ino)) == -1)
+	l->readonly = o->readonly;
+	l->max_clients = o->max_clients > 0 ? o->max_clients : 1;
+	l->idle.tv_sec = o->idle_timeout;
+	if ((fd = open_socket(&sun, o, &l->ino)) == -1)
 		goto fail;
 	l->evl = evconnlistener_new(base, control_accept, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
@@ -767,7 +829,8 @@ control_listen(
 		goto fail;
 	}
 	TAILQ_INSERT_TAIL(&listeners, l, entry);
-	log_info("control socket %s%s", path, readonly ? " (read-only)" : "");
+	log_info("control socket %s%s, mode %04o, at most %d clients", path,
+	    o->readonly ? " (read-only)" : "", o->mode, l->max_clients);
 	return 0;
 fail:
 	free(l->path);

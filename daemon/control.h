@@ -16,8 +16,13 @@
 
 #define CONTROL_SOCKET_DEFAULT CTL_SOCKET_DEFAULT
 #define CONTROL_GROUP_DEFAULT "l2tp"
-/* Connected clients over all sockets; one more is told "too many". */
+/* Default limit of connected clients per socket; one more is told "too
+ * many".  Each socket has its own, so a crowd on the read-only socket
+ * never locks an administrator out of the read-write one. */
 #define CONTROL_MAX_CLIENTS 64
+/* Default idle timeout (s): a client that neither asks nor reads for
+ * this long is closed.  0: none. */
+#define CONTROL_IDLE_TIMEOUT 600
 
 /*
  * What a client's conversation remembers between requests (the CLI node
@@ -69,10 +74,22 @@ void control_answer_later(
 /* Implemented by the command table: returns an enum ctl_status. */
 int control_dispatch(struct control_req *);
 
-/* Create the socket (parent directory too), mode 0660, group if it
- * exists (NULL means CONTROL_GROUP_DEFAULT); readonly sockets accept only
- * `show` commands.  0, or -1 after logging why.  The caller ignores
- * SIGPIPE: a client may vanish while its answer is being written. */
+/* How one socket is created and who may use it. */
+struct control_sock_opts {
+	const char *group; /* NULL means CONTROL_GROUP_DEFAULT, if it exists */
+	unsigned int mode; /* 0660 or 0666 */
+	int readonly; /* `show` commands only, and no secrets in answers */
+	int max_clients; /* connected at once on this socket */
+	int idle_timeout; /* seconds; 0: none */
+};
+
+/* Create the socket (parent directory too) with o's mode and group;
+ * readonly sockets accept only `show` commands.  0, or -1 after logging
+ * why.  The caller ignores SIGPIPE: a client may vanish while its answer
+ * is being written. */
+int control_listen_opts(
+    struct event_base *, const char *path, const struct control_sock_opts *);
+/* The same with mode 0660, CONTROL_MAX_CLIENTS and CONTROL_IDLE_TIMEOUT. */
 int control_listen(
     struct event_base *, const char *path, const char *group, int readonly);
 /* Close every listener and client, unlink the socket paths. */

@@ -19,13 +19,15 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/session_fsm.c daemon/session_fsm.h \
 	daemon/session_msg.c \
 	daemon/dataplane.c daemon/dataplane.h \
-	daemon/pw.c daemon/pw.h
+	daemon/pw.c daemon/pw.h \
+	daemon/priv.c daemon/priv.h daemon/sandbox.c
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
-	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS)
+	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS) $(LIBCAPNG_CFLAGS) \
+	$(LIBSECCOMP_CFLAGS)
 DAEMON_LIBS = daemon/libl2tpd.a $(PROTO_LIBS) $(LIBEVENT_LIBS) \
 	$(LIBCONFUSE_LIBS) $(LIBNLROUTE_LIBS) $(LIBNLGENL_LIBS) $(LIBNL_LIBS) \
-	$(LIBCRYPTO_LIBS)
+	$(LIBCRYPTO_LIBS) $(LIBCAPNG_LIBS) $(LIBSECCOMP_LIBS)
 
 sbin_PROGRAMS += daemon/l2tpv3d
 daemon_l2tpv3d_SOURCES = daemon/l2tpv3d.c

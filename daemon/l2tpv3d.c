@@ -31,6 +31,7 @@
 #include "daemon/conf_save.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
+#include "daemon/priv.h"
 #include "daemon/pw.h"
 #include "daemon/tunnel.h"
 
@@ -45,9 +46,12 @@ struct daemon {
 	const char *sock_path;
 	const char *ro_sock_path; /* -R: `show` commands only */
 	const char *group; /* -G; NULL: "l2tp" if it exists */
+	const char *user; /* -u; NULL: the configuration's */
 	/* The configuration's values, copied: a reload frees the config. */
 	char conf_group[CONF_NAME_MAX];
 	char conf_ro_sock[108];
+	char conf_ro_group[CONF_NAME_MAX];
+	struct control_sock_opts rw, ro;
 	const char *pid_path;
 	int pid_fd; /* locked for our lifetime, or -1 */
 	int pid_written;
@@ -58,7 +62,7 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 	    "usage: l2tpv3d [-dfn] [-c file] [-S socket] [-R read-only-socket]\n"
-	    "               [-G group] [-p pidfile]\n");
+	    "               [-G group] [-p pidfile] [-u user]\n");
 	exit(1);
 }
 
@@ -77,6 +81,18 @@ control_options(struct daemon *d, const struct daemon_conf *conf)
 		snprintf(d->conf_ro_sock, sizeof(d->conf_ro_sock), "%s",
 		    conf->control_socket_ro);
 		d->ro_sock_path = d->conf_ro_sock;
+	}
+	d->rw = (struct control_sock_opts){ d->group, 0660, 0,
+		(int)conf->control_max_clients,
+		(int)conf->control_idle_timeout };
+	d->ro = (struct control_sock_opts){ d->group,
+		(unsigned int)conf->control_ro_mode, 1,
+		(int)conf->control_ro_max_clients,
+		(int)conf->control_idle_timeout };
+	if (conf->control_ro_group[0] != '\0') {
+		snprintf(d->conf_ro_group, sizeof(d->conf_ro_group), "%s",
+		    conf->control_ro_group);
+		d->ro.group = d->conf_ro_group;
 	}
 }
 
@@ -172,7 +188,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 
 	if (d->stopping)
 		return;
-	if ((nc = config_load(d->conf_path, err, sizeof(err))) == NULL) {
+	if ((nc = priv_reload(d->conf_path, err, sizeof(err))) == NULL) {
 		log_warnx(
 		    "reload failed, keeping the running configuration: %s",
 		    err);
@@ -253,7 +269,9 @@ write_pidfile(struct daemon *d)
 
 	if (d->pid_fd == -1)
 		return;
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	/* Separated, the parent's: it stays root, removes the file at a
+	 * clean exit, and passes signals on to the engine. */
+	n = snprintf(buf, sizeof(buf), "%ld\n", priv_main_pid());
 	if (ftruncate(d->pid_fd, 0) == -1 ||
 	    pwrite(d->pid_fd, buf, (size_t)n, 0) != n) {
 		log_warn("pid file %s", d->pid_path);
@@ -278,6 +296,7 @@ main(int argc, char *argv[])
 	struct daemon d;
 	struct daemon_conf *conf;
 	struct event *sigs[4];
+	const char *socks[3];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
 	int ctl_lock = -1, unclean;
@@ -288,7 +307,7 @@ main(int argc, char *argv[])
 	d.conf_path = L2TPV3D_CONF;
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
-	while ((ch = getopt(argc, argv, "c:dfG:np:R:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfG:np:R:S:u:")) != -1) {
 		switch (ch) {
 		case 'c':
 			d.conf_path = optarg;
@@ -315,6 +334,9 @@ main(int argc, char *argv[])
 		case 'G':
 			d.group = optarg;
 			break;
+		case 'u':
+			d.user = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -332,15 +354,30 @@ main(int argc, char *argv[])
 		config_free(conf);
 		return 0;
 	}
+	if (priv_file_ok(d.conf_path, "configuration file", err, sizeof(err)) ==
+		-1 ||
+	    priv_scripts_ok(conf, err, sizeof(err)) == -1 ||
+	    priv_setup(conf, d.conf_path, d.user, verbose, err, sizeof(err)) ==
+		-1) {
+		fprintf(stderr, "l2tpv3d: %s\n", err);
+		return 1;
+	}
 	/* Our pid file outlives only a run that did not end cleanly (it is
 	 * created when locked: look first). */
 	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
+	/* Before the fork: the parent and the engine hold the locks. */
 	lock_instance(&d, !foreground || pid_opt, &ctl_lock);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose, "l2tpv3d");
 	}
+	control_options(&d, conf);
+	socks[0] = d.sock_path;
+	socks[1] = d.ro_sock_path;
+	socks[2] = NULL;
+	/* Before anything is opened: the parent holds no socket. */
+	priv_fork(d.pid_path, socks);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	conf_save_clean_stale(d.conf_path);
@@ -362,14 +399,14 @@ main(int argc, char *argv[])
 		fatalx("cannot start: no usable listening socket");
 	if (unclean)
 		tunnels_recover();
-	control_options(&d, conf);
 	release_parser_memory();
-	if (control_listen(d.base, d.sock_path, d.group, 0) == -1)
+	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
 	if (d.ro_sock_path != NULL &&
-	    control_listen(d.base, d.ro_sock_path, d.group, 1) == -1)
+	    control_listen_opts(d.base, d.ro_sock_path, &d.ro) == -1)
 		fatalx("cannot open the control socket %s", d.ro_sock_path);
 	write_pidfile(&d);
+	priv_drop(tunnels_conf(), pw_active());
 	log_info("l2tpv3d %s started", PACKAGE_VERSION);
 
 	event_base_dispatch(d.base);
@@ -381,7 +418,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		event_free(sigs[i]);
 	event_base_free(d.base);
-	if (d.pid_written)
+	/* Separated, the parent removes it: it is root's. */
+	if (d.pid_written && !priv_active())
 		(void)unlink(d.pid_path);
 	if (d.pid_fd != -1)
 		close(d.pid_fd);

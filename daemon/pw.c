@@ -38,6 +38,7 @@
 
 #include "daemon/dataplane.h"
 #include "daemon/log.h"
+#include "daemon/priv.h"
 #include "daemon/pw.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
@@ -172,13 +173,22 @@ static void
 run_script(const struct session *s, const char *path, const char *action)
 {
 	struct pw_env env;
-	char *argv[3];
+	char *argv[3], why[CONF_PATH_MAX + 200];
 	pid_t pid;
 	int fd;
 
 	if (path == NULL || path[0] == '\0')
 		return;
 	session_env(s, action, &env);
+	if (priv_active()) {
+		priv_run_script(path, action, env.vec);
+		return;
+	}
+	if (priv_file_ok(path, "script", why, sizeof(why)) == -1) {
+		log_warnx(
+		    "session %s/%s: %s", tname(s->tunnel), s->conf->name, why);
+		return;
+	}
 	argv[0] = (char *)(uintptr_t)path;
 	argv[1] = (char *)(uintptr_t)action;
 	argv[2] = NULL;

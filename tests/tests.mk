@@ -72,6 +72,12 @@ DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
 	tests/unit/test_tunnel_msg tests/unit/test_session_fsm
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
+# Least privilege: trusted files, script environment (daemon/priv.c).
+check_PROGRAMS += tests/unit/test_priv
+TESTS += tests/unit/test_priv
+tests_unit_test_priv_SOURCES = tests/unit/test_priv.c
+tests_unit_test_priv_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_priv_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_idtable_SOURCES = tests/unit/test_idtable.c
 tests_unit_test_idtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_idtable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
@@ -161,7 +167,8 @@ NS_TESTS = \
 	tests/ns/tunnel-basic.sh \
 	tests/ns/control-shell.sh \
 	tests/ns/peer-reuses-ccid.sh \
-	tests/ns/port-lock.sh
+	tests/ns/port-lock.sh \
+	tests/ns/privsep.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
@@ -184,7 +191,7 @@ EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
 	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
-	tests/shell/write-nonblocking.sh
+	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
 TESTS += $(SHELL_TESTS)
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
@@ -216,7 +223,7 @@ tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
 	tests/vm/restart-responder.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
-	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh
+	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/privsep.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
 	tests/vm/README.md docs/vm-tests.md
