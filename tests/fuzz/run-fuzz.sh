@@ -13,7 +13,7 @@ cleanup() { [ $keep -eq 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
 status=0
-for t in ctrl data; do
+for t in ctrl data reliable tunnel session cmd config; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "run-fuzz.sh: $bin not built (configure --enable-fuzzing)" >&2
