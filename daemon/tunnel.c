@@ -397,6 +397,10 @@ tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
 	}
 	memcpy(copy, buf, len);
 	rl_send(t->rl, copy, len, now_ms());
+	/* Sessions send from their own events too (a retry timer, a link
+	 * event, a command), which end in no tunnel_settle(): without this
+	 * a lost ICRQ, SLI or CDN would wait for the next tunnel event. */
+	tunnel_rl_rearm(t);
 	return 0;
 }
 
