@@ -810,6 +810,11 @@ tunnel_act_send_stopccn(struct tunnel *t)
 	    t->conf->name, t->stop_result, t->stop_error,
 	    t->stop_msg[0] ? ": " : "", t->stop_msg);
 	t->stop_sent = 1;
+	/* A StopCCN to Control Connection ID 0 addresses no connection
+	 * (proto/'s schema refuses it, as a peer does): with no ID from the
+	 * peer the connection just closes. */
+	if (t->peer_ccid == 0)
+		return 0;
 	return tunnel_send(t, L2TP_MT_STOPCCN);
 }
 
@@ -1030,6 +1035,10 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 	case L2TP_ACT_STOPCCN:
 		log_warnx("tunnel %s: bad %s: %s", t->conf->name,
 		    l2tp_msg_type_name(m->type), v.reason);
+		/* The StopCCN goes to the peer's connection, which an SCCRP
+		 * we refuse still names. */
+		if (t->peer_ccid == 0 && m->type == L2TP_MT_SCCRP)
+			t->peer_ccid = msg_assigned_ccid(m);
 		tunnel_set_stop(t, v.result, v.error, v.reason);
 		ccfsm_event(t, CCE_RX_BAD);
 		break;
