@@ -1195,6 +1195,9 @@ sccrq_accept(
 	if (t->auth.alg != L2TP_DIGEST_NONE)
 		(void)l2tp_auth_take_peer_nonce(&t->auth, m);
 	rl_recv(t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
+	/* Not delivered after all: nothing may stay set up for it. */
+	if (t->state == CC_IDLE)
+		tunnel_conn_release(t);
 }
 
 static void
@@ -1208,9 +1211,12 @@ sccrq_input(const struct tp_packet *pkt)
 	uint32_t peer_ccid;
 	int r;
 
+	/* An SCCRQ opens a connection: its Ns is 0, or the reliable layer
+	 * would never deliver it and the connection set up for it would
+	 * sit idle with its socket. */
 	if (l2tp_ctrl_decode(pkt->data, pkt->len, pkt->framing, m, &err) ==
 		-1 ||
-	    m->type != L2TP_MT_SCCRQ) {
+	    m->type != L2TP_MT_SCCRQ || m->hdr.ns != 0) {
 		tn.stats.malformed++;
 		return;
 	}
