@@ -48,17 +48,18 @@
 
 /* --- the configurations ---------------------------------------------- */
 
+/* Every configuration: tunnel t1 between the harness's two addresses. */
 #define FZ_HEAD \
 	"hostname = \"fuzz-lns\"\n" \
 	"router-id = 192.0.2.1\n" \
-	"dataplane = none\n"
+	"dataplane = none\n" \
+	"tunnel t1 {\n" \
+	"\tlocal = " FZ_LOCAL "\n" \
+	"\tremote = " FZ_PEER "\n"
 
 static const char *const confs[] = {
 	/* 0: responder, IETF, three kinds of session (one initiates). */
-	FZ_HEAD "tunnel t1 {\n"
-		"\tlocal = " FZ_LOCAL "\n"
-		"\tremote = " FZ_PEER "\n"
-		"\tinitiate = no\n"
+	FZ_HEAD "\tinitiate = no\n"
 		"\thello-interval = 30\n"
 		"\treceive-window = 8\n"
 		"\tsession s1 {\n"
@@ -78,10 +79,7 @@ static const char *const confs[] = {
 		"\t}\n"
 		"}\n",
 	/* 1: initiator with an MD5 digest, persistent, short timers. */
-	FZ_HEAD "tunnel t1 {\n"
-		"\tlocal = " FZ_LOCAL "\n"
-		"\tremote = " FZ_PEER "\n"
-		"\tinitiate = yes\n"
+	FZ_HEAD "\tinitiate = yes\n"
 		"\tpersist = yes\n"
 		"\tsecret = \"fuzz-secret\"\n"
 		"\tretries = 2\n"
@@ -94,10 +92,7 @@ static const char *const confs[] = {
 		"\t}\n"
 		"}\n",
 	/* 2: responder in Cisco's dialect, SHA-1 digest. */
-	FZ_HEAD "tunnel t1 {\n"
-		"\tlocal = " FZ_LOCAL "\n"
-		"\tremote = " FZ_PEER "\n"
-		"\tinitiate = no\n"
+	FZ_HEAD "\tinitiate = no\n"
 		"\tpeer-dialect = cisco\n"
 		"\tdigest = sha1\n"
 		"\tsecret = \"fuzz-secret\"\n"
@@ -108,10 +103,7 @@ static const char *const confs[] = {
 		"\t}\n"
 		"}\n",
 	/* 3: responder, automatic dialect, window of 1, no hellos. */
-	FZ_HEAD "tunnel t1 {\n"
-		"\tlocal = " FZ_LOCAL "\n"
-		"\tremote = " FZ_PEER "\n"
-		"\tinitiate = no\n"
+	FZ_HEAD "\tinitiate = no\n"
 		"\tpeer-hostname = \"fuzz-lac\"\n"
 		"\thello-interval = 0\n"
 		"\treceive-window = 1\n"
@@ -121,10 +113,7 @@ static const char *const confs[] = {
 		"\t}\n"
 		"}\n",
 	/* 4: initiator, automatic dialect, no digest, one call each way. */
-	FZ_HEAD "tunnel t1 {\n"
-		"\tlocal = " FZ_LOCAL "\n"
-		"\tremote = " FZ_PEER "\n"
-		"\tinitiate = yes\n"
+	FZ_HEAD "\tinitiate = yes\n"
 		"\tsession s1 {\n"
 		"\t\tremote-end-id = \"101\"\n"
 		"\t\tinitiate = yes\n"
