@@ -328,6 +328,10 @@ rl_cb_send_ack(void *arg)
 	struct wbuf w;
 	size_t len;
 
+	/* Without the peer's connection ID (its SCCRP was refused before it
+	 * told us) an acknowledgement would address no connection. */
+	if (t->peer_ccid == 0)
+		return;
 	if (t->auth.alg != L2TP_DIGEST_NONE) {
 		if (tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len) == -1)
 			return;
