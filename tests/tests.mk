@@ -244,7 +244,7 @@ EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
 	tests/shell/data_pcap.py
 
-EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
+EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus docs/fuzzing.md \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \
 	tests/tshark/wire.sh tests/l2tpdump/captures.sh \
 	tests/conf/golden.sh tests/conf/cases
