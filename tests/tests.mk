@@ -219,6 +219,7 @@ NS_TESTS = \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
+	tests/ns/reload-in-place.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -233,10 +234,21 @@ EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
 EXTRA_DIST += tests/ns/cisco_session_peer.py
 
+# The peer zoo (tests/peers/): scripted peers replaying real traffic
+# (Cisco IOS, freeRtr, xcesp, VECTOR CCS/OpenRPD) against l2tpv3d in
+# both roles, in namespaces.  Slowest first.
+PEER_TESTS = tests/peers/zoo-cisco-draft.sh tests/peers/zoo-xcesp.sh \
+	tests/peers/zoo-openrpd.sh tests/peers/zoo-freertr.sh \
+	tests/peers/zoo-cisco-ietf.sh
+TESTS += $(PEER_TESTS)
+EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
+	tests/peers/profiles.py tests/peers/zoo.py tests/peers/data
+
 # l2tpsh and the command layer against running daemons: every show in
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh
 TESTS += $(SHELL_TESTS)
