@@ -2487,31 +2487,45 @@ blank_comments(struct load_ctx *ctx, char *s)
 /* A provider edge's file: 100 000 sessions take ~4 MB. */
 #define CONF_FILE_MAX (16 * 1024 * 1024)
 
-/* The whole file, NUL-terminated, or NULL with the reason reported. */
+/* First read; the buffer doubles while the file goes on. */
+#define CONF_READ_CHUNK (64 * 1024)
+
+/*
+ * The whole file, NUL-terminated, or NULL with the reason reported.  The
+ * buffer grows with the file rather than being CONF_FILE_MAX from the
+ * start: a reload of a small file does not ask for 16 MB.
+ */
 static char *
 read_file(struct load_ctx *ctx)
 {
+	size_t cap = CONF_READ_CHUNK, n = 0;
+	char *buf = NULL, *nbuf;
 	FILE *fp;
-	char *buf;
-	size_t n;
 
 	if ((fp = fopen(ctx->path, "r")) == NULL) {
 		ctx_error(ctx, NULL, 0, NULL, "%s", strerror(errno));
 		return NULL;
 	}
-	if ((buf = malloc(CONF_FILE_MAX + 1)) == NULL) {
-		ctx_error(ctx, NULL, 0, NULL, "out of memory");
-		fclose(fp);
-		return NULL;
+	for (;;) {
+		if ((nbuf = realloc(buf, cap + 1)) == NULL) {
+			ctx_error(ctx, NULL, 0, NULL, "out of memory");
+			break;
+		}
+		buf = nbuf;
+		n += fread(buf + n, 1, cap - n, fp);
+		if (n < cap || cap > CONF_FILE_MAX)
+			break;
+		cap = cap * 2 > CONF_FILE_MAX ? CONF_FILE_MAX + 1 : cap * 2;
 	}
-	n = fread(buf, 1, CONF_FILE_MAX + 1, fp);
-	if (ferror(fp))
-		ctx_error(ctx, NULL, 0, NULL, "%s", strerror(errno));
-	else if (n > CONF_FILE_MAX)
-		ctx_error(
-		    ctx, NULL, 0, NULL, "larger than %d bytes", CONF_FILE_MAX);
-	else if (memchr(buf, '\0', n) != NULL)
-		ctx_error(ctx, NULL, 0, NULL, "contains a NUL byte");
+	if (!ctx->failed) {
+		if (ferror(fp))
+			ctx_error(ctx, NULL, 0, NULL, "%s", strerror(errno));
+		else if (n > CONF_FILE_MAX)
+			ctx_error(ctx, NULL, 0, NULL, "larger than %d bytes",
+			    CONF_FILE_MAX);
+		else if (memchr(buf, '\0', n) != NULL)
+			ctx_error(ctx, NULL, 0, NULL, "contains a NUL byte");
+	}
 	fclose(fp);
 	if (ctx->failed) {
 		free(buf);

@@ -325,6 +325,10 @@ rl_cb_send_ack(void *arg)
 	struct wbuf w;
 	size_t len;
 
+	/* Without the peer's connection ID (its SCCRP was refused before it
+	 * told us) an acknowledgement would address no connection. */
+	if (t->peer_ccid == 0)
+		return;
 	if (t->auth.alg != L2TP_DIGEST_NONE) {
 		if (tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len) == -1)
 			return;
@@ -408,6 +412,10 @@ tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
 	}
 	memcpy(copy, buf, len);
 	rl_send(t->rl, copy, len, now_ms());
+	/* Sessions send from their own events too (a retry timer, a link
+	 * event, a command), which end in no tunnel_settle(): without this
+	 * a lost ICRQ, SLI or CDN would wait for the next tunnel event. */
+	tunnel_rl_rearm(t);
 	return 0;
 }
 
@@ -1131,6 +1139,11 @@ tunnel_act_send_stopccn(struct tunnel *t)
 	    t->conf->name, t->stop_result, t->stop_error,
 	    t->stop_msg[0] ? ": " : "", t->stop_msg);
 	t->stop_sent = 1;
+	/* A StopCCN to Control Connection ID 0 addresses no connection
+	 * (proto/'s schema refuses it, as a peer does): with no ID from the
+	 * peer the connection just closes. */
+	if (t->peer_ccid == 0)
+		return 0;
 	return tunnel_send(t, L2TP_MT_STOPCCN);
 }
 
@@ -1389,6 +1402,10 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 	case L2TP_ACT_STOPCCN:
 		log_warnx("tunnel %s: bad %s: %s", t->conf->name,
 		    l2tp_msg_type_name(m->type), v.reason);
+		/* The StopCCN goes to the peer's connection, which an SCCRP
+		 * we refuse still names. */
+		if (t->peer_ccid == 0 && m->type == L2TP_MT_SCCRP)
+			t->peer_ccid = msg_assigned_ccid(m);
 		tunnel_set_stop(t, v.result, v.error, v.reason);
 		ccfsm_event(t, CCE_RX_BAD);
 		break;
@@ -1577,6 +1594,14 @@ sccrq_accept(struct tunnel *t, const struct tp_packet *pkt,
 	    t->rl, m->hdr.ns, m->hdr.nr, 0, pkt->data, pkt->len, now_ms());
 	if (t->state == CC_WAIT_CTL_CONN)
 		half_add(t);
+	else if (t->state == CC_IDLE) {
+		/* Not delivered after all: nothing may stay set up for it. */
+		tunnel_conn_release(t);
+		if (!t->primary) {
+			tunnel_free(t);
+			return;
+		}
+	}
 	tunnel_settle(t);
 }
 
@@ -1598,9 +1623,12 @@ sccrq_input(const struct tp_packet *pkt)
 	uint32_t peer_ccid, hash;
 	int r;
 
+	/* An SCCRQ opens a connection: its Ns is 0, or the reliable layer
+	 * would never deliver it and the connection set up for it would
+	 * sit idle with its socket. */
 	if (l2tp_ctrl_decode(pkt->data, pkt->len, pkt->framing, m, &err) ==
 		-1 ||
-	    m->type != L2TP_MT_SCCRQ) {
+	    m->type != L2TP_MT_SCCRQ || m->hdr.ns != 0) {
 		tn.stats.malformed++;
 		return;
 	}

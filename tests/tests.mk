@@ -127,24 +127,94 @@ TESTS += tests/unit/test_log
 
 # Fuzz targets: always built as corpus replayers (so they cannot rot and
 # every seed is a regression test); with --enable-fuzzing also as
-# libFuzzer binaries run for a bounded time.
-FUZZ_TARGETS = tests/fuzz/fuzz_ctrl tests/fuzz/fuzz_data
-check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data
+# libFuzzer binaries run for a bounded time.  ctrl and data: the codec;
+# reliable: the reliable layer alone; tunnel, session and cmd: the daemon
+# without sockets (tests/fuzz/harness.c: transport.c's socket calls are
+# wrapped at link time, the clock is fake); config: the loader.
+FUZZ_TARGETS = tests/fuzz/fuzz_ctrl tests/fuzz/fuzz_data \
+	tests/fuzz/fuzz_reliable tests/fuzz/fuzz_tunnel \
+	tests/fuzz/fuzz_session tests/fuzz/fuzz_cmd tests/fuzz/fuzz_config
+FUZZ_WRAP = -Wl,--wrap=tp_listen,--wrap=tp_listener_close \
+	-Wl,--wrap=tp_set_rcvbuf,--wrap=tp_listener_kind \
+	-Wl,--wrap=tp_listener_family,--wrap=tp_listener_encap \
+	-Wl,--wrap=tp_listener_addr,--wrap=tp_listener_send \
+	-Wl,--wrap=tp_tunnel_socket,--wrap=tp_read,--wrap=tp_send \
+	-Wl,--wrap=tp_route_source
+FUZZ_HARNESS = tests/fuzz/harness.c tests/fuzz/harness.h \
+	tests/fuzz/fuzz_world.c tests/fuzz/fuzz_check.h daemon/config.c
+# config.c parses in the calling thread (see tests/fuzz/fuzz_world.c).
+FUZZ_NOTHREAD = -Dpthread_create=fuzz_pthread_create
+FUZZ_DAEMON_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
+	$(FUZZ_NOTHREAD)
+FUZZ_CONFIG_SRC = tests/fuzz/fuzz_config.c tests/fuzz/fuzz_world.c \
+	daemon/config.c daemon/log.c tests/fuzz/fuzz_check.h
+FUZZ_CONFIG_LIBS = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
+check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data \
+	tests/fuzz/replay_reliable tests/fuzz/replay_tunnel \
+	tests/fuzz/replay_session tests/fuzz/replay_cmd \
+	tests/fuzz/replay_config
 tests_fuzz_replay_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c tests/fuzz/replay.c \
+	tests/fuzz/json_check.c tests/fuzz/json_check.h \
 	tests/fuzz/fuzz_check.h
 tests_fuzz_replay_ctrl_LDADD = $(PROTO_LIBS)
 tests_fuzz_replay_data_SOURCES = tests/fuzz/fuzz_data.c tests/fuzz/replay.c \
 	tests/fuzz/fuzz_check.h
 tests_fuzz_replay_data_LDADD = $(PROTO_LIBS)
+tests_fuzz_replay_reliable_SOURCES = tests/fuzz/fuzz_reliable.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz_check.h
+tests_fuzz_replay_reliable_LDADD = $(DAEMON_LIBS)
+tests_fuzz_replay_tunnel_SOURCES = tests/fuzz/fuzz_tunnel.c \
+	tests/fuzz/replay.c $(FUZZ_HARNESS)
+tests_fuzz_replay_tunnel_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_replay_tunnel_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP)
+tests_fuzz_replay_tunnel_LDADD = $(DAEMON_LIBS)
+tests_fuzz_replay_session_SOURCES = tests/fuzz/fuzz_session.c \
+	tests/fuzz/replay.c $(FUZZ_HARNESS)
+tests_fuzz_replay_session_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_replay_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP)
+tests_fuzz_replay_session_LDADD = $(DAEMON_LIBS)
+tests_fuzz_replay_cmd_SOURCES = tests/fuzz/fuzz_cmd.c tests/fuzz/replay.c \
+	tests/fuzz/json_check.c tests/fuzz/json_check.h $(FUZZ_HARNESS)
+tests_fuzz_replay_cmd_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_replay_cmd_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP)
+tests_fuzz_replay_cmd_LDADD = $(DAEMON_LIBS)
+tests_fuzz_replay_config_SOURCES = $(FUZZ_CONFIG_SRC) tests/fuzz/replay.c
+tests_fuzz_replay_config_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS) \
+	$(FUZZ_NOTHREAD)
+tests_fuzz_replay_config_LDFLAGS = $(AM_LDFLAGS) -pthread
+tests_fuzz_replay_config_LDADD = $(FUZZ_CONFIG_LIBS)
 TESTS += tests/fuzz/replay.sh
 if FUZZING
 check_PROGRAMS += $(FUZZ_TARGETS)
-tests_fuzz_fuzz_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c
+tests_fuzz_fuzz_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c \
+	tests/fuzz/json_check.c tests/fuzz/json_check.h
 tests_fuzz_fuzz_ctrl_LDADD = $(PROTO_LIBS)
 tests_fuzz_fuzz_ctrl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_data_SOURCES = tests/fuzz/fuzz_data.c
 tests_fuzz_fuzz_data_LDADD = $(PROTO_LIBS)
 tests_fuzz_fuzz_data_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_reliable_SOURCES = tests/fuzz/fuzz_reliable.c
+tests_fuzz_fuzz_reliable_LDADD = $(DAEMON_LIBS)
+tests_fuzz_fuzz_reliable_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_tunnel_SOURCES = tests/fuzz/fuzz_tunnel.c $(FUZZ_HARNESS)
+tests_fuzz_fuzz_tunnel_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_fuzz_tunnel_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP) -fsanitize=fuzzer
+tests_fuzz_fuzz_tunnel_LDADD = $(DAEMON_LIBS)
+tests_fuzz_fuzz_session_SOURCES = tests/fuzz/fuzz_session.c $(FUZZ_HARNESS)
+tests_fuzz_fuzz_session_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_fuzz_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP) \
+	-fsanitize=fuzzer
+tests_fuzz_fuzz_session_LDADD = $(DAEMON_LIBS)
+tests_fuzz_fuzz_cmd_SOURCES = tests/fuzz/fuzz_cmd.c tests/fuzz/json_check.c \
+	tests/fuzz/json_check.h $(FUZZ_HARNESS)
+tests_fuzz_fuzz_cmd_CFLAGS = $(FUZZ_DAEMON_CFLAGS)
+tests_fuzz_fuzz_cmd_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_WRAP) -fsanitize=fuzzer
+tests_fuzz_fuzz_cmd_LDADD = $(DAEMON_LIBS)
+tests_fuzz_fuzz_config_SOURCES = $(FUZZ_CONFIG_SRC)
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS) \
+	$(FUZZ_NOTHREAD)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -pthread -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_CONFIG_LIBS)
 TESTS += tests/fuzz/run-fuzz.sh
 endif
 
@@ -197,7 +267,7 @@ EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
 	tests/shell/data_pcap.py
 
-EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus \
+EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus docs/fuzzing.md \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \
 	tests/tshark/wire.sh tests/l2tpdump/captures.sh \
 	tests/conf/golden.sh tests/conf/cases
