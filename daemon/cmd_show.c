@@ -12,6 +12,7 @@
 
 #include "daemon/cmd_impl.h"
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/tunnel.h"
 
 /* A tunnel by name, else by our CCID (decimal); NULL if none. */
@@ -122,6 +123,9 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 	    c->debug & TUNNEL_DEBUG_FSM ? "fsm"
 		: c->debug		? ""
 					: "off");
+	if (pw_waiting_for(t, NULL) != NULL)
+		sbuf_printf(
+		    sb, "  %-22s %s\n", "waiting for", pw_waiting_for(t, NULL));
 	if (t->stop_result != 0)
 		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"\n",
 		    "last StopCCN", t->stop_result, t->stop_error, t->stop_msg);

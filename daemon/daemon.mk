@@ -19,7 +19,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/session_fsm.c daemon/session_fsm.h \
 	daemon/session_msg.c \
 	daemon/dataplane.c daemon/dataplane.h \
-	daemon/pw.c daemon/pw.h
+	daemon/pw.c daemon/pw.h \
+	daemon/pw_wait.c daemon/pw_wait.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS)
