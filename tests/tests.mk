@@ -202,7 +202,8 @@ tests_vm_test_dp_diff_CFLAGS = $(tests_vm_dp_tool_CFLAGS) $(CMOCKA_CFLAGS)
 tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
-	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh
+	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/static-restart.sh \
+	tests/vm/startup-order.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
 	tests/vm/README.md docs/vm-tests.md
