@@ -148,7 +148,7 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_MODE", "%s",
 	    t->conf->mode == TUNNEL_STATIC ? "static" : "dynamic");
 	env_add(e, "L2TP_IFNAME", "%s", s->dp_ifname);
-	env_add(e, "L2TP_MTU", "%u", s->conf->mtu);
+	env_add(e, "L2TP_MTU", "%u", session_mtu(s));
 	env_add(e, "L2TP_BRIDGE", "%s", s->conf->bridge);
 	env_add(e, "L2TP_PW_TYPE", "%s", pw_type_name(s->conf->pw_type));
 	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
@@ -466,7 +466,7 @@ link_setup(struct session *s, int adopted)
 		link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
 	rc = link_mac(s, adopted);
 	if (ifn != s->dp_ifname) {
-		if (link_mtu_up(s->dp_ifname, sc->mtu, 0) == -1)
+		if (link_mtu_up(s->dp_ifname, session_mtu(s), 0) == -1)
 			rc = -1;
 		/* Deleted by the kernel with the session's interface; it
 		 * takes the Ethernet address of its parent. */
@@ -478,7 +478,7 @@ link_setup(struct session *s, int adopted)
 	if (sc->naddrs > 0 &&
 	    (dp_link_set_notify(pw.dp, ifn) == -1 || link_addrs(sc, ifn) == -1))
 		rc = -1;
-	if (link_mtu_up(ifn, sc->mtu, session_ipv6_ll(sc)) == -1)
+	if (link_mtu_up(ifn, session_mtu(s), session_ipv6_ll(sc)) == -1)
 		rc = -1;
 	if (sc->bridge[0] != '\0' && link_bridge(s, ifn) == -1)
 		rc = -1;
@@ -510,7 +510,7 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	c->peer_cookie_len = s->local_cookie_len;
 	memcpy(c->peer_cookie, s->local_cookie, s->local_cookie_len);
 	c->l2spec =
-	    sc->l2spec == L2TP_L2SS_NONE ? DP_L2SPEC_NONE : DP_L2SPEC_DEFAULT;
+	    session_l2ss_default(s) ? DP_L2SPEC_DEFAULT : DP_L2SPEC_NONE;
 	/* RFC 3931 5.4.4: a peer that asks for sequencing gets it.  The
 	 * sequence numbers travel in the default L2-Specific Sublayer,
 	 * which the configuration and check_call() insist on. */
