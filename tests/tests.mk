@@ -152,6 +152,8 @@ NS_TESTS = \
 	tests/ns/netem.sh \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
+	tests/ns/peer-restart.sh \
+	tests/ns/reload-in-place.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -166,10 +168,21 @@ EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
 EXTRA_DIST += tests/ns/cisco_session_peer.py
 
+# The peer zoo (tests/peers/): scripted peers replaying real traffic
+# (Cisco IOS, freeRtr, xcesp, VECTOR CCS/OpenRPD) against l2tpv3d in
+# both roles, in namespaces.  Slowest first.
+PEER_TESTS = tests/peers/zoo-cisco-draft.sh tests/peers/zoo-xcesp.sh \
+	tests/peers/zoo-openrpd.sh tests/peers/zoo-freertr.sh \
+	tests/peers/zoo-cisco-ietf.sh
+TESTS += $(PEER_TESTS)
+EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
+	tests/peers/profiles.py tests/peers/zoo.py tests/peers/data
+
 # l2tpsh and the command layer against running daemons: every show in
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh
 TESTS += $(SHELL_TESTS)
@@ -201,6 +214,7 @@ tests_vm_test_dp_diff_SOURCES = tests/vm/test_dp_diff.c daemon/dataplane.c \
 tests_vm_test_dp_diff_CFLAGS = $(tests_vm_dp_tool_CFLAGS) $(CMOCKA_CFLAGS)
 tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
+	tests/vm/restart-responder.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
 	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/static-restart.sh \
 	tests/vm/startup-order.sh
