@@ -134,6 +134,9 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 	    c->debug & TUNNEL_DEBUG_FSM ? "fsm"
 		: c->debug		? ""
 					: "off");
+	if (pw_waiting_for(t, NULL) != NULL)
+		sbuf_printf(
+		    sb, "  %-22s %s\n", "waiting for", pw_waiting_for(t, NULL));
 	if (t->stop_result != 0)
 		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"\n",
 		    "last StopCCN", t->stop_result, t->stop_error,

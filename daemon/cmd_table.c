@@ -151,6 +151,10 @@ static int cmd_script_refused(const struct cmd_match *, void *);
 		    cmd_set_option }, \
 	    { "bridge IFNAME", "Bridge to enslave the interface to\nName", \
 		    SESS, 0, cmd_set_option }, \
+	    { "mac-address MAC", \
+		    "Ethernet address of the interface (default: derived)\n" \
+		    "Six hex bytes, 02:00:00:00:00:01", \
+		    SESS, 0, cmd_set_option }, \
 	    { "ipv6-link-local (auto|yes|no)", \
 		    "IPv6 link-local address on the interface\n" \
 		    "Only with addresses of ours\nAlways\nNever", \
@@ -171,13 +175,14 @@ static int cmd_script_refused(const struct cmd_match *, void *);
 		"no (pw-type|vlan-id|remote-end-id|local-session-id|" \
 		"remote-session-id|cookie-length|local-cookie|peer-cookie|" \
 		"l2spec|sequencing|reorder-timeout|interface|mtu|bridge|" \
-		"ipv6-link-local|initiate|debug)", \
+		"mac-address|ipv6-link-local|initiate|debug)", \
 		    "Return an option to its default\nPseudowire type\n" \
 		    "VLAN\nRemote End ID\nOur session ID\n" \
 		    "The peer's session ID\nCookie length\nCookie we send\n" \
 		    "Cookie we expect\nL2-Specific Sublayer\n" \
 		    "Data sequencing\nReordering wait\nInterface name\n" \
-		    "Interface MTU\nBridge\nIPv6 link-local\n" \
+		    "Interface MTU\nBridge\nEthernet address\n" \
+		    "IPv6 link-local\n" \
 		    "Send the ICRQ\nDebug logging", \
 		    SESS, 0, cmd_unset_option \
 	}

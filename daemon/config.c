@@ -990,6 +990,42 @@ set_cookie(const struct optref *ref, const char *s)
 	return 0;
 }
 
+/*
+ * "02:00:5e:10:00:01" (or with '-'): six bytes in hex.  A multicast
+ * address or all zeros is no interface's address; the kernel would
+ * refuse it when the link is set up, far from the file's line.
+ */
+static int
+set_mac(const struct optref *ref, const char *s)
+{
+	struct conf_mac *m = ref_target(ref);
+	size_t i;
+	int hi, lo;
+
+	if (strlen(s) != 3 * CONF_MAC_LEN - 1)
+		goto bad;
+	for (i = 0; i < CONF_MAC_LEN; i++) {
+		if ((hi = hex_digit(s[3 * i])) == -1 ||
+		    (lo = hex_digit(s[3 * i + 1])) == -1 ||
+		    (i + 1 < CONF_MAC_LEN && s[3 * i + 2] != ':' &&
+			s[3 * i + 2] != '-') ||
+		    (i > 0 && s[3 * i - 1] != s[2]))
+			goto bad;
+		m->addr[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (m->addr[0] & 0x01)
+		return ref_error(ref, "'%s' is a multicast address", s);
+	if (memcmp(m->addr, "\0\0\0\0\0\0", CONF_MAC_LEN) == 0)
+		return ref_error(ref, "'%s' is not an interface address", s);
+	m->set = 1;
+	return 0;
+bad:
+	return ref_error(ref,
+	    "'%s' is not an Ethernet address (six hex bytes: "
+	    "02:00:00:00:00:01)",
+	    s);
+}
+
 /* What the kernel accepts as a link name, narrowed to a safe alphabet. */
 static int
 set_ifname(const struct optref *ref, const char *s)
@@ -1325,6 +1361,7 @@ static const struct optdef session_opts[] = {
 	OPT_FN("interface", set_ifname, struct session_build, s.ifname, 0),
 	OPT_NUM("mtu", struct session_build, s.mtu, 68, 65535, 0),
 	OPT_FN("bridge", set_ifname, struct session_build, s.bridge, 0),
+	OPT_FN("mac-address", set_mac, struct session_build, s.mac, 0),
 	OPT_FN("address", set_ifaddr, struct session_build, s.addrs, OPT_LIST),
 	OPT_FN("route", set_route, struct session_build, s.routes, OPT_LIST),
 	OPT_KW(
@@ -1720,6 +1757,13 @@ cookie_same(const struct conf_cookie *a, const struct conf_cookie *b)
 }
 
 static int
+mac_same(const struct conf_mac *a, const struct conf_mac *b)
+{
+	return a->set == b->set &&
+	    (!a->set || memcmp(a->addr, b->addr, CONF_MAC_LEN) == 0);
+}
+
+static int
 addrs_same(const struct session_conf *a, const struct session_conf *b)
 {
 	size_t i;
@@ -1750,9 +1794,87 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
 	    a->mtu_set == b->mtu_set && strcmp(a->bridge, b->bridge) == 0 &&
 	    addrs_same(a, b) && a->ipv6_ll == b->ipv6_ll &&
+	    mac_same(&a->mac, &b->mac) &&
 	    a->local_session_id == b->local_session_id &&
 	    a->remote_session_id == b->remote_session_id &&
 	    a->initiate == b->initiate;
+}
+
+/* FNV-1a, 64 bits: config_session_mac()'s hash. */
+static uint64_t
+mac_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+mac_hash_u32(uint64_t h, uint32_t v)
+{
+	uint8_t be[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+		(uint8_t)(v >> 8), (uint8_t)v };
+
+	return mac_hash(h, be, sizeof(be));
+}
+
+/* The address alone (no port), in a fixed form; unset is all zeros. */
+static uint64_t
+mac_hash_addr(uint64_t h, const struct sockaddr_storage *ss)
+{
+	uint8_t a[17] = { 0 };
+
+	if (ss->ss_family == AF_INET) {
+		a[0] = 4;
+		memcpy(a + 1, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	} else if (ss->ss_family == AF_INET6) {
+		a[0] = 6;
+		memcpy(
+		    a + 1, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	}
+	return mac_hash(h, a, sizeof(a));
+}
+
+void
+config_session_mac(const struct tunnel_conf *t, const struct session_conf *s,
+    uint8_t mac[CONF_MAC_LEN])
+{
+	static const char tag[] = "l2tpv3d interface address 1";
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int i;
+
+	if (s->mac.set) {
+		memcpy(mac, s->mac.addr, CONF_MAC_LEN);
+		return;
+	}
+	/* The form of this input is part of the daemon's interface: a
+	 * change gives every interface a new address after an upgrade. */
+	h = mac_hash(h, tag, sizeof(tag));
+	h = mac_hash_u32(h, (uint32_t)t->mode);
+	h = mac_hash_addr(h, &t->local);
+	h = mac_hash_addr(h, &t->remote);
+	if (t->mode == TUNNEL_STATIC) {
+		h = mac_hash_u32(h, t->local_tunnel_id);
+		h = mac_hash_u32(h, t->remote_tunnel_id);
+		h = mac_hash_u32(h, s->local_session_id);
+		h = mac_hash_u32(h, s->remote_session_id);
+	} else {
+		h = mac_hash(h, t->name, strlen(t->name) + 1);
+		h = mac_hash(h, s->name, strlen(s->name) + 1);
+	}
+	/* FNV's low bits mix poorly; a finaliser spreads every input bit
+	 * over the 46 that end up in the address. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	for (i = 0; i < CONF_MAC_LEN; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	/* Locally administered (bit 1), unicast (bit 0 clear). */
+	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
 }
 
 int
@@ -2825,6 +2947,12 @@ print_session_links(const struct session_conf *s, FILE *fp)
 	if (s->mtu_set || s->l2spec != CONF_L2SS_AUTO)
 		fprintf(fp, "\t\tmtu = %u\n", s->mtu);
 	print_string_opt(fp, "bridge", s->bridge);
+	/* Only when set: the derived address is not configuration. */
+	if (s->mac.set)
+		fprintf(fp,
+		    "\t\tmac-address = \"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
+		    s->mac.addr[0], s->mac.addr[1], s->mac.addr[2],
+		    s->mac.addr[3], s->mac.addr[4], s->mac.addr[5]);
 	if (s->naddrs > 0) {
 		fprintf(fp, "\t\taddress = { ");
 		for (i = 0; i < s->naddrs; i++) {

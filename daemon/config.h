@@ -74,6 +74,13 @@ struct conf_cookie {
 	uint8_t bytes[CONF_COOKIE_MAX];
 };
 
+/* An Ethernet address given with mac-address. */
+#define CONF_MAC_LEN 6
+struct conf_mac {
+	uint8_t set; /* 0: derived (config_session_mac) */
+	uint8_t addr[CONF_MAC_LEN];
+};
+
 /* An IPv4 or IPv6 address and a prefix length. */
 struct conf_prefix {
 	int family; /* AF_INET, AF_INET6; 0: unset */
@@ -144,6 +151,7 @@ struct session_conf {
 	uint8_t mtu_set; /* mtu was configured, not derived */
 	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
 	struct conf_cookie peer_cookie; /* static: expected on receipt */
+	struct conf_mac mac; /* mac-address */
 	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */
 	char bridge[CONF_IFNAME_MAX]; /* "" = none; excludes addrs/routes */
 	/* name and remote_end_id follow the struct in the same allocation
@@ -219,6 +227,17 @@ struct session_conf *config_find_session(struct tunnel_conf *, const char *);
  * (everything but `debug`, the scripts and where they were defined). */
 int
 config_session_same(const struct session_conf *, const struct session_conf *);
+/*
+ * The Ethernet address of the session's interface: its mac-address, else
+ * one derived from values that survive a restart, so that a peer's
+ * neighbour cache stays right: a hash of the tunnel's configured local
+ * and remote addresses with, in static mode, the four tunnel and session
+ * IDs, in dynamic mode the tunnel's and session's names.  The two ends
+ * of a pseudowire see local and remote swapped, so their addresses
+ * differ.  Locally administered, unicast.
+ */
+void config_session_mac(const struct tunnel_conf *, const struct session_conf *,
+    uint8_t mac[CONF_MAC_LEN]);
 /* 1 when the session's remote-end-id is id (len bytes; NULL when the
  * ICRQ carries none); a session without one is a catch-all instead. */
 int

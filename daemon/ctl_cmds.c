@@ -103,6 +103,24 @@ slot_name(unsigned int slot)
 	return slot == 0 ? "ZLB" : l2tp_msg_type_name((uint16_t)slot);
 }
 
+/* `"waitingFor":"bridge br0"`, or null: what keeps it from the kernel. */
+static void
+waiting_json(struct sbuf *sb, const char *what)
+{
+	sbuf_puts(sb, ",\"waitingFor\":");
+	if (what != NULL)
+		sbuf_json_str(sb, what);
+	else
+		sbuf_puts(sb, "null");
+}
+
+static void
+waiting_text(struct sbuf *sb, const char *what)
+{
+	if (what != NULL)
+		sbuf_printf(sb, "  waiting for %s\n", what);
+}
+
 /* --- show tunnel ---------------------------------------------------- */
 
 static void
@@ -135,9 +153,11 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_json_str(sb, t->peer_vendor);
 	sbuf_printf(sb,
 	    ",\"digest\":\"%s\",\"helloInterval\":%u,\"uptime\":%llu,"
-	    "\"sessions\":%zu}",
+	    "\"sessions\":%zu",
 	    tunnel_digest_name(t), t->conf->timers.hello_interval,
 	    (unsigned long long)tunnel_uptime(t), session_count(t));
+	waiting_json(sb, pw_waiting_for(t, NULL));
+	sbuf_putc(sb, '}');
 }
 
 static void
@@ -160,6 +180,7 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	    t->conf->name, cc_state_name(t->state),
 	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
 	    encap_name(t->conf->encap), (unsigned int)session_count(t), up);
+	waiting_text(sb, pw_waiting_for(t, NULL));
 }
 
 /*
@@ -253,6 +274,7 @@ session_json(struct sbuf *sb, const struct session *s)
 	    s->cdn_by_peer ? "true" : "false");
 	sbuf_json_str(sb, s->cdn_msg);
 	sbuf_putc(sb, '}');
+	waiting_json(sb, pw_waiting_for(s->tunnel, s));
 	pw_session_json(sb, s);
 	sbuf_putc(sb, '}');
 }
@@ -281,6 +303,7 @@ session_text(struct sbuf *sb, const struct session *s)
 	    s->conf->remote_end_id[0] ? s->conf->remote_end_id : "-",
 	    pw_type_name(s->conf->pw_type), ck,
 	    s->conf->ifname[0] ? s->conf->ifname : "-", up);
+	waiting_text(sb, pw_waiting_for(s->tunnel, s));
 	pw_session_text(sb, s);
 }
 

@@ -20,7 +20,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/session_msg.c \
 	daemon/dataplane.c daemon/dataplane.h \
 	daemon/pw.c daemon/pw.h \
-	daemon/priv.c daemon/priv.h daemon/sandbox.c
+	daemon/priv.c daemon/priv.h daemon/sandbox.c \
+	daemon/pw_wait.c daemon/pw_wait.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS) $(LIBCAPNG_CFLAGS) \

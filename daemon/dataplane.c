@@ -1106,6 +1106,78 @@ dp_link_set_mtu_up(
 	return rc;
 }
 
+/* One RTM_NEWLINK naming the link and setting its IFLA_ADDRESS. */
+static int
+link_set_addr_once(
+    struct dataplane *dp, const char *ifname, const uint8_t mac[DP_MAC_LEN])
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+
+	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST)) == NULL)
+		return -1;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, ifname) < 0 ||
+	    nla_put(msg, IFLA_ADDRESS, DP_MAC_LEN, mac) < 0) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	dp->kerr = 0;
+	return nl_send_sync(dp->rtnl, msg) < 0 ? -1 : 0; /* frees msg */
+}
+
+int
+dp_link_set_mac(
+    struct dataplane *dp, const char *ifname, const uint8_t mac[DP_MAC_LEN])
+{
+	if (link_set_addr_once(dp, ifname, mac) == 0)
+		return 0;
+	/* A driver without IFF_LIVE_ADDR_CHANGE refuses while up. */
+	if (dp->kerr == EBUSY && dp_link_set_up(dp, ifname, 0) == 0 &&
+	    link_set_addr_once(dp, ifname, mac) == 0)
+		return 0;
+	log_warnx("dataplane: %s: cannot set the Ethernet address: %s", ifname,
+	    strerror(dp->kerr != 0 ? dp->kerr : EINVAL));
+	return -1;
+}
+
+/* Write "1" to a per-interface sysctl; 0, or the errno. */
+static int
+sysctl_on(const char *fmt, const char *ifname)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), fmt, ifname);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return errno;
+	if (write(fd, "1\n", 2) != 2)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+int
+dp_link_set_notify(struct dataplane *dp, const char *ifname)
+{
+	int err;
+
+	(void)dp;
+	if ((err = sysctl_on(
+		 "/proc/sys/net/ipv4/conf/%s/arp_notify", ifname)) != 0) {
+		log_warnx(
+		    "dataplane: %s: arp_notify: %s", ifname, strerror(err));
+		return -1;
+	}
+	/* Without IPv6 (disabled, or the MTU below 1280) there is no
+	 * ndisc_notify, nor any IPv6 address to announce. */
+	if ((err = sysctl_on(
+		 "/proc/sys/net/ipv6/conf/%s/ndisc_notify", ifname)) != 0)
+		log_debug(
+		    "dataplane: %s: ndisc_notify: %s", ifname, strerror(err));
+	return 0;
+}
+
 int
 dp_link_set_carrier(struct dataplane *dp, const char *ifname, int on)
 {

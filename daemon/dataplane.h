@@ -38,6 +38,7 @@ enum dp_l2spec {
 #define DP_PW_ETH_VLAN 0x0004
 #define DP_PW_ETH 0x0005
 #define DP_COOKIE_MAX 8
+#define DP_MAC_LEN 6
 
 struct dp_addr {
 	sa_family_t family; /* AF_INET or AF_INET6; 0 = unset */
@@ -163,6 +164,19 @@ int dp_link_set_mtu_up(
 /* IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*); the kernel applies it
  * when the link next comes up.  0 or -1 (logged). */
 int dp_link_set_addr_gen_mode(struct dataplane *, const char *ifname, int mode);
+/* The link's Ethernet address.  One that is up and cannot change it
+ * live is taken down for it: bring it up afterwards. */
+int dp_link_set_mac(
+    struct dataplane *, const char *ifname, const uint8_t mac[DP_MAC_LEN]);
+/*
+ * arp_notify and ndisc_notify on the link: when it comes up, and when
+ * its address changes, the kernel announces its addresses (gratuitous
+ * ARP for IPv4; for IPv6 an unsolicited Neighbour Advertisement, for an
+ * address added later once its DAD is over), so that a peer's neighbour
+ * cache is right at once.  Only IPv4 addresses present when the link
+ * comes up are announced: add them first.
+ */
+int dp_link_set_notify(struct dataplane *, const char *ifname);
 /*
  * Carrier follows the peer's circuit status.  l2tp_eth devices have no
  * carrier control in older kernels; there "carrier off" falls back to

@@ -31,8 +31,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
+#include <netlink/msg.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet6.h>
 
@@ -40,6 +42,7 @@
 #include "daemon/log.h"
 #include "daemon/priv.h"
 #include "daemon/pw.h"
+#include "daemon/pw_wait.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
 
@@ -67,6 +70,8 @@ static struct {
 	struct event *ev_links;
 	struct event *ev_eval;
 	int evaluating; /* links_evaluate() is applying queued events */
+	struct nl_sock *addr_sk; /* RTNLGRP_IPV4/IPV6_IFADDR: waiters */
+	struct event *ev_addrs;
 } pw;
 
 int
@@ -341,39 +346,79 @@ link_ipv6_ll_sync(const char *ifn, int want)
 		(void)dp_link_set_up(pw.dp, ifn, 0);
 }
 
+static void session_bridge_appeared(void *);
+
 /*
- * MTU and up, the VLAN interface for an Ethernet VLAN pseudowire, then
- * the bridge or the addresses and routes on the attachment interface.
- * Every step is tried; the first failure is the return value.  adopted:
- * the interfaces were there already (a kept kernel session).
+ * Put the attachment interface in its bridge.  A bridge that does not
+ * exist (yet) is waited for: the link event that announces it wakes the
+ * session (session_bridge_appeared), and until then `show session` says
+ * so and a bridged circuit counts as down.  0 when in the bridge or
+ * waiting for it.
  */
 static int
-link_setup(struct session *s, int adopted)
+link_bridge(struct session *s, const char *ifn)
 {
-	const struct session_conf *sc = s->conf;
-	char vbuf[IFNAMSIZ], l[64], p[64];
-	const char *ifn = ac_ifname(s, vbuf, sizeof(vbuf));
-	size_t i;
-	int rc, trunk_ll;
+	const char *br = s->conf->bridge;
+	char what[PW_WAIT_TEXT_MAX];
 
-	/* Under a VLAN interface the session's own link is a trunk: no
-	 * addresses ever, so no link-local either. */
-	trunk_ll = ifn == s->dp_ifname && session_ipv6_ll(sc);
-	if (adopted)
-		link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
-	rc = link_mtu_up(s->dp_ifname, session_mtu(s), trunk_ll);
-	if (ifn != s->dp_ifname) {
-		/* Deleted by the kernel with the session's interface. */
-		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
-			return -1;
-		if (adopted)
-			link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
-		if (link_mtu_up(ifn, session_mtu(s), session_ipv6_ll(sc)) == -1)
-			rc = -1;
+	if (if_nametoindex(br) != 0) {
+		pw_wait_cancel(s);
+		return dp_link_enslave(pw.dp, ifn, br);
 	}
-	if (sc->bridge[0] != '\0' &&
-	    dp_link_enslave(pw.dp, ifn, sc->bridge) == -1)
-		rc = -1;
+	snprintf(what, sizeof(what), "bridge %s", br);
+	if (pw_wait_what(s) == NULL)
+		log_info("session %s/%s: waiting for bridge %s",
+		    tname(s->tunnel), s->conf->name, br);
+	return pw_wait_add(s, PW_WAIT_BRIDGE, br, strlen(br), what);
+}
+
+static void
+session_bridge_appeared(void *arg)
+{
+	struct session *s = arg;
+	char vbuf[IFNAMSIZ];
+
+	if (!s->dp_up || s->dp_ifname[0] == '\0')
+		return;
+	if (link_bridge(s, ac_ifname(s, vbuf, sizeof(vbuf))) == 0 &&
+	    pw_wait_what(s) == NULL)
+		log_info("session %s/%s: %s joined bridge %s", tname(s->tunnel),
+		    s->conf->name, ac_ifname(s, vbuf, sizeof(vbuf)),
+		    s->conf->bridge);
+}
+
+/*
+ * The session's interface gets the address config_session_mac() gives
+ * (stable across restarts: a peer's neighbour cache stays right).  The
+ * kernel made it with a random one; an adopted interface that has the
+ * right one already is left alone, since changing it may need the link
+ * down.  Before link_mtu_up(): a fresh link is still down.
+ */
+static int
+link_mac(struct session *s, int adopted)
+{
+	uint8_t mac[CONF_MAC_LEN];
+	struct rtnl_link *l;
+	struct nl_addr *have;
+
+	config_session_mac(s->tunnel->conf, s->conf, mac);
+	if (adopted && pw.links != NULL &&
+	    (l = link_by_name(pw.links, s->dp_ifname)) != NULL &&
+	    (have = rtnl_link_get_addr(l)) != NULL &&
+	    nl_addr_get_len(have) == CONF_MAC_LEN &&
+	    memcmp(nl_addr_get_binary_addr(have), mac, CONF_MAC_LEN) == 0)
+		return 0;
+	return dp_link_set_mac(pw.dp, s->dp_ifname, mac);
+}
+
+/* The session's addresses on ifn; -1 when one fails. */
+static int
+link_addrs(const struct session_conf *sc, const char *ifn)
+{
+	char l[64], p[64];
+	size_t i;
+	int rc = 0;
+
 	for (i = 0; i < sc->naddrs; i++) {
 		prefix_str(&sc->addrs[i].local, l, sizeof(l));
 		if (sc->addrs[i].peer.family != 0)
@@ -382,6 +427,16 @@ link_setup(struct session *s, int adopted)
 			sc->addrs[i].peer.family != 0 ? p : NULL) == -1)
 			rc = -1;
 	}
+	return rc;
+}
+
+static int
+link_routes(const struct session_conf *sc, const char *ifn)
+{
+	char l[64], p[64];
+	size_t i;
+	int rc = 0;
+
 	for (i = 0; i < sc->nroutes; i++) {
 		prefix_str(&sc->routes[i].dst, l, sizeof(l));
 		if (sc->routes[i].via.family != 0)
@@ -390,6 +445,55 @@ link_setup(struct session *s, int adopted)
 			sc->routes[i].via.family != 0 ? p : NULL, ifn) == -1)
 			rc = -1;
 	}
+	return rc;
+}
+
+/*
+ * The Ethernet address, the VLAN interface for an Ethernet VLAN
+ * pseudowire, the addresses, MTU and up, then the bridge or the routes
+ * on the attachment interface.  Every step is tried; the result is -1
+ * when one failed.  adopted: the interfaces were there already (a kept
+ * kernel session).
+ *
+ * Addresses go on before the link comes up, with arp_notify and
+ * ndisc_notify set: coming up, the kernel announces them (gratuitous
+ * ARP; an unsolicited NA once IPv6 DAD is over), so a peer that knew
+ * another Ethernet address for them learns ours at once.  Routes need
+ * the link up.
+ */
+static int
+link_setup(struct session *s, int adopted)
+{
+	const struct session_conf *sc = s->conf;
+	char vbuf[IFNAMSIZ];
+	const char *ifn = ac_ifname(s, vbuf, sizeof(vbuf));
+	int rc, trunk_ll;
+
+	/* Under a VLAN interface the session's own link is a trunk: no
+	 * addresses ever, so no link-local either. */
+	trunk_ll = ifn == s->dp_ifname && session_ipv6_ll(sc);
+	if (adopted)
+		link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
+	rc = link_mac(s, adopted);
+	if (ifn != s->dp_ifname) {
+		if (link_mtu_up(s->dp_ifname, session_mtu(s), 0) == -1)
+			rc = -1;
+		/* Deleted by the kernel with the session's interface; it
+		 * takes the Ethernet address of its parent. */
+		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
+			return -1;
+		if (adopted)
+			link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
+	}
+	if (sc->naddrs > 0 &&
+	    (dp_link_set_notify(pw.dp, ifn) == -1 || link_addrs(sc, ifn) == -1))
+		rc = -1;
+	if (link_mtu_up(ifn, session_mtu(s), session_ipv6_ll(sc)) == -1)
+		rc = -1;
+	if (sc->bridge[0] != '\0' && link_bridge(s, ifn) == -1)
+		rc = -1;
+	if (link_routes(sc, ifn) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -474,6 +578,8 @@ pw_session_up(struct session *s)
 void
 pw_session_down(struct session *s)
 {
+	/* Every path that frees a session comes here (call_end()). */
+	pw_wait_cancel(s);
 	if (!s->dp_up)
 		return;
 	run_script(s, s->conf->down_script, "down");
@@ -593,6 +699,61 @@ static_busy(struct tunnel *t)
 	return 0;
 }
 
+/*
+ * Whether this host has the address (bind() to it works): the kernel
+ * binds a static tunnel's socket to its local address and refuses
+ * without it, like an IPv6 address whose DAD is not over.  Cheap and
+ * local: one socket, no packet.
+ */
+static int
+addr_is_local(const struct sockaddr_storage *ss)
+{
+	struct sockaddr_storage a = *ss;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	int fd, ok;
+
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&a)->sin_port = 0;
+	if ((fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 1; /* cannot tell: let the kernel say */
+	ok =
+	    bind(fd, (struct sockaddr *)&a, len) == 0 || errno != EADDRNOTAVAIL;
+	close(fd);
+	return ok;
+}
+
+static void static_addr_appeared(void *);
+
+/*
+ * A static tunnel whose local address is missing waits for it: the
+ * address event wakes it (static_addr_appeared).  0 when it waits.
+ */
+static int
+static_wait_addr(struct tunnel *t)
+{
+	const struct sockaddr_storage *ss = &t->conf->local;
+	char a[INET6_ADDRSTRLEN], what[PW_WAIT_TEXT_MAX];
+	const void *key;
+	size_t len;
+
+	if (ss->ss_family == AF_INET6) {
+		key = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		len = sizeof(struct in6_addr);
+	} else {
+		key = &((const struct sockaddr_in *)ss)->sin_addr;
+		len = sizeof(struct in_addr);
+	}
+	inet_ntop(ss->ss_family, key, a, sizeof(a));
+	snprintf(what, sizeof(what), "local address %s", a);
+	if (pw_wait_what(t) == NULL)
+		log_info(
+		    "tunnel %s: waiting for local address %s", tname(t), a);
+	return pw_wait_add(t, PW_WAIT_ADDR, key, len, what);
+}
+
 /* The kernel part of a static tunnel: the tunnel, then every session
  * not there yet. */
 static int
@@ -603,6 +764,9 @@ static_program(struct tunnel *t)
 	int rc = 0, r;
 
 	if (!t->dp_up) {
+		if (!addr_is_local(&t->conf->local))
+			return static_wait_addr(t);
+		pw_wait_cancel(t);
 		static_tunnel_cfg(t, &c);
 		if ((r = dp_tunnel_ensure(pw.dp, &c)) == DP_BUSY)
 			return static_busy(t);
@@ -624,6 +788,20 @@ static_program(struct tunnel *t)
 			rc = -1;
 	}
 	return rc;
+}
+
+static void
+static_addr_appeared(void *arg)
+{
+	struct tunnel *t = arg;
+
+	if (t->dp_up)
+		return;
+	t->dp_busy_tries = 0;
+	if (static_program(t) == 0 && t->dp_up)
+		log_info("tunnel %s: local address present: kernel tunnel %u "
+			 "programmed",
+		    tname(t), t->local_ccid);
 }
 
 int
@@ -672,7 +850,9 @@ pw_static_stop(struct tunnel *t, int keep, const struct tunnel_conf *next)
 		event_free(t->ev_dp_busy);
 		t->ev_dp_busy = NULL;
 	}
+	pw_wait_cancel(t);
 	for (s = session_first(t); s != NULL; s = session_next(s)) {
+		pw_wait_cancel(s);
 		if (!s->dp_up)
 			continue;
 		if (keep ||
@@ -817,6 +997,9 @@ circuit_state(
 			return -1;
 		return (rtnl_link_get_flags(l) & IFF_UP) != 0;
 	}
+	/* No bridge (waited for): nothing to carry the circuit. */
+	if (pw_wait_what(s) != NULL)
+		return 0;
 	if ((br = link_by_name(links, s->conf->bridge)) == NULL)
 		return -1;
 	bridx = rtnl_link_get_ifindex(br);
@@ -883,6 +1066,14 @@ schedule_evaluation(void)
 static void
 on_link_change(struct nl_cache *c, struct nl_object *o, int action, void *arg)
 {
+	const char *name;
+
+	/* A bridge some session waits for: one lookup by its name. */
+	if ((action == NL_ACT_NEW || action == NL_ACT_CHANGE) &&
+	    pw_wait_count() > 0 &&
+	    (name = rtnl_link_get_name((struct rtnl_link *)o)) != NULL)
+		(void)pw_wait_wake(PW_WAIT_BRIDGE, name, strlen(name),
+		    session_bridge_appeared);
 	schedule_evaluation();
 }
 
@@ -906,6 +1097,8 @@ links_readable(evutil_socket_t fd, short what, void *arg)
 		;
 	if (nl_cache_refill(pw.query, pw.links) < 0)
 		log_warnx("cannot read the interfaces");
+	/* A bridge may have come in the events lost. */
+	(void)pw_wait_wake_all(PW_WAIT_BRIDGE, session_bridge_appeared);
 	schedule_evaluation();
 }
 
@@ -948,6 +1141,89 @@ fail:
 	pw.query = NULL;
 }
 
+/* --- addresses: what static tunnels wait for ----------------------- */
+
+/* One address message: a new address wakes the tunnels waiting for it. */
+static int
+on_addr_msg(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFA_MAX + 1];
+	const struct ifaddrmsg *ifa;
+	uint32_t flags;
+	int i, len;
+	static const int attrs[] = { IFA_LOCAL, IFA_ADDRESS };
+
+	if (h->nlmsg_type != RTM_NEWADDR || pw_wait_count() == 0 ||
+	    nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+		return NL_OK;
+	ifa = nlmsg_data(h);
+	len = ifa->ifa_family == AF_INET6 ? 16 : 4;
+	flags =
+	    tb[IFA_FLAGS] != NULL ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	/* Not bindable until DAD is over: the kernel says RTM_NEWADDR
+	 * again then. */
+	if (flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))
+		return NL_OK;
+	/* IPv4 names the local address IFA_LOCAL (IFA_ADDRESS is the
+	 * peer's on a point-to-point link); IPv6 only IFA_ADDRESS. */
+	for (i = 0; i < 2; i++)
+		if (tb[attrs[i]] != NULL && nla_len(tb[attrs[i]]) == len)
+			(void)pw_wait_wake(PW_WAIT_ADDR, nla_data(tb[attrs[i]]),
+			    (size_t)len, static_addr_appeared);
+	return NL_OK;
+}
+
+static void
+addrs_readable(evutil_socket_t fd, short what, void *arg)
+{
+	int err;
+
+	/* Nonblocking: what is queued, then NLE_AGAIN. */
+	while ((err = nl_recvmsgs_default(pw.addr_sk)) >= 0)
+		;
+	if (err == -NLE_AGAIN)
+		return;
+	/* Events lost (ENOBUFS while thousands of sessions get their
+	 * addresses): look again for every address waited for. */
+	log_debug("address events: %s; checking the waiting tunnels",
+	    nl_geterror(err));
+	(void)pw_wait_wake_all(PW_WAIT_ADDR, static_addr_appeared);
+}
+
+/*
+ * A socket of its own, without a cache: the daemon needs the events
+ * only for the few addresses waited for, and a cache of every address
+ * would cost memory per session that has addresses.
+ */
+static void
+addrs_watch(void)
+{
+	if ((pw.addr_sk = nl_socket_alloc()) == NULL)
+		goto fail;
+	nl_socket_disable_seq_check(pw.addr_sk);
+	nl_socket_modify_cb(
+	    pw.addr_sk, NL_CB_VALID, NL_CB_CUSTOM, on_addr_msg, NULL);
+	if (nl_connect(pw.addr_sk, NETLINK_ROUTE) < 0 ||
+	    nl_socket_add_memberships(
+		pw.addr_sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0) < 0 ||
+	    nl_socket_set_nonblocking(pw.addr_sk) < 0)
+		goto fail;
+	pw.ev_addrs = event_new(pw.base, nl_socket_get_fd(pw.addr_sk),
+	    EV_READ | EV_PERSIST, addrs_readable, NULL);
+	if (pw.ev_addrs == NULL || event_add(pw.ev_addrs, NULL) == -1)
+		goto fail;
+	return;
+fail:
+	log_warnx("cannot watch addresses: a static tunnel whose local "
+		  "address is missing will wait for a reload");
+	if (pw.ev_addrs != NULL)
+		event_free(pw.ev_addrs);
+	nl_socket_free(pw.addr_sk);
+	pw.ev_addrs = NULL;
+	pw.addr_sk = NULL;
+}
+
 /* --- life --------------------------------------------------------- */
 
 void
@@ -960,6 +1236,7 @@ pw_init(struct event_base *base, const struct daemon_conf *conf)
 	if ((pw.dp = dp_open()) == NULL)
 		return;
 	links_watch();
+	addrs_watch();
 }
 
 void
@@ -972,6 +1249,10 @@ pw_free(void)
 	if (pw.mngr != NULL)
 		nl_cache_mngr_free(pw.mngr);
 	nl_socket_free(pw.query);
+	if (pw.ev_addrs != NULL)
+		event_free(pw.ev_addrs);
+	nl_socket_free(pw.addr_sk);
+	pw_wait_clear();
 	dp_close(pw.dp);
 	memset(&pw, 0, sizeof(pw));
 }
@@ -1042,4 +1323,17 @@ pw_session_text(struct sbuf *sb, const struct session *s)
 	    (unsigned long long)st.rx_seq_discards,
 	    (unsigned long long)st.rx_invalid,
 	    (unsigned long long)st.rx_oos_packets);
+}
+
+const char *
+pw_waiting_for(const struct tunnel *t, const struct session *s)
+{
+	const char *what;
+
+	if (s != NULL && (what = pw_wait_what(s)) != NULL)
+		return what;
+	/* A static tunnel's sessions wait with it. */
+	if (s != NULL && t->conf->mode != TUNNEL_STATIC)
+		return NULL;
+	return pw_wait_what(t);
 }

@@ -52,6 +52,14 @@ int pw_static_start(struct tunnel *);
  */
 void pw_static_stop(struct tunnel *, int keep, const struct tunnel_conf *next);
 
+/*
+ * What a static tunnel (s NULL) or a session waits for before its kernel
+ * objects are complete ("local address 10.0.0.1", "bridge br0"; a static
+ * tunnel's sessions wait with it), or NULL.  Each comes up by itself
+ * when the address or the bridge appears (address and link events).
+ */
+const char *pw_waiting_for(const struct tunnel *, const struct session *);
+
 /* A child (script) was reaped. */
 void pw_child_exited(pid_t, int status);
 

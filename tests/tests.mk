@@ -69,7 +69,8 @@ tests_unit_test_cmd_LDADD = $(UNIT_LIBS)
 
 # The daemon core: ID table, control-connection FSM table, built messages.
 DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
-	tests/unit/test_tunnel_msg tests/unit/test_session_fsm
+	tests/unit/test_tunnel_msg tests/unit/test_session_fsm \
+	tests/unit/test_pw_wait
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
 # Least privilege: trusted files, script environment (daemon/priv.c).
@@ -81,6 +82,9 @@ tests_unit_test_priv_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_idtable_SOURCES = tests/unit/test_idtable.c
 tests_unit_test_idtable_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_idtable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_pw_wait_SOURCES = tests/unit/test_pw_wait.c
+tests_unit_test_pw_wait_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pw_wait_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_ctlconn_fsm_SOURCES = tests/unit/test_ctlconn_fsm.c
 tests_unit_test_ctlconn_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlconn_fsm_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
@@ -293,7 +297,8 @@ tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
 	tests/vm/restart-responder.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
-	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/privsep.sh
+	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/privsep.sh \
+	tests/vm/static-restart.sh tests/vm/startup-order.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
 	tests/vm/README.md docs/vm-tests.md

@@ -283,6 +283,73 @@ test_error_truncated(void **state)
 	assert_memory_equal(err, "/tmp/test_config.", 17);
 }
 
+/*
+ * config_session_mac: the interface address is derived from values that
+ * survive a restart, differs between the two ends of one pseudowire and
+ * between sessions, is unicast and locally administered, and stays what
+ * it is across versions (a change renumbers every interface: the value
+ * is pinned); mac-address overrides it.
+ */
+static const char mac_conf[] =
+    "tunnel a { mode = static\n local = 192.0.2.1\n remote = 192.0.2.2\n"
+    " local-tunnel-id = 101\n remote-tunnel-id = 501\n"
+    " session s { local-session-id = 1001\n remote-session-id = 5001 }\n"
+    " session t { local-session-id = 1002\n remote-session-id = 5002 }\n"
+    " session m { local-session-id = 1003\n remote-session-id = 5003\n"
+    "  mac-address = 02:11:22:33:44:55 }\n}\n"
+    /* The other end of tunnel a, as that peer configures it. */
+    "tunnel b { mode = static\n local = 192.0.2.2\n remote = 192.0.2.1\n"
+    " local-tunnel-id = 501\n remote-tunnel-id = 101\n"
+    " session s { local-session-id = 5001\n remote-session-id = 1001 }\n"
+    "}\n"
+    "tunnel d { remote = 192.0.2.3\n"
+    " session s { remote-end-id = \"1\" }\n"
+    " session t { remote-end-id = \"2\" }\n}\n";
+
+static void
+session_mac(struct daemon_conf *conf, const char *tn, const char *sn,
+    uint8_t mac[CONF_MAC_LEN])
+{
+	struct tunnel_conf *t = config_find_tunnel(conf, tn);
+
+	assert_non_null(t);
+	assert_non_null(config_find_session(t, sn));
+	config_session_mac(t, config_find_session(t, sn), mac);
+}
+
+static void
+test_session_mac(void **state)
+{
+	static const uint8_t pinned[CONF_MAC_LEN] = { 0x0a, 0xde, 0x52, 0xad,
+		0xd1, 0xa1 };
+	static const uint8_t given[CONF_MAC_LEN] = { 0x02, 0x11, 0x22, 0x33,
+		0x44, 0x55 };
+	struct daemon_conf *conf = load_ok(mac_conf), *again;
+	uint8_t as[6], at[6], bs[6], ds[6], dt[6], m[6], x[6];
+	const uint8_t *all[] = { as, at, bs, ds, dt };
+	size_t i, j;
+
+	(void)state;
+	session_mac(conf, "a", "s", as);
+	session_mac(conf, "a", "t", at);
+	session_mac(conf, "b", "s", bs);
+	session_mac(conf, "d", "s", ds);
+	session_mac(conf, "d", "t", dt);
+	session_mac(conf, "a", "m", m);
+	assert_memory_equal(m, given, CONF_MAC_LEN);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(all[i][0] & 0x03, 0x02);
+		for (j = 0; j < i; j++)
+			assert_memory_not_equal(all[i], all[j], CONF_MAC_LEN);
+	}
+	again = load_ok(mac_conf);
+	session_mac(again, "a", "s", x);
+	assert_memory_equal(x, as, CONF_MAC_LEN);
+	assert_memory_equal(as, pinned, CONF_MAC_LEN);
+	config_free(again);
+	config_free(conf);
+}
+
 int
 main(void)
 {
@@ -293,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_dup_and_refs),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_error_truncated),
+		cmocka_unit_test(test_session_mac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

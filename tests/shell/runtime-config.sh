@@ -43,12 +43,34 @@ conf t
 tunnel t1
 session pw1
 remote-end-id 101
+mac-address 02:00:5E:10:00:01
 end
 CMDS
 "$L2TPSH" -S "$WORK/A.sock" -c "show running-config" >"$WORK/run.txt" ||
     fail "show running-config"
 grep -q 'session "pw1"' "$WORK/run.txt" ||
     fail "the session is not in the running config: $(cat "$WORK/run.txt")"
+grep -q 'mac-address = "02:00:5e:10:00:01"' "$WORK/run.txt" ||
+    fail "mac-address is not in the running config: $(cat "$WORK/run.txt")"
+sh_exec A 1 <<CMDS
+conf t
+tunnel t1
+session pw1
+mac-address 01:00:5e:10:00:01
+CMDS
+grep -q "option 'mac-address': '01:00:5e:10:00:01' is a multicast address" \
+    "$WORK/err" || fail "multicast mac-address: $(cat "$WORK/err")"
+sh_exec A 0 <<CMDS
+conf t
+tunnel t1
+session pw1
+no mac-address
+end
+CMDS
+"$L2TPSH" -S "$WORK/A.sock" -c "show running-config" >"$WORK/run.txt" ||
+    fail "show running-config"
+! grep -q 'mac-address' "$WORK/run.txt" ||
+    fail "no mac-address left it: $(cat "$WORK/run.txt")"
 
 # A bad value is refused with the configuration's own message, and
 # nothing changes.
