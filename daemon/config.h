@@ -182,6 +182,10 @@ struct daemon_conf {
 	/* Read at start only; l2tpv3d's -G and -R override them. */
 	char control_group[CONF_NAME_MAX]; /* of the control sockets */
 	char control_socket_ro[108]; /* read-only socket; "" = none */
+	int log_facility; /* syslog's LOG_DAEMON, LOG_LOCAL0... */
+	/* GET /metrics over HTTP; ss_family AF_UNSPEC = off.  Read at
+	 * start only. */
+	struct sockaddr_storage metrics_listen;
 	struct tunnel_conf_list tunnels;
 };
 

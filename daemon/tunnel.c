@@ -20,6 +20,7 @@
 
 #include "daemon/log.h"
 #include "daemon/pw.h"
+#include "daemon/service.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
 #include "proto/dump.h"
@@ -720,6 +721,7 @@ tunnel_set_state(struct tunnel *t, int state)
 		return;
 	t->state = state;
 	t->ctr.state_changes++;
+	service_changed();
 	evtimer_del(t->ev_state);
 	if (state == CC_ESTABLISHED || old == CC_ESTABLISHED)
 		log_info("tunnel %s: %s -> %s (local %u, remote %u, %s)",

@@ -168,7 +168,11 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh
+# Operations (issue 13): metrics, systemd notification, the unit.
+SHELL_TESTS += tests/shell/metrics.sh tests/shell/sd-notify.sh \
+	tests/shell/unit-verify.sh
 TESTS += $(SHELL_TESTS)
+EXTRA_DIST += tests/shell/notify_listen.py tests/shell/http_get.py
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
 	tests/shell/data_pcap.py
