@@ -215,7 +215,7 @@ wireshark_options(struct sbuf *sb, const struct tunnel *t,
 
 	sbuf_printf(sb, "-o l2tp.cookie_size:cookie%u", cookie_len);
 	sbuf_printf(sb, " -o l2tp.l2_specific:%s",
-	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "none");
+	    session_l2ss_default(s) ? "default" : "none");
 	sbuf_puts(sb, " -d l2tp.pw_type==0,eth");
 	if (t->conf->encap == L2TP_ENCAP_UDP) {
 		lport = tp_port(&t->conf->local);
@@ -272,7 +272,7 @@ cmd_show_wireshark(const struct cmd_match *m, void *arg)
 	    "\n# %s pseudowire, %s L2-Specific Sublayer, "
 	    "%u-byte cookie on packets to us; capture filter: ",
 	    s->conf->pw_type == L2TP_PW_ETH_VLAN ? "Ethernet VLAN" : "Ethernet",
-	    s->conf->l2spec == L2TP_L2SS_DEFAULT ? "default" : "no", ours);
+	    session_l2ss_default(s) ? "default" : "no", ours);
 	capture_filter(req->out, t);
 	sbuf_puts(req->out, "\n");
 	if (ours != theirs)

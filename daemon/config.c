@@ -231,6 +231,7 @@ static const struct keyword kw_pw_type[] = {
 static const struct keyword kw_l2spec[] = {
 	{ "none", L2TP_L2SS_NONE },
 	{ "default", L2TP_L2SS_DEFAULT },
+	{ "auto", CONF_L2SS_AUTO },
 	{ NULL, 0 },
 };
 static const struct keyword kw_ipv6_ll[] = {
@@ -1752,8 +1753,8 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    a->l2spec == b->l2spec && a->seq == b->seq &&
 	    a->reorder_timeout == b->reorder_timeout &&
 	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
-	    strcmp(a->bridge, b->bridge) == 0 && addrs_same(a, b) &&
-	    a->ipv6_ll == b->ipv6_ll &&
+	    a->mtu_set == b->mtu_set && strcmp(a->bridge, b->bridge) == 0 &&
+	    addrs_same(a, b) && a->ipv6_ll == b->ipv6_ll &&
 	    opt_str_same(a->up_script, b->up_script) &&
 	    opt_str_same(a->down_script, b->down_script) &&
 	    a->local_session_id == b->local_session_id &&
@@ -1941,6 +1942,8 @@ default_mtu(const struct tunnel_conf *t, const struct session_conf *s)
 	else
 		overhead += L2TP_IP_DATA_HDR;
 	overhead += t->mode == TUNNEL_STATIC ? s->cookie.len : s->cookie_len;
+	/* auto: without the sublayer; pw.c takes its 4 bytes off a derived
+	 * MTU when the peer asks for it. */
 	if (s->l2spec == L2TP_L2SS_DEFAULT)
 		overhead += L2SPEC_HDR;
 	return BASE_MTU - overhead;
@@ -1962,9 +1965,13 @@ check_session(struct load_ctx *ctx, cfg_t *sec, const struct sec_rec *rec,
 		return ctx_error(ctx, sec, vlan_line, "vlan-id",
 		    "only applies with pw-type = ethernet-vlan");
 	/* The kernel carries sequence numbers in the sublayer only. */
-	if (s->seq != SEQ_NONE && s->l2spec == L2TP_L2SS_NONE)
+	if (s->seq != SEQ_NONE && s->l2spec != L2TP_L2SS_DEFAULT)
 		return ctx_error(ctx, sec, opt_line(rec, d, "sequencing"),
 		    "sequencing", "needs l2spec = default");
+	if (t->mode == TUNNEL_STATIC && s->l2spec == CONF_L2SS_AUTO)
+		return ctx_error(ctx, sec, opt_line(rec, d, "l2spec"), "l2spec",
+		    "auto needs mode = dynamic (a static session negotiates "
+		    "nothing)");
 	if (!(s->seq & SEQ_RECV) && opt_line(rec, d, "reorder-timeout") != 0)
 		return ctx_error(ctx, sec, opt_line(rec, d, "reorder-timeout"),
 		    "reorder-timeout",
@@ -2252,16 +2259,19 @@ session_fill(struct load_ctx *ctx, cfg_t *sec, struct sec_rec *rec,
 	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
 		return -1;
-	/* iproute2's default for static sessions, Cisco's for dynamic;
+	/* iproute2's default for static sessions; dynamic ones take what
+	 * the peer asks for (none, Cisco's default, when it asks nothing);
 	 * sequencing has its numbers in the default sublayer. */
 	if (opt_line(rec, session_opts, "l2spec") == 0)
 		b->l2spec = t->mode == TUNNEL_STATIC || b->seq != SEQ_NONE
 		    ? L2TP_L2SS_DEFAULT
-		    : L2TP_L2SS_NONE;
+		    : CONF_L2SS_AUTO;
 	if (check_session(ctx, sec, rec, t, b) == -1)
 		return -1;
 	if (opt_line(rec, session_opts, "mtu") == 0)
 		b->mtu = default_mtu(t, b);
+	else
+		b->mtu_set = 1;
 	if (check_unique(ctx, sec, rec, t, b) == -1)
 		return -1;
 	return 0;
@@ -2800,7 +2810,10 @@ print_session_links(const struct session_conf *s, FILE *fp)
 	size_t i;
 
 	print_string_opt(fp, "interface", s->ifname);
-	fprintf(fp, "\t\tmtu = %u\n", s->mtu);
+	/* auto: the MTU is the call's (session_mtu()); one printed here
+	 * would freeze it when read back. */
+	if (s->mtu_set || s->l2spec != CONF_L2SS_AUTO)
+		fprintf(fp, "\t\tmtu = %u\n", s->mtu);
 	print_string_opt(fp, "bridge", s->bridge);
 	if (s->naddrs > 0) {
 		fprintf(fp, "\t\taddress = { ");

@@ -94,6 +94,10 @@ struct conf_route {
 	struct conf_prefix via; /* family 0: on-link */
 };
 
+/* l2spec = auto: not a wire value; each call takes the sublayer the peer
+ * asks for in its ICRQ/ICRP (issue 10). */
+#define CONF_L2SS_AUTO ((enum l2tp_l2ss)2)
+
 /*
  * A pseudowire.  Cookies follow `ip l2tp add session` and the kernel:
  * `cookie` is put on the packets we send (L2TP_ATTR_COOKIE, which in
@@ -120,7 +124,9 @@ struct session_conf {
 	unsigned int refs;
 	int line; /* where it was defined */
 	enum l2tp_pw_type pw_type; /* L2TP_PW_ETH or L2TP_PW_ETH_VLAN */
-	enum l2tp_l2ss l2spec; /* L2TP_L2SS_NONE or _DEFAULT */
+	/* L2TP_L2SS_NONE or _DEFAULT, or CONF_L2SS_AUTO (dynamic): the
+	 * sublayer the peer asks for (session_l2ss_default()). */
+	enum l2tp_l2ss l2spec;
 	enum session_seq seq;
 	uint32_t reorder_timeout; /* ms; 0 = no reordering */
 	uint32_t mtu; /* always set (defaulted) */
@@ -133,6 +139,7 @@ struct session_conf {
 	uint8_t cookie_len; /* dynamic: 0, 4 or 8 */
 	uint8_t naddrs;
 	uint8_t nroutes;
+	uint8_t mtu_set; /* mtu was configured, not derived */
 	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
 	struct conf_cookie peer_cookie; /* static: expected on receipt */
 	char ifname[CONF_IFNAME_MAX]; /* "" = the kernel's l2tpethN */

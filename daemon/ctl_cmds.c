@@ -246,7 +246,7 @@ session_json(struct sbuf *sb, const struct session *s)
 	    "\"sliReceived\":%u,\"sliSent\":%u,\"wenReceived\":%u,"
 	    "\"lastCdn\":{\"result\":%u,\"error\":%u,\"byPeer\":%s,"
 	    "\"message\":",
-	    s->conf->mtu, s->peer_mtu, s->local_down ? "down" : "up",
+	    session_mtu(s), s->peer_mtu, s->local_down ? "down" : "up",
 	    s->remote_down ? "down" : "up",
 	    (unsigned long long)session_uptime(s), s->sli_received, s->sli_sent,
 	    s->wen_received, s->cdn_result, s->cdn_error,
@@ -369,6 +369,38 @@ counts_json(struct sbuf *sb, const char *key, const uint32_t *v)
 	sbuf_putc(sb, '}');
 }
 
+/* "tolerated":{"missingAvp":2,...}: what the peer sends that we accept
+ * against the RFC's letter (proto/schema.h). */
+static void
+tolerated_json(struct sbuf *sb, const struct tunnel_counters *c)
+{
+	unsigned int d;
+
+	sbuf_puts(sb, "\"tolerated\":{");
+	for (d = 0; d < L2TP_DEV__COUNT; d++)
+		sbuf_printf(sb, "%s\"%s\":%u", d ? "," : "",
+		    l2tp_deviation_key(d), c->tolerated[d]);
+	sbuf_putc(sb, '}');
+}
+
+static void
+tolerated_text(struct sbuf *sb, const struct tunnel_counters *c)
+{
+	unsigned int d;
+	int n = 0;
+
+	for (d = 0; d < L2TP_DEV__COUNT; d++) {
+		if (c->tolerated[d] == 0)
+			continue;
+		if (n++ == 0)
+			sbuf_printf(sb, "  %-14s", "tolerated");
+		sbuf_printf(sb, "%s %s %u", n > 1 ? "," : "",
+		    l2tp_deviation_name(d), c->tolerated[d]);
+	}
+	if (n > 0)
+		sbuf_putc(sb, '\n');
+}
+
 static void
 stats_json(struct sbuf *sb, const struct tunnel *t)
 {
@@ -384,13 +416,15 @@ stats_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_printf(sb,
 	    "},\"retransmits\":%llu,\"digestFailures\":%llu,"
 	    "\"malformedDrops\":%llu,\"duplicates\":%llu,\"zlbSent\":%llu,"
-	    "\"ackSent\":%llu,\"stateChanges\":%llu}",
+	    "\"ackSent\":%llu,\"stateChanges\":%llu,",
 	    (unsigned long long)tunnel_retransmits(t),
 	    (unsigned long long)c->digest_failures,
 	    (unsigned long long)c->malformed,
 	    (unsigned long long)tunnel_duplicates(t),
 	    (unsigned long long)c->zlb_sent, (unsigned long long)c->ack_sent,
 	    (unsigned long long)c->state_changes);
+	tolerated_json(sb, c);
+	sbuf_putc(sb, '}');
 }
 
 static void
@@ -426,6 +460,7 @@ stats_text(struct sbuf *sb, const struct tunnel *t)
 	    (unsigned long long)tunnel_duplicates(t), "ZLBs sent",
 	    (unsigned long long)c->zlb_sent, "ACKs sent",
 	    (unsigned long long)c->ack_sent);
+	tolerated_text(sb, c);
 }
 
 static void

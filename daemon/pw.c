@@ -143,7 +143,7 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_MODE", "%s",
 	    t->conf->mode == TUNNEL_STATIC ? "static" : "dynamic");
 	env_add(e, "L2TP_IFNAME", "%s", s->dp_ifname);
-	env_add(e, "L2TP_MTU", "%u", s->conf->mtu);
+	env_add(e, "L2TP_MTU", "%u", session_mtu(s));
 	env_add(e, "L2TP_BRIDGE", "%s", s->conf->bridge);
 	env_add(e, "L2TP_PW_TYPE", "%s", pw_type_name(s->conf->pw_type));
 	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
@@ -403,14 +403,14 @@ link_setup(struct session *s, int adopted)
 	trunk_ll = ifn == s->dp_ifname && session_ipv6_ll(sc);
 	if (adopted)
 		link_ipv6_ll_sync(s->dp_ifname, trunk_ll);
-	rc = link_mtu_up(s->dp_ifname, sc->mtu, trunk_ll);
+	rc = link_mtu_up(s->dp_ifname, session_mtu(s), trunk_ll);
 	if (ifn != s->dp_ifname) {
 		/* Deleted by the kernel with the session's interface. */
 		if (dp_vlan_ensure(pw.dp, s->dp_ifname, ifn, sc->vlan_id) == -1)
 			return -1;
 		if (adopted)
 			link_ipv6_ll_sync(ifn, session_ipv6_ll(sc));
-		if (link_mtu_up(ifn, sc->mtu, session_ipv6_ll(sc)) == -1)
+		if (link_mtu_up(ifn, session_mtu(s), session_ipv6_ll(sc)) == -1)
 			rc = -1;
 	}
 	if (sc->bridge[0] != '\0' &&
@@ -458,7 +458,7 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	c->peer_cookie_len = s->local_cookie_len;
 	memcpy(c->peer_cookie, s->local_cookie, s->local_cookie_len);
 	c->l2spec =
-	    sc->l2spec == L2TP_L2SS_NONE ? DP_L2SPEC_NONE : DP_L2SPEC_DEFAULT;
+	    session_l2ss_default(s) ? DP_L2SPEC_DEFAULT : DP_L2SPEC_NONE;
 	/* RFC 3931 5.4.4: a peer that asks for sequencing gets it.  The
 	 * sequence numbers travel in the default L2-Specific Sublayer,
 	 * which the configuration and check_call() insist on. */

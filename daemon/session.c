@@ -96,7 +96,30 @@ call_begin(struct session *s)
 	idt_insert(&ss.by_id, &s->by_id, s->local_id);
 	s->in_table = 1;
 	s->remote_down = 0;
+	/* auto: none until the peer asks for the sublayer. */
+	s->l2ss_default = s->conf->l2spec == L2TP_L2SS_DEFAULT;
 	return 0;
+}
+
+/* A derived MTU (no `mtu` configured) of an l2spec = auto session
+ * leaves out the sublayer; it comes off when the peer asks for it. */
+unsigned int
+session_mtu(const struct session *s)
+{
+	const struct session_conf *sc = s->conf;
+
+	if (sc->l2spec == CONF_L2SS_AUTO && !sc->mtu_set &&
+	    session_l2ss_default(s) && sc->mtu > 4)
+		return sc->mtu - 4;
+	return sc->mtu;
+}
+
+int
+session_l2ss_default(const struct session *s)
+{
+	if (s->conf->l2spec == CONF_L2SS_AUTO)
+		return s->l2ss_default;
+	return s->conf->l2spec == L2TP_L2SS_DEFAULT;
 }
 
 static void
@@ -427,8 +450,7 @@ record_peer_seq(struct session *s, const struct l2tp_msg *m)
 
 	if (msg_u16(m, L2TP_AVP_DATA_SEQUENCING, -1, &dseq) != 0)
 		return;
-	s->peer_seq =
-	    dseq != L2TP_DSEQ_NONE && s->conf->l2spec == L2TP_L2SS_DEFAULT;
+	s->peer_seq = dseq != L2TP_DSEQ_NONE && session_l2ss_default(s);
 	if (dseq != L2TP_DSEQ_NONE && !s->peer_seq)
 		log_warnx("session %s/%s: the peer asks for sequencing "
 			  "without a sublayer; not sequencing",
@@ -472,17 +494,53 @@ record_cdn(struct session *s, const struct l2tp_msg *m)
 }
 
 /*
+ * The sublayer of the call, in *dflt (1: the default one, 0: none; it
+ * comes in as the call has it so far): with l2spec = auto the one the
+ * peer's ICRQ or ICRP asks for (AVP 69; absent, it stays as it is),
+ * otherwise ours, which the peer must ask for too.  0, or -1 with the
+ * reason.
+ */
+static int
+negotiate_l2ss(const struct session_conf *sc, const struct l2tp_msg *m,
+    int *dflt, char *why, size_t len)
+{
+	uint16_t l2ss;
+
+	if (msg_u16(m, L2TP_AVP_L2_SPECIFIC_SUBLAYER, -1, &l2ss) != 0)
+		return 0;
+	if (l2ss != L2TP_L2SS_NONE && l2ss != L2TP_L2SS_DEFAULT) {
+		snprintf(why, len,
+		    "the peer asks for L2-Specific Sublayer %u; none (0) and "
+		    "default (1) are supported",
+		    l2ss);
+		return -1;
+	}
+	if (sc->l2spec == CONF_L2SS_AUTO) {
+		*dflt = l2ss == L2TP_L2SS_DEFAULT;
+		return 0;
+	}
+	if (l2ss == (uint16_t)sc->l2spec)
+		return 0;
+	snprintf(why, len,
+	    "the peer asks for L2-Specific Sublayer %s (%u), session %s is "
+	    "configured with %s",
+	    l2spec_name(l2ss), l2ss, sc->name, l2spec_name(sc->l2spec));
+	return -1;
+}
+
+/*
  * What must hold for a call on this circuit whatever the state: the PW
  * type we are configured for, a cookie the kernel can carry, the
- * sublayer we use.  0, or -1 with the CDN codes filled in.
+ * sublayer (*l2ss_dflt, see negotiate_l2ss(); the caller keeps it once
+ * the call is accepted).  0, or -1 with the CDN codes filled in.
  */
 static int
 check_call(const struct session_conf *sc, const struct l2tp_msg *m,
-    uint16_t *result, uint16_t *error, char *why, size_t len)
+    int *l2ss_dflt, uint16_t *result, uint16_t *error, char *why, size_t len)
 {
 	const struct l2tp_avp *ck = l2tp_msg_find_alias(
 	    m, L2TP_AVP_ASSIGNED_COOKIE, L2TP_CISCO_ASSIGNED_COOKIE);
-	uint16_t pw, l2ss, dseq;
+	uint16_t pw, dseq;
 
 	*error = 0;
 	if (msg_u16(m, L2TP_AVP_PW_TYPE, L2TP_CISCO_PW_TYPE, &pw) == 0 &&
@@ -499,15 +557,10 @@ check_call(const struct session_conf *sc, const struct l2tp_msg *m,
 		    why, len, "cookie of %u bytes (4 or 8 supported)", ck->len);
 		return -1;
 	}
-	if (msg_u16(m, L2TP_AVP_L2_SPECIFIC_SUBLAYER, -1, &l2ss) == 0 &&
-	    l2ss != (uint16_t)sc->l2spec) {
-		snprintf(why, len,
-		    "L2-Specific Sublayer %u, session %s uses %s", l2ss,
-		    sc->name, l2spec_name(sc->l2spec));
+	if (negotiate_l2ss(sc, m, l2ss_dflt, why, len) == -1)
 		return -1;
-	}
 	if (msg_u16(m, L2TP_AVP_DATA_SEQUENCING, -1, &dseq) == 0 &&
-	    dseq != L2TP_DSEQ_NONE && sc->l2spec == L2TP_L2SS_NONE) {
+	    dseq != L2TP_DSEQ_NONE && !*l2ss_dflt) {
 		*result = L2TP_CDN_SEQ_WITHOUT_L2SS;
 		*error = 0;
 		snprintf(why, len, "sequencing requested without a sublayer");
@@ -598,7 +651,7 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 	char end_id[SS_END_ID_MAX], why[128];
 	uint32_t peer_id = 0, rsid = 0;
 	uint16_t result, error;
-	int cisco = msg_is_cisco_draft(m);
+	int cisco = msg_is_cisco_draft(m), l2ss_dflt;
 
 	(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID,
 	    &peer_id);
@@ -616,7 +669,9 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 		    t, cisco, peer_id, L2TP_CDN_NO_FACILITIES_PERM, 0, why);
 		return;
 	}
-	if (check_call(s->conf, m, &result, &error, why, sizeof(why)) == -1) {
+	l2ss_dflt = s->conf->l2spec == L2TP_L2SS_DEFAULT;
+	if (check_call(s->conf, m, &l2ss_dflt, &result, &error, why,
+		sizeof(why)) == -1) {
 		stateless_cdn(t, cisco, peer_id, result, error, why);
 		return;
 	}
@@ -630,6 +685,7 @@ icrq_input(struct tunnel *t, const struct l2tp_msg *m)
 	}
 	s->initiator = 0;
 	s->cisco = cisco;
+	s->l2ss_default = l2ss_dflt;
 	(void)record_peer_cookie(s, m);
 	record_peer_call(s, m);
 	ssfsm_event(s, SSE_RX_ICRQ);
@@ -640,10 +696,11 @@ icrp_input(struct session *s, const struct l2tp_msg *m)
 {
 	char why[128];
 	uint16_t result, error;
+	int l2ss_dflt = s->l2ss_default;
 
 	if (s->state == SS_WAIT_REPLY) {
-		if (check_call(s->conf, m, &result, &error, why, sizeof(why)) ==
-			-1 ||
+		if (check_call(s->conf, m, &l2ss_dflt, &result, &error, why,
+			sizeof(why)) == -1 ||
 		    record_peer_cookie(s, m) == -1) {
 			if (result == 0) {
 				result = L2TP_CDN_GENERAL_ERROR;
@@ -655,6 +712,7 @@ icrp_input(struct session *s, const struct l2tp_msg *m)
 			ssfsm_event(s, SSE_RX_BAD);
 			return;
 		}
+		s->l2ss_default = l2ss_dflt;
 		record_peer_call(s, m);
 	}
 	ssfsm_event(s, SSE_RX_ICRP);
@@ -746,6 +804,11 @@ session_input_bad(
 	log_warnx("tunnel %s: bad %s: %s", t->conf->name,
 	    l2tp_msg_type_name(m->type), v->reason);
 	if (m->type != L2TP_MT_ICRQ && (s = find_call(t, m)) != NULL) {
+		/* A refused ICRP still names the peer's session: our CDN
+		 * carries it, so the peer can match it at once. */
+		if (s->state == SS_WAIT_REPLY && s->remote_id == 0)
+			(void)msg_u32(m, L2TP_AVP_LOCAL_SESSION_ID,
+			    L2TP_CISCO_LOCAL_SESSION_ID, &s->remote_id);
 		session_set_cdn(s, v->result, v->error, v->reason);
 		ssfsm_event(s, SSE_RX_BAD);
 		return;

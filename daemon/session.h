@@ -56,6 +56,9 @@ struct session {
 	unsigned int dp_failed : 1; /* static: the kernel refused it */
 	unsigned int peer_seq : 1; /* its Data Sequencing: sequence for it */
 	unsigned int cdn_by_peer : 1;
+	/* This call's L2-Specific Sublayer: the default one (else none);
+	 * with l2spec = auto, what the peer asked for. */
+	unsigned int l2ss_default : 1;
 	uint32_t local_id; /* ours: the peer sends it as Remote ID */
 	uint32_t remote_id; /* the peer's */
 	uint32_t call_serial;
@@ -112,6 +115,11 @@ struct session *session_by_id(uint32_t local_id);
 struct session *session_first(const struct tunnel *);
 struct session *session_next(const struct session *);
 uint64_t session_uptime(const struct session *);
+/* The sublayer this session's packets carry: 1 the default one, 0 none
+ * (for l2spec = auto, the one negotiated for the current call). */
+int session_l2ss_default(const struct session *);
+/* Its interface MTU, for the current call. */
+unsigned int session_mtu(const struct session *);
 
 /* Used by the FSM (session_fsm.c). */
 void session_set_state(struct session *, int);

@@ -89,9 +89,11 @@ static void
 smsg_data_params(struct l2tp_msg_writer *mw, const struct smsg_hdr *h,
     const struct session *s)
 {
-	if (!h->cisco || s->conf->l2spec != L2TP_L2SS_NONE)
+	int l2ss = session_l2ss_default(s);
+
+	if (!h->cisco || l2ss)
 		l2tp_mw_avp_u16(mw, 0, L2TP_AVP_L2_SPECIFIC_SUBLAYER, 1,
-		    (uint16_t)s->conf->l2spec);
+		    l2ss ? L2TP_L2SS_DEFAULT : L2TP_L2SS_NONE);
 	if (!h->cisco || smsg_data_seq(s) != L2TP_DSEQ_NONE)
 		l2tp_mw_avp_u16(
 		    mw, 0, L2TP_AVP_DATA_SEQUENCING, 1, smsg_data_seq(s));
@@ -114,9 +116,9 @@ smsg_circuit(struct l2tp_msg_writer *mw, const struct smsg_hdr *h,
 static uint16_t
 smsg_mtu(const struct session *s)
 {
-	return s->conf->mtu > 0 && s->conf->mtu <= UINT16_MAX
-	    ? (uint16_t)s->conf->mtu
-	    : SMSG_MTU_DEFAULT;
+	unsigned int mtu = session_mtu(s);
+
+	return mtu > 0 && mtu <= UINT16_MAX ? (uint16_t)mtu : SMSG_MTU_DEFAULT;
 }
 
 static void

@@ -32,6 +32,9 @@
 #define TN_V2_LOG_SLOTS 32
 #define TN_V2_LOG_INTERVAL_S 60
 #define TN_SHUTDOWN_POLL_MS 50
+/* A configured peer talking to a connection we do not know prompts a
+ * new one at most this often (see unknown_ccid_input). */
+#define TN_RECOVER_INTERVAL_S 5
 
 struct v2_seen {
 	uint32_t hash;
@@ -998,6 +1001,34 @@ tunnel_dispatch(struct tunnel *t, const struct l2tp_msg *m)
 	}
 }
 
+/*
+ * Count what the peer sends that we accept against the RFC's letter, and
+ * say so once per kind: an operator sees what the peer does without a
+ * log line per message.
+ */
+static void
+tunnel_tolerate(
+    struct tunnel *t, const struct l2tp_msg *m, const struct l2tp_verdict *v)
+{
+	char label[96];
+	unsigned int d;
+
+	for (d = 0; d < L2TP_DEV__COUNT; d++) {
+		if (!(v->deviations & (1u << d)))
+			continue;
+		t->ctr.tolerated[d]++;
+		if (t->ctr.tolerated_logged & (1u << d))
+			continue;
+		t->ctr.tolerated_logged |= (uint8_t)(1u << d);
+		l2tp_avp_label(v->dev_avp[d].vendor, v->dev_avp[d].type, label,
+		    sizeof(label));
+		log_info("tunnel %s: tolerating the peer's %s: %s in %s "
+			 "(counted, logged once)",
+		    t->conf->name, l2tp_deviation_name(d), label,
+		    l2tp_msg_type_name(m->type));
+	}
+}
+
 static void
 rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 {
@@ -1021,6 +1052,8 @@ rl_cb_deliver(void *arg, const uint8_t *dgram, size_t len)
 		return;
 	}
 	if (l2tp_msg_validate(m, &v) == 0) {
+		if (v.deviations != 0)
+			tunnel_tolerate(t, m, &v);
 		tunnel_dispatch(t, m);
 		return;
 	}
@@ -1112,19 +1145,27 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 
 /* --- SCCRQs: new connections --------------------------------------- */
 
+/*
+ * Refuse the SCCRQ m (from pkt) with a StopCCN and no connection.  It
+ * carries an Assigned Control Connection ID of ours, unused, as Cisco's
+ * refusals do: the peer needs one to acknowledge it, and a zero one is
+ * invalid.  Its acknowledgement then finds no connection, and is counted.
+ */
 static void
-stateless_stopccn(const struct tp_packet *pkt, uint32_t peer_ccid,
+stateless_stopccn(const struct tp_packet *pkt, const struct l2tp_msg *m,
     uint16_t result, uint16_t error, const char *text)
 {
 	struct tp_listener *l = pkt->via;
+	uint32_t peer_ccid = msg_assigned_ccid(m);
 	uint8_t buf[512];
 	size_t len;
 
 	if (l == NULL)
 		l = listener_find(pkt->peer.ss_family, pkt->encap);
 	if (l == NULL || peer_ccid == 0 ||
-	    tmsg_stateless_stopccn(pkt->framing, peer_ccid, result, error, text,
-		buf, sizeof(buf), &len) == -1)
+	    tmsg_stateless_stopccn(pkt->framing, msg_is_cisco_draft(m),
+		peer_ccid, idt_alloc_id(&tn.by_ccid), result, error, text, buf,
+		sizeof(buf), &len) == -1)
 		return;
 	tn.stats.stateless_stopccn++;
 	(void)tp_listener_send(l, buf, len, &pkt->peer, &pkt->local);
@@ -1210,8 +1251,8 @@ sccrq_input(const struct tp_packet *pkt)
 		log_info("SCCRQ from unknown peer %s (host \"%s\"): not "
 			 "authorized",
 		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), host);
-		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_NOT_AUTHORIZED,
-		    0, "not authorized");
+		stateless_stopccn(
+		    pkt, m, L2TP_STOPCCN_NOT_AUTHORIZED, 0, "not authorized");
 		return;
 	}
 	/* A retransmission of an SCCRQ we already answered. */
@@ -1231,8 +1272,8 @@ sccrq_input(const struct tp_packet *pkt)
 			    t->conf->name,
 			    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)),
 			    (unsigned long long)t->ctr.digest_failures);
-		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_NOT_AUTHORIZED,
-		    0, "authentication failed");
+		stateless_stopccn(pkt, m, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
+		    "authentication failed");
 		return;
 	}
 	if (l2tp_msg_validate(m, &v) == -1) {
@@ -1240,19 +1281,18 @@ sccrq_input(const struct tp_packet *pkt)
 		log_warnx("tunnel %s: bad SCCRQ from %s: %s", t->conf->name,
 		    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)), v.reason);
 		if (v.action == L2TP_ACT_STOPCCN)
-			stateless_stopccn(
-			    pkt, peer_ccid, v.result, v.error, v.reason);
+			stateless_stopccn(pkt, m, v.result, v.error, v.reason);
 		return;
 	}
 	if (tn.shutting_down) {
-		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_SHUTTING_DOWN, 0,
-		    "shutting down");
+		stateless_stopccn(
+		    pkt, m, L2TP_STOPCCN_SHUTTING_DOWN, 0, "shutting down");
 		return;
 	}
 	if (peer_ccid == t->refused_ccid) {
 		/* A late copy of an SCCRQ that lost the tie break. */
-		stateless_stopccn(pkt, peer_ccid, L2TP_STOPCCN_ALREADY_EXISTS,
-		    0, "lost the tie breaker");
+		stateless_stopccn(pkt, m, L2TP_STOPCCN_ALREADY_EXISTS, 0,
+		    "lost the tie breaker");
 		return;
 	}
 	if (t->state == CC_WAIT_CTL_REPLY) {
@@ -1262,9 +1302,8 @@ sccrq_input(const struct tp_packet *pkt)
 			log_info("tunnel %s: simultaneous open, our SCCRQ wins",
 			    t->conf->name);
 			t->refused_ccid = peer_ccid;
-			stateless_stopccn(pkt, peer_ccid,
-			    L2TP_STOPCCN_ALREADY_EXISTS, 0,
-			    "lost the tie breaker");
+			stateless_stopccn(pkt, m, L2TP_STOPCCN_ALREADY_EXISTS,
+			    0, "lost the tie breaker");
 			return;
 		}
 		old = t;
@@ -1318,6 +1357,66 @@ log_v2_peer(const struct sockaddr_storage *peer)
 	    tp_addr_str(peer, abuf, sizeof(abuf)));
 }
 
+/* The configured dynamic tunnel for this peer address and encapsulation
+ * that has no connection at all; NULL when it has one (or none is
+ * configured). */
+static struct tunnel *
+idle_tunnel_of(const struct tp_packet *pkt)
+{
+	struct idt_node *n = idt_find(&tn.by_peer, tp_addr_hash(&pkt->peer));
+	struct tunnel *t;
+
+	for (; n != NULL; n = idt_find_next(n)) {
+		t = idt_entry(n, struct tunnel, by_peer);
+		if (tp_addr_equal(&t->conf->remote, &pkt->peer) &&
+		    t->conf->encap == pkt->encap &&
+		    t->conf->mode == TUNNEL_DYNAMIC && t->state == CC_IDLE)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * A message for a connection ID we do not know.  From a configured peer
+ * whose tunnel has no connection here, it is a peer that still runs the
+ * connection we lost by restarting: unanswered, it would notice only
+ * when its retransmissions run out (80 s, issue 10).  We open a new
+ * connection instead, whatever `initiate` says; the peer takes it in
+ * place of the old one once it completes.  Acknowledgements and StopCCN
+ * prompt nothing (they come from connections ending), nor does anything
+ * while the tunnel has a connection, and at most one SCCRQ goes out per
+ * TN_RECOVER_INTERVAL_S per tunnel, so a spoofed flood from the peer's
+ * address costs one SCCRQ every few seconds.
+ */
+static void
+unknown_ccid_input(const struct tp_packet *pkt)
+{
+	struct tunnel *t;
+	uint16_t type;
+	time_t now;
+	char abuf[64];
+
+	if (tn.shutting_down ||
+	    l2tp_ctrl_peek_type(pkt->data, pkt->len, pkt->framing, &type) ==
+		-1 ||
+	    type == L2TP_MT_ZLB || type == L2TP_MT_ACK ||
+	    type == L2TP_MT_STOPCCN || type == L2TP_MT_SCCRQ)
+		return;
+	if ((t = idle_tunnel_of(pkt)) == NULL || !t->primary)
+		return;
+	now = now_s();
+	if (t->recover_at != 0 && now - t->recover_at < TN_RECOVER_INTERVAL_S)
+		return;
+	t->recover_at = now;
+	log_info("tunnel %s: %s from %s for a connection we do not know "
+		 "(we restarted?): opening a new one",
+	    t->conf->name, l2tp_msg_type_name(type),
+	    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)));
+	evtimer_del(t->ev_state);
+	ccfsm_event(t, CCE_OPEN);
+	tunnel_settle(t);
+}
+
 static void
 tunnel_input(struct tp_packet *pkt, void *arg)
 {
@@ -1350,6 +1449,7 @@ tunnel_input(struct tp_packet *pkt, void *arg)
 	}
 	if ((t = tunnel_by_ccid(hdr.ccid)) == NULL) {
 		tn.stats.unknown_ccid++;
+		unknown_ccid_input(pkt);
 		return;
 	}
 	tunnel_rx(t, pkt);

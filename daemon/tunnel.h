@@ -25,6 +25,7 @@
 #include "daemon/session.h"
 #include "daemon/transport.h"
 #include "proto/digest.h"
+#include "proto/schema.h"
 
 /* Counters per message type are indexed by type (1..20); slot 0 holds
  * ZLBs, slot 20 every acknowledgement message (type 20 or Cisco 9:0). */
@@ -50,6 +51,10 @@ struct tunnel_counters {
 	 * layer's own counters go with it). */
 	uint64_t duplicates;
 	uint64_t retransmits;
+	/* What the peer sends that the RFC frowns on and we accept
+	 * (proto/schema.h), per kind; each kind is logged once. */
+	uint32_t tolerated[L2TP_DEV__COUNT];
+	uint8_t tolerated_logged;
 };
 
 struct tunnel {
@@ -105,6 +110,7 @@ struct tunnel {
 	char stop_msg[TUNNEL_TEXT_MAX];
 	uint32_t failures; /* consecutive; persist backoff */
 	time_t up_since; /* monotonic seconds; 0 when down */
+	time_t recover_at; /* last SCCRQ for a peer we lost (monotonic s) */
 	struct tunnel_counters ctr;
 };
 TAILQ_HEAD(tunnel_list, tunnel);
@@ -171,9 +177,11 @@ int tunnel_act_quiet_close(struct tunnel *);
  * happens at transmission. */
 int tmsg_build(
     struct tunnel *, uint16_t type, uint8_t *buf, size_t cap, size_t *len);
-/* A StopCCN that needs no tunnel: the answer to an SCCRQ we refuse. */
-int tmsg_stateless_stopccn(enum l2tp_encap framing, uint32_t peer_ccid,
-    uint16_t result, uint16_t error, const char *text, uint8_t *buf, size_t cap,
-    size_t *len);
+/* A StopCCN that needs no tunnel: the answer to an SCCRQ we refuse,
+ * with local_ccid (unused, not 0) as its Assigned Control Connection ID,
+ * in Cisco's draft form when cisco. */
+int tmsg_stateless_stopccn(enum l2tp_encap framing, int cisco,
+    uint32_t peer_ccid, uint32_t local_ccid, uint16_t result, uint16_t error,
+    const char *text, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -181,9 +181,9 @@ tmsg_build(
 }
 
 int
-tmsg_stateless_stopccn(enum l2tp_encap framing, uint32_t peer_ccid,
-    uint16_t result, uint16_t error, const char *text, uint8_t *buf, size_t cap,
-    size_t *len)
+tmsg_stateless_stopccn(enum l2tp_encap framing, int cisco, uint32_t peer_ccid,
+    uint32_t local_ccid, uint16_t result, uint16_t error, const char *text,
+    uint8_t *buf, size_t cap, size_t *len)
 {
 	struct l2tp_msg_writer mw;
 	struct wbuf w;
@@ -193,8 +193,13 @@ tmsg_stateless_stopccn(enum l2tp_encap framing, uint32_t peer_ccid,
 	if (l2tp_mw_begin(&mw, &w, framing, peer_ccid, 0, 1) == -1)
 		return -1;
 	l2tp_mw_msgtype(&mw, L2TP_VENDOR_IETF, L2TP_MT_STOPCCN);
-	/* No Assigned Control Connection ID: we have not assigned one,
-	 * and a zero one is invalid (in either dialect). */
 	l2tp_mw_avp_result(&mw, result, error, text);
+	if (local_ccid == 0)
+		return -1;
+	if (cisco)
+		l2tp_mw_avp_u32(&mw, L2TP_VENDOR_CISCO,
+		    L2TP_CISCO_ASSIGNED_CCID, 1, local_ccid);
+	else
+		l2tp_mw_avp_u32(&mw, 0, L2TP_AVP_ASSIGNED_CCID, 1, local_ccid);
 	return l2tp_mw_end(&mw, len);
 }

@@ -2,35 +2,40 @@
  * Message schemas (RFC 3931 section 6) and the validator that applies them.
  *
  * Each message type has one table of rules.  A rule names an IETF AVP, the
- * Cisco vendor-9 AVP that Cisco IOS sends in its place (if any), and
- * whether the AVP is required, optional once or optional and repeatable.
- * The RFC lists are widened with what real peers send (captures of Cisco
- * IOS, OpenRPD and ProL2TP): the L2TPv2-era AVPs Cisco still puts in its
- * SCCRQ/ICRQ/ICCN, the Cisco-only Draft AVP Version and Interface MTU, and
- * Circuit Status in ICCN.
+ * Cisco vendor-9 AVP that Cisco IOS sends in its place (if any), and its
+ * presence: required, wanted (required by the RFC, but we can act
+ * without it), optional once, or optional and repeatable.  The RFC lists
+ * are widened with what real peers send (captures of Cisco IOS, OpenRPD,
+ * ProL2TP, freeRtr, xcesp): the L2TPv2-era AVPs Cisco still puts in its
+ * SCCRQ/ICRQ/ICCN, the Cisco-only Draft AVP Version and Interface MTU,
+ * and Circuit Status in ICCN.  Each rule says why it is what it is.
  *
- * The policy, in the order the validator applies it:
+ * Be liberal in what we accept (issue 10): a peer is refused only for
+ * what we cannot act on.  The policy, in the order the validator applies
+ * it:
  *  - An unknown message type is ignored, unless its Message Type AVP has
  *    the M bit: then the control connection is cleared (RFC 3931 5.4.1).
  *  - Every message but SCCRQ names a control connection: header CCID 0
  *    cannot be matched to one and is dropped.
  *  - AVPs are then taken in order.  One the schema does not list is
- *    ignored without the M bit.  With the M bit: unknown to the dictionary
- *    -> L2TP_E_UNKNOWN_M; known, but not for this message ->
- *    L2TP_E_NOT_ALLOWED.  One vendor is exempt: CableLabs (4491) DEPI
- *    equipment sets the M bit on its AVPs in every message (see the
- *    OpenRPD captures).  We do not implement DEPI, but tearing down on
- *    them gains nothing: such a peer offers only DEPI pseudowire types
- *    (12, 13), which session setup refuses with a precise CDN anyway.
+ *    ignored: a known one whatever its M bit (freeRtr's ICRP carries Call
+ *    Serial Number with M; the bit is about AVPs the receiver does not
+ *    recognise), an unknown one without M.  An unknown one with the M bit
+ *    fails (L2TP_E_UNKNOWN_M), as the RFC asks.  One vendor is exempt:
+ *    CableLabs (4491) DEPI equipment sets the M bit on its AVPs in every
+ *    message (see the OpenRPD captures).  We do not implement DEPI, but
+ *    tearing down on them gains nothing: such a peer offers only DEPI
+ *    pseudowire types (12, 13), which session setup refuses with a
+ *    precise CDN anyway.
  *  - An AVP listed once may not repeat, except that an exact repeat (same
  *    flags, same value) is tolerated: Cisco's uBR10k sends Pseudowire Type
  *    twice in its ICRQ and Data Sequencing twice in its ICRP, always with
  *    the same value, so the repeat carries no ambiguity.  The IETF AVP and
  *    its Cisco alias are counted apart: Cisco's IETF mode sends both.
- *  - Required AVPs are satisfied by their Cisco alias.  L2TP_REQ_IETF ones
- *    (Router ID; Circuit Status at session setup) are required unless the
- *    message speaks Cisco's draft dialect: it carries Draft AVP Version
- *    (9:10), or it gave a required AVP only in its Cisco form.
+ *  - Required AVPs are satisfied by their Cisco alias; a missing one is a
+ *    refusal.  A missing wanted AVP is not.
+ * Everything tolerated is reported in the verdict's deviations, so the
+ * daemon can count it per peer and log it once.
  *
  * Answers: a connection-scope message that fails gets StopCCN, a session
  * one CDN, both with Result Code 2 (general error) and an Error Code that
@@ -56,6 +61,7 @@
 		.type = (t), .cisco_alias = (a), .presence = (p) \
 	}
 #define REQ(t, a) RULE(t, a, L2TP_REQ)
+#define WANT(t, a) RULE(t, a, L2TP_WANT)
 #define OPT(t, a) RULE(t, a, L2TP_OPT)
 #define CISCO_OPT(t) \
 	{ \
@@ -70,12 +76,20 @@
 	    OPT(L2TP_AVP_MESSAGE_DIGEST, L2TP_CISCO_MESSAGE_DIGEST), \
 	    RULE(L2TP_AVP_RANDOM_VECTOR, NO_ALIAS, L2TP_OPT_MULTI)
 
-/* SCCRQ and SCCRP share all but the tie breaker and the response. */
+/*
+ * SCCRQ and SCCRP share all but the tie breaker and the response.
+ * Host Name: wanted; it is shown, and a tunnel that names the peer's host
+ * name matches no SCCRQ without it.  Router ID: wanted, shown only
+ * (Cisco's draft mode never sends it).  Assigned Control Connection ID:
+ * required, it is where we send everything.  Pseudowire Capabilities:
+ * wanted; we never act on it (a call of a type the peer lacks is refused
+ * by the peer's CDN).
+ */
 #define CONN_SETUP_RULES \
-	COMMON_RULES, REQ(L2TP_AVP_HOST_NAME, NO_ALIAS), \
-	    RULE(L2TP_AVP_ROUTER_ID, NO_ALIAS, L2TP_REQ_IETF), \
+	COMMON_RULES, WANT(L2TP_AVP_HOST_NAME, NO_ALIAS), \
+	    WANT(L2TP_AVP_ROUTER_ID, NO_ALIAS), \
 	    REQ(L2TP_AVP_ASSIGNED_CCID, L2TP_CISCO_ASSIGNED_CCID), \
-	    REQ(L2TP_AVP_PW_CAPS, L2TP_CISCO_PW_CAPS), \
+	    WANT(L2TP_AVP_PW_CAPS, L2TP_CISCO_PW_CAPS), \
 	    OPT(L2TP_AVP_CTRL_AUTH_NONCE, L2TP_CISCO_AUTH_NONCE), \
 	    OPT(L2TP_AVP_VENDOR_NAME, NO_ALIAS), \
 	    OPT(L2TP_AVP_RECV_WINDOW, NO_ALIAS), \
@@ -98,6 +112,8 @@
 	    OPT(L2TP_AVP_PHYS_CHANNEL_ID, NO_ALIAS), \
 	    OPT(L2TP_AVP_SEQUENCING_REQUIRED, NO_ALIAS)
 
+/* Both IDs are required after the request: the Remote Session ID finds
+ * our session, the Local one is what we answer to. */
 #define SESSION_IDS \
 	REQ(L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID), \
 	    REQ(L2TP_AVP_REMOTE_SESSION_ID, L2TP_CISCO_REMOTE_SESSION_ID)
@@ -108,13 +124,24 @@
 	    OPT(L2TP_AVP_LOCAL_END_ID, NO_ALIAS), \
 	    OPT(L2TP_AVP_REMOTE_END_ID_4667, NO_ALIAS)
 
-/* ICRQ and OCRQ: the request that creates a session. */
+/*
+ * ICRQ and OCRQ: the request that creates a session.  Local Session ID:
+ * required, the peer's ID for everything we send.  Remote Session ID:
+ * wanted; it is 0 in a request anyway.  Call Serial Number: wanted, it
+ * is informational (xcesp sends none).  Pseudowire Type: required, we
+ * must check it against ours.  Remote End ID: wanted; without it the
+ * call matches only a session configured for any end ID, else it is
+ * refused by that rule with CDN 4.  Circuit Status: wanted; without it
+ * the peer's circuit counts as up (Cisco's draft mode sends none).
+ */
 #define CALL_REQUEST_RULES \
-	COMMON_RULES, SESSION_IDS, REQ(L2TP_AVP_CALL_SERIAL, NO_ALIAS), \
+	COMMON_RULES, \
+	    REQ(L2TP_AVP_LOCAL_SESSION_ID, L2TP_CISCO_LOCAL_SESSION_ID), \
+	    WANT(L2TP_AVP_REMOTE_SESSION_ID, L2TP_CISCO_REMOTE_SESSION_ID), \
+	    WANT(L2TP_AVP_CALL_SERIAL, NO_ALIAS), \
 	    REQ(L2TP_AVP_PW_TYPE, L2TP_CISCO_PW_TYPE), \
-	    REQ(L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID), \
-	    RULE(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS, \
-		L2TP_REQ_IETF), \
+	    WANT(L2TP_AVP_REMOTE_END_ID, L2TP_CISCO_REMOTE_END_ID), \
+	    WANT(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS), \
 	    OPT(L2TP_AVP_ASSIGNED_COOKIE, L2TP_CISCO_ASSIGNED_COOKIE), \
 	    OPT(L2TP_AVP_TIE_BREAKER, L2TP_CISCO_SESSION_TIE_BREAKER), \
 	    OPT(L2TP_AVP_BEARER_TYPE, NO_ALIAS), \
@@ -123,11 +150,11 @@
 	    OPT(L2TP_AVP_SUB_ADDRESS, NO_ALIAS), \
 	    CISCO_OPT(L2TP_CISCO_INTERFACE_MTU), CALL_PARAM_RULES, L2VPN_RULES
 
-/* ICRP and OCRP: the answer that accepts it. */
+/* ICRP and OCRP: the answer that accepts it.  Circuit Status: wanted, as
+ * in the request. */
 #define CALL_REPLY_RULES \
 	COMMON_RULES, SESSION_IDS, \
-	    RULE(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS, \
-		L2TP_REQ_IETF), \
+	    WANT(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS), \
 	    OPT(L2TP_AVP_ASSIGNED_COOKIE, L2TP_CISCO_ASSIGNED_COOKIE), \
 	    OPT(L2TP_AVP_PW_TYPE, L2TP_CISCO_PW_TYPE), \
 	    CISCO_OPT(L2TP_CISCO_INTERFACE_MTU), CALL_PARAM_RULES, L2VPN_RULES
@@ -163,6 +190,7 @@ static const struct l2tp_schema_rule scccn_rules[] = {
 	OPT(L2TP_AVP_CHALLENGE_RESPONSE, NO_ALIAS),
 };
 
+/* StopCCN: the Result Code is what we act on and show; required. */
 static const struct l2tp_schema_rule stopccn_rules[] = {
 	COMMON_RULES,
 	REQ(L2TP_AVP_RESULT_CODE, NO_ALIAS),
@@ -193,6 +221,7 @@ static const struct l2tp_schema_rule call_connected_rules[] = {
 	CALL_CONNECTED_RULES,
 };
 
+/* CDN: as StopCCN, the Result Code is required. */
 static const struct l2tp_schema_rule cdn_rules[] = {
 	COMMON_RULES,
 	REQ(L2TP_AVP_RESULT_CODE, NO_ALIAS),
@@ -201,16 +230,20 @@ static const struct l2tp_schema_rule cdn_rules[] = {
 	OPT(L2TP_AVP_PPP_DISCONNECT_CAUSE, NO_ALIAS),
 };
 
+/* WEN: Call Errors is only counted, never acted on: wanted. */
 static const struct l2tp_schema_rule wen_rules[] = {
 	COMMON_RULES,
 	SESSION_IDS,
-	REQ(L2TP_AVP_CALL_ERRORS, NO_ALIAS),
+	WANT(L2TP_AVP_CALL_ERRORS, NO_ALIAS),
 };
 
+/* SLI: Circuit Status is optional in RFC 3931's SLI, and Cisco's draft
+ * mode sends its SLI with only the session IDs and 9:114; without it the
+ * SLI changes no circuit state. */
 static const struct l2tp_schema_rule sli_rules[] = {
 	COMMON_RULES,
 	SESSION_IDS,
-	REQ(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS),
+	OPT(L2TP_AVP_CIRCUIT_STATUS, L2TP_CISCO_CIRCUIT_STATUS),
 	OPT(L2TP_AVP_ACCM, NO_ALIAS),
 };
 
@@ -270,7 +303,6 @@ struct vstate {
 	uint8_t ietf_rule[SCHEMA_IETF_TYPES]; /* rule index + 1, 0 = none */
 	uint8_t cisco_rule[SCHEMA_CISCO_TYPES]; /* rule index + 1, 0 = none */
 	int16_t first[SCHEMA_MAX_RULES][2];
-	int draft;
 };
 
 const struct l2tp_schema *
@@ -313,9 +345,31 @@ schema_for(const struct l2tp_msg *m)
 	return l2tp_schema_lookup(m->type);
 }
 
-/* "Host Name (7)", "Assigned Connection ID (9:1)", "AVP 9:115". */
-static void
-avp_label(uint16_t vendor, uint16_t type, char *buf, size_t len)
+static const struct {
+	const char *name;
+	const char *key;
+} deviation_names[L2TP_DEV__COUNT] = {
+	[L2TP_DEV_MISSING_AVP] = { "missing AVP", "missingAvp" },
+	[L2TP_DEV_UNLISTED_AVP] = { "AVP not listed for the message",
+	    "unlistedAvp" },
+	[L2TP_DEV_REPEATED_AVP] = { "repeated AVP", "repeatedAvp" },
+	[L2TP_DEV_UNKNOWN_AVP] = { "unknown AVP ignored", "unknownAvp" },
+};
+
+const char *
+l2tp_deviation_name(enum l2tp_deviation d)
+{
+	return d < L2TP_DEV__COUNT ? deviation_names[d].name : "unknown";
+}
+
+const char *
+l2tp_deviation_key(enum l2tp_deviation d)
+{
+	return d < L2TP_DEV__COUNT ? deviation_names[d].key : "unknown";
+}
+
+void
+l2tp_avp_label(uint16_t vendor, uint16_t type, char *buf, size_t len)
 {
 	const struct avp_def *def = avp_lookup(vendor, type);
 
@@ -337,6 +391,21 @@ verdict_set(struct l2tp_verdict *v, enum l2tp_perr err, enum l2tp_action action,
 	v->action = action;
 	v->result = result;
 	v->error = error;
+}
+
+/* Something tolerated: the first AVP of each kind is kept for the log. */
+static int
+tolerate(
+    struct vstate *st, enum l2tp_deviation d, uint16_t vendor, uint16_t type)
+{
+	struct l2tp_verdict *v = st->v;
+
+	if (!(v->deviations & (1u << d))) {
+		v->deviations |= (uint8_t)(1u << d);
+		v->dev_avp[d].vendor = vendor;
+		v->dev_avp[d].type = type;
+	}
+	return 0;
 }
 
 /* A failure of this message: StopCCN or CDN by scope, Result Code 2. */
@@ -443,34 +512,33 @@ check_value(struct vstate *st, const struct l2tp_avp *a)
 	if (a->hidden || a->def == NULL)
 		return 0;
 	if (avp_check_len(a) == -1) {
-		avp_label(a->vendor, a->type, label, sizeof(label));
+		l2tp_avp_label(a->vendor, a->type, label, sizeof(label));
 		return fail(st, L2TP_E_AVP_LEN, L2TP_ERR_BAD_LENGTH, a->vendor,
 		    a->type, "bad length %u for %s in %s", a->len, label,
 		    st->schema->name);
 	}
 	if (assigns_id(st, a) && avp_get_u32(a, &id) == 0 && id == 0) {
-		avp_label(a->vendor, a->type, label, sizeof(label));
+		l2tp_avp_label(a->vendor, a->type, label, sizeof(label));
 		return fail(st, L2TP_E_BAD_VALUE, L2TP_ERR_BAD_VALUE, a->vendor,
 		    a->type, "%s is 0 in %s", label, st->schema->name);
 	}
 	return 0;
 }
 
-/* An AVP this schema does not list: ignored unless it has the M bit. */
+/* An AVP this schema does not list: ignored, unless it is unknown and
+ * has the M bit (RFC 3931 5.2: the sender insists we understand it). */
 static int
 check_unlisted(struct vstate *st, const struct l2tp_avp *a)
 {
 	char label[96];
 
+	if (a->def != NULL)
+		return tolerate(st, L2TP_DEV_UNLISTED_AVP, a->vendor, a->type);
 	if (!(a->flags & L2TP_AVP_F_M) || a->vendor == L2TP_VENDOR_CABLELABS)
-		return 0;
-	avp_label(a->vendor, a->type, label, sizeof(label));
-	if (a->def == NULL)
-		return fail(st, L2TP_E_UNKNOWN_M, L2TP_ERR_UNKNOWN_M_AVP,
-		    a->vendor, a->type, "unknown mandatory %s in %s", label,
-		    st->schema->name);
-	return fail(st, L2TP_E_NOT_ALLOWED, L2TP_ERR_UNKNOWN_M_AVP, a->vendor,
-	    a->type, "mandatory %s not allowed in %s", label, st->schema->name);
+		return tolerate(st, L2TP_DEV_UNKNOWN_AVP, a->vendor, a->type);
+	l2tp_avp_label(a->vendor, a->type, label, sizeof(label));
+	return fail(st, L2TP_E_UNKNOWN_M, L2TP_ERR_UNKNOWN_M_AVP, a->vendor,
+	    a->type, "unknown mandatory %s in %s", label, st->schema->name);
 }
 
 static int
@@ -482,9 +550,6 @@ check_avp(struct vstate *st, size_t i)
 	int ri, slot = 0;
 	int16_t *first;
 
-	if (a->vendor == L2TP_VENDOR_CISCO &&
-	    a->type == L2TP_CISCO_DRAFT_AVP_VERSION)
-		st->draft = 1;
 	if ((ri = rule_of(st, a, &slot)) < 0)
 		return check_unlisted(st, a);
 	r = &st->schema->rules[ri];
@@ -496,26 +561,10 @@ check_avp(struct vstate *st, size_t i)
 	if (r->presence == L2TP_OPT_MULTI)
 		return check_value(st, a);
 	if (same_avp(&st->msg->avps[*first], a))
-		return 0;
-	avp_label(a->vendor, a->type, label, sizeof(label));
+		return tolerate(st, L2TP_DEV_REPEATED_AVP, a->vendor, a->type);
+	l2tp_avp_label(a->vendor, a->type, label, sizeof(label));
 	return fail(st, L2TP_E_DUPLICATE, L2TP_ERR_BAD_VALUE, a->vendor,
 	    a->type, "duplicate %s in %s", label, st->schema->name);
-}
-
-/* Cisco draft mode: a required AVP came only in its vendor-9 form. */
-static void
-detect_draft(struct vstate *st)
-{
-	const struct l2tp_schema_rule *r;
-	size_t i;
-
-	for (i = 0; i < st->schema->nrules && !st->draft; i++) {
-		r = &st->schema->rules[i];
-		if (r->presence != L2TP_REQ && r->presence != L2TP_REQ_IETF)
-			continue;
-		if (st->first[i][0] < 0 && st->first[i][1] >= 0)
-			st->draft = 1;
-	}
 }
 
 static int
@@ -525,14 +574,18 @@ check_required(struct vstate *st)
 	char label[96];
 	size_t i;
 
-	detect_draft(st);
 	for (i = 0; i < st->schema->nrules; i++) {
 		r = &st->schema->rules[i];
 		if (st->first[i][0] >= 0 || st->first[i][1] >= 0)
 			continue;
-		if (r->presence == L2TP_REQ ||
-		    (r->presence == L2TP_REQ_IETF && !st->draft)) {
-			avp_label(r->vendor, r->type, label, sizeof(label));
+		if (r->presence == L2TP_WANT) {
+			(void)tolerate(
+			    st, L2TP_DEV_MISSING_AVP, r->vendor, r->type);
+			continue;
+		}
+		if (r->presence == L2TP_REQ) {
+			l2tp_avp_label(
+			    r->vendor, r->type, label, sizeof(label));
 			return fail(st, L2TP_E_MISSING, L2TP_ERR_BAD_VALUE,
 			    r->vendor, r->type, "missing required AVP %s in %s",
 			    label, st->schema->name);
@@ -589,7 +642,6 @@ l2tp_msg_validate(const struct l2tp_msg *m, struct l2tp_verdict *v)
 					: verdict_accept(v);
 	st.msg = m;
 	st.v = v;
-	st.draft = 0;
 	if ((st.schema = schema_for(m)) == NULL)
 		return unknown_type(m, v);
 	if (m->hdr.ccid == 0 && st.schema->msg_type != L2TP_MT_SCCRQ)

@@ -143,7 +143,7 @@ test_dynamic_defaults(void **state)
 	assert_non_null(s);
 	assert_int_equal(s->cookie_len, 8);
 	assert_int_equal(s->cookie.len, 0); /* learnt from the peer */
-	assert_int_equal(s->l2spec, L2TP_L2SS_NONE);
+	assert_int_equal(s->l2spec, CONF_L2SS_AUTO);
 	assert_int_equal(s->local_session_id, 0);
 	assert_false(s->initiate); /* the tunnel's */
 	assert_true(s->debug);

@@ -416,6 +416,41 @@ test_icrp_ietf(void **state)
 	    u16_of(0, L2TP_AVP_CIRCUIT_STATUS), L2TP_CS_ACTIVE | L2TP_CS_NEW);
 }
 
+/* l2spec = auto: the call's sublayer is what the peer asked for; it is
+ * said back, and a derived MTU loses the sublayer's 4 bytes with it. */
+static void
+test_l2spec_auto(void **state)
+{
+	sconf.l2spec = CONF_L2SS_AUTO;
+	sconf.mtu = 1450;
+	sess.l2ss_default = 1;
+	build_valid(0, L2TP_DIGEST_NONE, L2TP_MT_ICRP);
+	assert_int_equal(
+	    u16_of(0, L2TP_AVP_L2_SPECIFIC_SUBLAYER), L2TP_L2SS_DEFAULT);
+	assert_int_equal(session_mtu(&sess), 1446);
+	/* Cisco's draft form names the sublayer only when it is not none. */
+	build_valid(1, L2TP_DIGEST_NONE, L2TP_MT_ICRP);
+	assert_int_equal(
+	    u16_of(0, L2TP_AVP_L2_SPECIFIC_SUBLAYER), L2TP_L2SS_DEFAULT);
+	sess.l2ss_default = 0;
+	build_valid(1, L2TP_DIGEST_NONE, L2TP_MT_ICRP);
+	assert_null(l2tp_msg_find(&msg, 0, L2TP_AVP_L2_SPECIFIC_SUBLAYER));
+	build_valid(0, L2TP_DIGEST_NONE, L2TP_MT_ICRP);
+	assert_int_equal(
+	    u16_of(0, L2TP_AVP_L2_SPECIFIC_SUBLAYER), L2TP_L2SS_NONE);
+	assert_int_equal(session_mtu(&sess), 1450);
+	/* A configured MTU is the operator's. */
+	sess.l2ss_default = 1;
+	sconf.mtu_set = 1;
+	assert_int_equal(session_mtu(&sess), 1450);
+	/* Not auto: the configuration decides, whatever the call says. */
+	sconf.l2spec = L2TP_L2SS_NONE;
+	assert_int_equal(session_l2ss_default(&sess), 0);
+	sconf.l2spec = L2TP_L2SS_DEFAULT;
+	sess.l2ss_default = 0;
+	assert_int_equal(session_l2ss_default(&sess), 1);
+}
+
 /* SLI: the A bit follows our circuit, N is clear. */
 static void
 test_sli(void **state)
@@ -547,6 +582,7 @@ main(void)
 		cmocka_unit_test_setup(test_icrp_iccn_cisco, setup_session),
 		cmocka_unit_test_setup(test_icrp_ietf, setup_session),
 		cmocka_unit_test_setup(test_sli, setup_session),
+		cmocka_unit_test_setup(test_l2spec_auto, setup_session),
 		cmocka_unit_test_setup(test_stateless_cdn, setup_session),
 		cmocka_unit_test_setup(test_session_cdn, setup_session),
 		cmocka_unit_test_setup(test_refuses_other_types, setup_session),

@@ -326,11 +326,12 @@ test_stateless_stopccn(void **state)
 	uint8_t buf[256];
 	const struct l2tp_avp *a;
 	uint16_t result;
+	uint32_t ccid;
 	size_t len;
 
-	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0xabcdef01,
-			     L2TP_STOPCCN_NOT_AUTHORIZED, 0, "not authorized",
-			     buf, sizeof(buf), &len),
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 0xabcdef01,
+			     0x1234, L2TP_STOPCCN_NOT_AUTHORIZED, 0,
+			     "not authorized", buf, sizeof(buf), &len),
 	    0);
 	decode_valid(buf, len, L2TP_ENCAP_UDP);
 	assert_int_equal(msg.hdr.ccid, 0xabcdef01);
@@ -342,17 +343,30 @@ test_stateless_stopccn(void **state)
 	    rbuf_peek_u16(&(struct rbuf){ a->value, a->len, 0 }, 0, &result),
 	    0);
 	assert_int_equal(result, L2TP_STOPCCN_NOT_AUTHORIZED);
+	/* Our (unused) ID, so that the peer can acknowledge it (issue 10;
+	 * Cisco's refusals carry one too). */
+	a = l2tp_msg_find(&msg, 0, L2TP_AVP_ASSIGNED_CCID);
+	assert_non_null(a);
+	assert_int_equal(avp_get_u32(a, &ccid), 0);
+	assert_int_equal(ccid, 0x1234);
 
-	/* No connection ID of ours exists to name, in either dialect. */
+	/* Cisco's draft form: 9:1. */
 	assert_int_equal(
-	    tmsg_stateless_stopccn(L2TP_ENCAP_IP, 7,
+	    tmsg_stateless_stopccn(L2TP_ENCAP_IP, 1, 7, 99,
 		L2TP_STOPCCN_ALREADY_EXISTS, 0, NULL, buf, sizeof(buf), &len),
 	    0);
 	decode_valid(buf, len, L2TP_ENCAP_IP);
-	assert_null(l2tp_msg_find_alias(
-	    &msg, L2TP_AVP_ASSIGNED_CCID, L2TP_CISCO_ASSIGNED_CCID));
+	assert_null(l2tp_msg_find(&msg, 0, L2TP_AVP_ASSIGNED_CCID));
+	a = l2tp_msg_find(&msg, L2TP_VENDOR_CISCO, L2TP_CISCO_ASSIGNED_CCID);
+	assert_non_null(a);
+	assert_int_equal(avp_get_u32(a, &ccid), 0);
+	assert_int_equal(ccid, 99);
+	/* A zero ID is invalid: nothing is built. */
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 7, 0, 4, 0,
+			     "not authorized", buf, sizeof(buf), &len),
+	    -1);
 	/* Too small a buffer fails cleanly. */
-	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 7, 4, 0,
+	assert_int_equal(tmsg_stateless_stopccn(L2TP_ENCAP_UDP, 0, 7, 1, 4, 0,
 			     "not authorized", buf, 20, &len),
 	    -1);
 }
