@@ -263,7 +263,8 @@ tunnel_state(struct scrape *sc)
 	family(sc->out, "l2tpv3d_tunnel_state", "gauge",
 	    "Always 1; the state label is the control connection's state.");
 	for (i = 0; i < sc->ntun; i++)
-		sbuf_printf(sc->out, "l2tpv3d_tunnel_state{%s,state=\"%s\"} 1\n",
+		sbuf_printf(sc->out,
+		    "l2tpv3d_tunnel_state{%s,state=\"%s\"} 1\n",
 		    sc->tun[i].labels, cc_state_name(sc->tun[i].t->state));
 }
 
@@ -278,9 +279,8 @@ per_type(struct scrape *sc, const char *name, const char *help, size_t off)
 
 	family(sc->out, name, "counter", help);
 	for (i = 0; i < sc->ntun; i++) {
-		v = (const uint32_t *)(const void *)((const char *)&sc->tun[i]
-							 .t->ctr +
-		    off);
+		v = (const uint32_t *)(const void
+			*)((const char *)&sc->tun[i].t->ctr + off);
 		for (k = 0; k < TUNNEL_NTYPES; k++)
 			if (v[k] != 0)
 				sbuf_printf(sc->out, "%s{%s,type=\"%s\"} %u\n",
@@ -399,8 +399,8 @@ daemon_metrics(struct sbuf *sb)
 	service_count(&c);
 	family(sb, "l2tpv3d_build_info", "gauge",
 	    "Always 1; the version label is l2tpv3d's.");
-	sbuf_printf(sb, "l2tpv3d_build_info{version=\"%s\"} 1\n",
-	    PACKAGE_VERSION);
+	sbuf_printf(
+	    sb, "l2tpv3d_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
 	one(sb, "l2tpv3d_start_time_seconds", "gauge",
 	    "When the daemon started, in seconds since the epoch.",
 	    (unsigned long long)mt.start_wall);
@@ -448,8 +448,7 @@ metrics_render(struct sbuf *out)
 		out->failed = 1;
 		goto done;
 	}
-	for (k = 0; k < sizeof(tunnel_metrics) / sizeof(tunnel_metrics[0]);
-	     k++)
+	for (k = 0; k < sizeof(tunnel_metrics) / sizeof(tunnel_metrics[0]); k++)
 		per_tunnel(&sc, tunnel_metrics[k].name, tunnel_metrics[k].type,
 		    tunnel_metrics[k].help, tunnel_metrics[k].value);
 	tunnel_state(&sc);

@@ -48,8 +48,8 @@ reply(struct MHD_Connection *c, unsigned int code, char *body, size_t len,
 	}
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-		    "GET, HEAD");
+		(void)MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	rc = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -84,8 +84,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	len = sb.len;
 	if ((text = sbuf_take(&sb)) == NULL)
 		return MHD_NO;
-	return reply(
-	    c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE, METRICS_CONTENT_TYPE);
+	return reply(c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE,
+	    METRICS_CONTENT_TYPE);
 }
 
 /* MHD's next deadline, if it has one, as a libevent timer. */
@@ -132,21 +132,21 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 		return 0;
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	mh.mhd = MHD_start_daemon(flags, tp_port(ss), NULL, NULL, on_request,
-	    NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
-	    MHD_OPTION_END);
+	mh.mhd =
+	    MHD_start_daemon(flags, tp_port(ss), NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+		(const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)HTTP_CLIENTS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)HTTP_IDLE_S, MHD_OPTION_END);
 	if (mh.mhd == NULL) {
 		log_warnx("metrics: cannot listen on %s port %u",
 		    tp_addr_str(ss, a, sizeof(a)), tp_port(ss));
 		return -1;
 	}
 	info = MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_EPOLL_FD);
-	mh.ev_fd = info != NULL
-	    ? event_new(base, info->epoll_fd, EV_READ | EV_PERSIST, on_mhd, NULL)
-	    : NULL;
+	mh.ev_fd = info != NULL ? event_new(base, info->epoll_fd,
+				      EV_READ | EV_PERSIST, on_mhd, NULL)
+				: NULL;
 	mh.ev_timer = evtimer_new(base, on_mhd, NULL);
 	if (mh.ev_fd == NULL || mh.ev_timer == NULL ||
 	    event_add(mh.ev_fd, NULL) == -1) {

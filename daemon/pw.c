@@ -291,6 +291,7 @@ pw_tunnel_up(struct tunnel *t)
 		return;
 	}
 	dp_tunnel_cfg_init(&c);
+	snprintf(c.owner, sizeof(c.owner), "tunnel %s", tname(t));
 	c.tunnel_id = t->local_ccid;
 	c.peer_tunnel_id = t->peer_ccid;
 	c.encap = dp_encap_of(t->conf->encap);
@@ -443,6 +444,8 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	const struct session_conf *sc = s->conf;
 
 	dp_session_cfg_init(c);
+	snprintf(c->owner, sizeof(c->owner), "session %s/%s", tname(s->tunnel),
+	    sc->name);
 	c->tunnel_id = s->tunnel->local_ccid;
 	c->peer_tunnel_id = s->tunnel->peer_ccid;
 	c->session_id = s->local_id;
@@ -542,6 +545,7 @@ static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
 	const struct tunnel_conf *tc = t->conf;
 
 	dp_tunnel_cfg_init(c);
+	snprintf(c->owner, sizeof(c->owner), "tunnel %s", tname(t));
 	c->tunnel_id = t->local_ccid;
 	c->peer_tunnel_id = t->peer_ccid;
 	c->encap = dp_encap_of(tc->encap);

@@ -77,8 +77,8 @@ send_status(int ready)
 	if (!ready && strcmp(status, svc.last) == 0)
 		return;
 	memcpy(svc.last, status, sizeof(svc.last));
-	snprintf(msg, sizeof(msg), "%sSTATUS=%s", ready ? "READY=1\n" : "",
-	    status);
+	snprintf(
+	    msg, sizeof(msg), "%sSTATUS=%s", ready ? "READY=1\n" : "", status);
 	notify(msg);
 }
 
