@@ -79,20 +79,6 @@ family(struct sbuf *sb, const char *name, const char *type, const char *help)
 	sbuf_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static int
-tunnel_is_up(const struct tunnel *t)
-{
-	return t->state == CC_ESTABLISHED ||
-	    (t->state == CC_STATIC && t->dp_up);
-}
-
-static int
-session_is_up(const struct session *s)
-{
-	return s->state == SS_ESTABLISHED ||
-	    (s->state == SS_STATIC && s->dp_up);
-}
-
 static const char *
 type_name(unsigned int slot)
 {
@@ -159,7 +145,7 @@ per_tunnel(struct scrape *sc, const char *name, const char *type,
 static uint64_t
 v_up(const struct tunnel *t)
 {
-	return tunnel_is_up(t);
+	return service_tunnel_up(t);
 }
 
 static uint64_t
@@ -175,7 +161,7 @@ v_sessions(const struct tunnel *t)
 	uint64_t n = 0;
 
 	for (s = session_first(t); s != NULL; s = session_next(s))
-		n += session_is_up(s);
+		n += service_session_up(s);
 	return n;
 }
 
@@ -313,7 +299,7 @@ session_up(struct scrape *sc)
 		     s = session_next(s)) {
 			session_labels(labels, sizeof(labels), s);
 			sbuf_printf(sc->out, "l2tpv3d_session_up{%s} %d\n",
-			    labels, session_is_up(s));
+			    labels, service_session_up(s));
 		}
 }
 
@@ -410,10 +396,10 @@ daemon_metrics(struct sbuf *sb)
 	one(sb, "l2tpv3d_tunnels", "gauge", "Configured tunnels.",
 	    (unsigned long long)c.tunnels);
 	one(sb, "l2tpv3d_tunnels_established", "gauge",
-	    "Tunnels whose control connection is established.",
+	    "Tunnels up: established (static: the kernel tunnel exists).",
 	    (unsigned long long)c.tunnels_up);
 	one(sb, "l2tpv3d_sessions_established", "gauge",
-	    "Sessions established, over every tunnel.",
+	    "Sessions up, over every tunnel.",
 	    (unsigned long long)c.sessions_up);
 	one(sb, "l2tpv3d_data_packets_dropped_total", "counter",
 	    "Data packets that reached the daemon's sockets (the kernel "

@@ -28,6 +28,20 @@ static struct {
 	char last[128]; /* the last STATUS= sent */
 } svc;
 
+int
+service_tunnel_up(const struct tunnel *t)
+{
+	return t->state == CC_ESTABLISHED ||
+	    (t->state == CC_STATIC && t->dp_up);
+}
+
+int
+service_session_up(const struct session *s)
+{
+	return s->state == SS_ESTABLISHED ||
+	    (s->state == SS_STATIC && s->dp_up);
+}
+
 void
 service_count(struct service_counts *c)
 {
@@ -39,11 +53,11 @@ service_count(struct service_counts *c)
 		if (!t->primary)
 			continue;
 		c->tunnels++;
-		if (t->state != CC_ESTABLISHED)
+		if (!service_tunnel_up(t))
 			continue;
 		c->tunnels_up++;
 		for (s = session_first(t); s != NULL; s = session_next(s))
-			c->sessions_up += s->state == SS_ESTABLISHED;
+			c->sessions_up += service_session_up(s);
 	}
 }
 

@@ -12,6 +12,14 @@
 
 #include <event2/event.h>
 
+struct tunnel;
+struct session;
+
+/* Up: a control connection or call established, or a static tunnel or
+ * session whose kernel object exists.  STATUS= and the metrics agree. */
+int service_tunnel_up(const struct tunnel *);
+int service_session_up(const struct session *);
+
 /* Counts over every primary tunnel (a walk: not for hot paths). */
 struct service_counts {
 	size_t tunnels; /* configured */
