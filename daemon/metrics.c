@@ -22,6 +22,7 @@
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
 #include "proto/msg.h"
+#include "proto/schema.h"
 
 #define LABELS_MAX 320 /* tunnel="...",session="..." escaped */
 
@@ -275,6 +276,30 @@ per_type(struct scrape *sc, const char *name, const char *help, size_t off)
 	}
 }
 
+/* What peers send that we accept against the RFC's letter, by kind
+ * (proto/schema.h); only kinds seen. */
+static void
+tolerated(struct scrape *sc)
+{
+	const struct tunnel_counters *c;
+	unsigned int d;
+	size_t i;
+
+	family(sc->out, "l2tpv3d_tunnel_tolerated_deviations_total", "counter",
+	    "Messages accepted although they deviate from RFC 3931, by "
+	    "deviation.");
+	for (i = 0; i < sc->ntun; i++) {
+		c = &sc->tun[i].t->ctr;
+		for (d = 0; d < L2TP_DEV__COUNT; d++)
+			if (c->tolerated[d] != 0)
+				sbuf_printf(sc->out,
+				    "l2tpv3d_tunnel_tolerated_deviations_total"
+				    "{%s,deviation=\"%s\"} %u\n",
+				    sc->tun[i].labels, l2tp_deviation_key(d),
+				    c->tolerated[d]);
+	}
+}
+
 static void
 session_labels(char *buf, size_t len, const struct session *s)
 {
@@ -447,6 +472,7 @@ metrics_render(struct sbuf *out)
 	per_type(&sc, "l2tpv3d_tunnel_messages_retransmitted_total",
 	    "Control messages retransmitted, by type.",
 	    offsetof(struct tunnel_counters, retransmitted));
+	tolerated(&sc);
 	session_up(&sc);
 	session_kernel(&sc);
 done:
