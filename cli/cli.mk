@@ -1,7 +1,7 @@
 # cli/: the operator's tools.
 bin_PROGRAMS += cli/l2tpsh cli/l2tpdump
 
-cli_l2tpsh_SOURCES = cli/l2tpsh.c
+cli_l2tpsh_SOURCES = cli/l2tpsh.c cli/outfilter.c cli/outfilter.h
 cli_l2tpsh_CFLAGS = $(AM_CFLAGS) $(LIBEDIT_CFLAGS)
 cli_l2tpsh_LDADD = $(PROTO_LIBS) $(LIBEDIT_LIBS)
 

@@ -178,7 +178,8 @@ text_prefix(struct dumper *d, const struct pkt_ctx *c)
 		sbuf_printf(&d->out, "%s.%u -> %s.%u udp ", src, w->sport, dst,
 		    w->dport);
 	else
-		sbuf_printf(&d->out, "%s -> %s ip ", src, dst);
+		sbuf_printf(&d->out, "%s -> %s %s ", src, dst,
+		    w->ip_proto == L2TP_UTI_PROTO ? "uti" : "ip");
 }
 
 /* The opening of the packet's JSON object, up to a trailing comma. */
@@ -206,7 +207,8 @@ json_prefix(struct dumper *d, const struct pkt_ctx *c)
 			sbuf_printf(&d->out, "%s%u", i ? "," : "", w->vlan[i]);
 		sbuf_putc(&d->out, ']');
 	}
-	sbuf_printf(&d->out, ",\"encap\":\"%s\",", encap_name(w->encap));
+	sbuf_printf(&d->out, ",\"encap\":\"%s\",",
+	    w->ip_proto == L2TP_UTI_PROTO ? "uti" : encap_name(w->encap));
 }
 
 static void
@@ -842,7 +844,7 @@ default_filter(const struct options *o)
 	for (i = 0; i < o->nports; i++)
 		sbuf_printf(&b, "udp port %u or ", o->ports[i]);
 	sbuf_puts(&b,
-	    "ip proto 115 or (ip6 and not ip6 proto 6 and not "
+	    "ip proto 115 or ip proto 120 or (ip6 and not ip6 proto 6 and not "
 	    "ip6 proto 17 and not ip6 proto 58) or vlan");
 	if (b.failed) {
 		sbuf_free(&b);

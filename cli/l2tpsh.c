@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/outfilter.h"
 #include "proto/buf.h"
 #include "proto/ctlproto.h"
 #include "proto/sbuf.h"
@@ -282,10 +283,47 @@ lost:
 	return -1;
 }
 
+static int shell_collect(struct shell *, uint16_t, const char *, struct sbuf *);
+
+/*
+ * Run a command line, its output filters (`| include RE`...) applied;
+ * the output goes to out, or to stdout when out is NULL.  The line is
+ * cut at the filters.  Its status, or -1 when the link is gone.
+ */
 static int
-shell_exec(struct shell *sh, const char *line)
+shell_filtered(struct shell *sh, char *line, struct sbuf *out)
 {
-	return shell_ask(sh, CTL_REQUEST, line);
+	struct outfilter *of;
+	struct sbuf raw, filtered;
+	char err[256];
+	int status;
+
+	if (outfilter_parse(line, &of, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return CTL_STATUS_ERROR;
+	}
+	if (of == NULL)
+		return out != NULL ? shell_collect(sh, CTL_REQUEST, line, out)
+				   : shell_ask(sh, CTL_REQUEST, line);
+	sbuf_init(&raw);
+	sbuf_init(&filtered);
+	status = shell_collect(sh, CTL_REQUEST, line, &raw);
+	outfilter_apply(of, raw.s != NULL ? raw.s : "", raw.len,
+	    out != NULL ? out : &filtered);
+	if (out == NULL && filtered.len > 0) {
+		fwrite(filtered.s, 1, filtered.len, stdout);
+		fflush(stdout);
+	}
+	sbuf_free(&raw);
+	sbuf_free(&filtered);
+	outfilter_free(of);
+	return status;
+}
+
+static int
+shell_exec(struct shell *sh, char *line)
+{
+	return shell_filtered(sh, line, NULL);
 }
 
 /* Run a line unless it is blank or a comment; -1 if the link is gone. */
@@ -555,10 +593,14 @@ static int
 interactive_line(struct shell *sh, const char *line)
 {
 	struct sbuf out;
+	char *copy;
 	int status;
 
+	if ((copy = strdup(line)) == NULL)
+		return 0;
 	sbuf_init(&out);
-	status = shell_collect(sh, CTL_REQUEST, line, &out);
+	status = shell_filtered(sh, copy, &out);
+	free(copy);
 	if (out.len > 0)
 		page(sh, out.s, out.len);
 	sbuf_free(&out);

@@ -233,7 +233,8 @@ static const struct cmd_def cmd_defs[] = {
 	{ "configure terminal",
 	    "Change the configuration at run time\nFrom this terminal", VIEW, 0,
 	    cmd_configure },
-	{ "write memory",
+	/* `write` alone is IOS's `wr`: write memory. */
+	{ "write [memory]",
 	    "Save the running configuration\nTo the configuration file "
 	    "(keeping FILE.bak)",
 	    VIEW | ANYCONF, 0, cmd_write_memory },

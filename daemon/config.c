@@ -1715,15 +1715,6 @@ cookie_same(const struct conf_cookie *a, const struct conf_cookie *b)
 	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
 }
 
-/* Optional strings (NULL = none). */
-static int
-opt_str_same(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 static int
 addrs_same(const struct session_conf *a, const struct session_conf *b)
 {
@@ -1755,8 +1746,6 @@ config_session_same(const struct session_conf *a, const struct session_conf *b)
 	    strcmp(a->ifname, b->ifname) == 0 && a->mtu == b->mtu &&
 	    a->mtu_set == b->mtu_set && strcmp(a->bridge, b->bridge) == 0 &&
 	    addrs_same(a, b) && a->ipv6_ll == b->ipv6_ll &&
-	    opt_str_same(a->up_script, b->up_script) &&
-	    opt_str_same(a->down_script, b->down_script) &&
 	    a->local_session_id == b->local_session_id &&
 	    a->remote_session_id == b->remote_session_id &&
 	    a->initiate == b->initiate;

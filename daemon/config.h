@@ -205,7 +205,7 @@ void config_free(struct daemon_conf *);
 struct tunnel_conf *config_find_tunnel(struct daemon_conf *, const char *);
 struct session_conf *config_find_session(struct tunnel_conf *, const char *);
 /* 1 when two sessions would set up the same call and kernel objects
- * (everything but `debug` and where they were defined). */
+ * (everything but `debug`, the scripts and where they were defined). */
 int
 config_session_same(const struct session_conf *, const struct session_conf *);
 /* 1 when the session's remote-end-id is id (len bytes; NULL when the

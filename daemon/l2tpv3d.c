@@ -247,6 +247,7 @@ main(int argc, char *argv[])
 	struct event *sigs[4];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
+	int unclean;
 	size_t i;
 
 	fix_malloc_thresholds();
@@ -306,6 +307,8 @@ main(int argc, char *argv[])
 		log_init(0, verbose, "l2tpv3d");
 	} else if (stderr_is_journal())
 		log_init(0, verbose, "l2tpv3d");
+	/* Our pid file outlives only a run that did not end cleanly. */
+	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	if ((d.base = event_base_new()) == NULL)
@@ -318,6 +321,8 @@ main(int argc, char *argv[])
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	if (unclean)
+		tunnels_recover();
 	control_options(&d, conf);
 	release_parser_memory();
 	if (control_listen(d.base, d.sock_path, d.group, 0) == -1)

@@ -112,6 +112,23 @@ params_normalise(struct rl_params *p, const struct rl_params *in)
 		p->ack_delay_ms = RL_DEFAULT_ACK_DELAY_MS;
 }
 
+void
+rl_set_timers(struct rl *rl, uint32_t rto_initial_ms, uint32_t rto_cap_ms,
+    uint32_t max_retries)
+{
+	struct rl_params p = rl->p;
+
+	p.rto_initial_ms = rto_initial_ms;
+	p.rto_cap_ms = rto_cap_ms;
+	p.max_retries = max_retries;
+	params_normalise(&rl->p, &p);
+	/* A backoff under way keeps going, within the new cap. */
+	if (rl->rto_ms > rl->p.rto_cap_ms)
+		rl->rto_ms = rl->p.rto_cap_ms;
+	if (rl->in_flight == 0)
+		rl->rto_ms = rl->p.rto_initial_ms;
+}
+
 struct rl *
 rl_new(const struct rl_params *params, const struct rl_ops *ops, void *arg)
 {

@@ -85,6 +85,11 @@ void rl_free(struct rl *);
  * waiting for the window may go out at once (timed by the latest now_ms
  * the layer was given). */
 void rl_set_peer_window(struct rl *, uint16_t);
+/* New retransmission settings for a running connection (a reload): they
+ * apply from the next (re)transmission on; 0 means the default, as in
+ * rl_new().  Windows stay as negotiated. */
+void rl_set_timers(struct rl *, uint32_t rto_initial_ms, uint32_t rto_cap_ms,
+    uint32_t max_retries);
 
 uint16_t rl_next_ns(const struct rl *);
 uint16_t rl_nr(const struct rl *);

@@ -867,8 +867,9 @@ session_adopt(struct session *s, struct session_conf *next)
 
 /* Changed: the call ends (CDN, and the kernel session with its
  * interface, addresses and routes) under the old settings, and is placed
- * again with the new ones.  Unchanged but for `debug` (or where it is in
- * the file): the call goes on. */
+ * again with the new ones.  Unchanged but for `debug` or the scripts (or
+ * where it is in the file): the call goes on, and the next script run is
+ * the new one's. */
 static void
 session_change(struct session *s, struct session_conf *next)
 {

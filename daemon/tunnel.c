@@ -641,12 +641,17 @@ tunnel_schedule_retry(struct tunnel *t)
 	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
 	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
 
+	uint64_t ms;
+
 	if (delay > TN_RETRY_CAP_S)
 		delay = TN_RETRY_CAP_S;
+	/* Up to a quarter more, at random: the tunnels of a peer that
+	 * restarted come back spread out, not in lock-step. */
+	ms = delay * 1000 + arc4random_uniform((uint32_t)(delay * 250) + 1);
 	t->failures++;
-	log_info("tunnel %s: retrying in %llu s", t->conf->name,
-	    (unsigned long long)delay);
-	timer_arm(t->ev_state, delay * 1000);
+	log_info("tunnel %s: retrying in %llu.%03llu s", t->conf->name,
+	    (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+	timer_arm(t->ev_state, ms);
 }
 
 /* End of every event handler: release what died, re-arm what lives. */
@@ -676,8 +681,11 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 
 	switch (t->state) {
 	case CC_IDLE:
-		if (t->conf->initiate && !tn.shutting_down && t->primary)
+		if ((t->conf->initiate || t->recovering) && !tn.shutting_down &&
+		    t->primary) {
+			t->recovering = 0;
 			ccfsm_event(t, CCE_OPEN);
+		}
 		break;
 	case CC_ESTABLISHED:
 		/* hello-interval seconds of silence: the HELLO goes out
@@ -734,6 +742,7 @@ tunnel_set_state(struct tunnel *t, int state)
 	case CC_ESTABLISHED:
 		t->up_since = now_s();
 		t->failures = 0;
+		t->recovering = 0;
 		tunnel_hello_rearm(t);
 		break;
 	case CC_WAIT_CTL_CONN:
@@ -1491,14 +1500,30 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	return 0;
 }
 
-static int
-timers_same(const struct timer_conf *a, const struct timer_conf *b)
+/* Up to this many ms of jitter, so that 10 000 tunnels do not open in
+ * lock-step after a crash. */
+#define TN_RECOVER_JITTER_MS 2000
+
+void
+tunnels_recover(void)
 {
-	return a->hello_interval == b->hello_interval &&
-	    a->rx_window == b->rx_window &&
-	    a->retransmit_initial == b->retransmit_initial &&
-	    a->retransmit_cap == b->retransmit_cap &&
-	    a->retries == b->retries && a->retry_interval == b->retry_interval;
+	struct tunnel *t;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!t->primary || t->state != CC_IDLE ||
+		    t->conf->mode != TUNNEL_DYNAMIC || t->conf->initiate)
+			continue;
+		t->recovering = 1;
+		timer_arm(
+		    t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
+		n++;
+	}
+	if (n > 0)
+		log_info("the last run did not end cleanly: opening %u "
+			 "connection%s that peers may still hold",
+		    n, n == 1 ? "" : "s");
 }
 
 static int
@@ -1510,7 +1535,9 @@ sockaddr_same(
 		(tp_addr_equal(a, b) && tp_port(a) == tp_port(b)));
 }
 
-/* Does a change need the connection restarted?  (debug does not.) */
+/* Does a change need the connection restarted?  Timers and debug do not
+ * (tunnel_reload_timers); everything the peer saw or the kernel holds
+ * does. */
 static int
 conf_same(const struct tunnel_conf *a, const struct tunnel_conf *b)
 {
@@ -1523,7 +1550,6 @@ conf_same(const struct tunnel_conf *a, const struct tunnel_conf *b)
 	    a->dialect == b->dialect && a->digest == b->digest &&
 	    a->digest_kdf == b->digest_kdf && a->secret_len == b->secret_len &&
 	    memcmp(a->secret, b->secret, a->secret_len) == 0 &&
-	    timers_same(&a->timers, &b->timers) &&
 	    a->local_tunnel_id == b->local_tunnel_id &&
 	    a->remote_tunnel_id == b->remote_tunnel_id;
 }
@@ -1556,6 +1582,45 @@ tunnel_clear(struct tunnel *t)
 	ccfsm_event(t, CCE_CLOSE);
 	tunnel_settle(t);
 	return 0;
+}
+
+/*
+ * Timers change in place (issue 12: a new hello-interval must not cost
+ * the pseudowires): the retransmission settings from the next
+ * transmission on, hello-interval from now (the silence so far counts),
+ * retry-interval at the next retry, hold times from the next one.  The
+ * receive window we advertised stays for this connection; the new one
+ * goes into the next SCCRQ/SCCRP.
+ */
+static int
+timers_same(const struct timer_conf *a, const struct timer_conf *b)
+{
+	return a->hello_interval == b->hello_interval &&
+	    a->rx_window == b->rx_window &&
+	    a->retransmit_initial == b->retransmit_initial &&
+	    a->retransmit_cap == b->retransmit_cap &&
+	    a->retries == b->retries && a->retry_interval == b->retry_interval;
+}
+
+static void
+tunnel_reload_timers(struct tunnel *t, const struct tunnel_conf *tc)
+{
+	const struct timer_conf *n = &tc->timers;
+
+	if (timers_same(&t->conf->timers, n))
+		return;
+	log_info("tunnel %s: timers changed in place (hello %u s, "
+		 "retransmit %u-%u ms, %u retries)",
+	    t->conf->name, n->hello_interval, n->retransmit_initial,
+	    n->retransmit_cap, n->retries);
+	t->conf->timers = *n;
+	if (t->rl != NULL)
+		rl_set_timers(t->rl, n->retransmit_initial, n->retransmit_cap,
+		    n->retries);
+	if (t->state == CC_ESTABLISHED) {
+		evtimer_del(t->ev_state);
+		tunnel_hello_rearm(t);
+	}
 }
 
 /* `debug tunnel` at run time outlives reloads that leave the tunnel's
@@ -1598,6 +1663,7 @@ tunnels_reload(struct daemon_conf *nc)
 			(void)tunnel_new(tc, NULL, 1);
 		} else {
 			tunnel_reload_debug(t, tc);
+			tunnel_reload_timers(t, tc);
 			t->conf->line = tc->line;
 			session_tunnel_reload(t, tc);
 		}

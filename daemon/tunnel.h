@@ -77,6 +77,7 @@ struct tunnel {
 	unsigned int stop_sent : 1;
 	unsigned int quiet : 1; /* lost a tie break: send nothing */
 	unsigned int dp_up : 1; /* a kernel tunnel exists (pw.c) */
+	unsigned int recovering : 1; /* opens once though initiate = no */
 	uint8_t dp_busy_tries; /* static: kernel IDs still being freed */
 	uint32_t local_ccid;
 	uint32_t peer_ccid;
@@ -129,6 +130,11 @@ int tunnels_init(struct event_base *, struct daemon_conf *);
 /* Apply a new configuration (takes ownership): new tunnels start,
  * removed ones stop with StopCCN, changed ones restart. */
 void tunnels_reload(struct daemon_conf *);
+/* The previous run ended without a clean shutdown: its peers may still
+ * run the connections it had.  Tunnels that only answer open one
+ * connection each (jittered over a few seconds), which the peer takes in
+ * place of the one it holds. */
+void tunnels_recover(void);
 /* StopCCN to every open connection; done() runs once all are
  * acknowledged or after timeout_ms. */
 void tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg);

@@ -9,6 +9,8 @@
 
 #define L2TP_UDP_PORT 1701
 #define L2TP_IP_PROTO 115
+/* Cisco's pre-standard UTI: the same header as L2TPv3 over IP. */
+#define L2TP_UTI_PROTO 120
 
 #define L2TP_VENDOR_IETF 0
 #define L2TP_VENDOR_CISCO 9

@@ -95,9 +95,10 @@ static enum l2tp_walk_result
 walk_transport(struct rbuf *r, struct l2tp_walk *w, const struct ip_body *b,
     const uint16_t *ports, size_t nports)
 {
+	w->ip_proto = b->proto;
 	if (b->proto == IPPROTO_UDP_NUM)
 		return walk_udp(r, w, b, ports, nports);
-	if (b->proto != L2TP_IP_PROTO)
+	if (b->proto != L2TP_IP_PROTO && b->proto != L2TP_UTI_PROTO)
 		return L2TP_WALK_NOT_L2TP;
 	w->encap = L2TP_ENCAP_IP;
 	if (b->nonfirst || b->more)

@@ -1,8 +1,9 @@
 /*
  * Finding the L2TP datagram inside a captured frame: link layer (Ethernet
  * with VLAN tags, Linux cooked SLL/SLL2, raw IP, BSD loopback), IPv4 or
- * IPv6 (extension headers skipped), then UDP on a chosen port or IP
- * protocol 115.  Pure: bytes and a link type in, a view and addresses out;
+ * IPv6 (extension headers skipped), then UDP on a chosen port, IP
+ * protocol 115, or IP protocol 120 (Cisco's pre-standard UTI, which has
+ * the L2TPv3-over-IP header).  Pure: bytes and a link type in, a view and addresses out;
  * no libpcap here, so the link types are the pcap LINKTYPE_/DLT_ numbers.
  */
 #ifndef L2TP_PROTO_PCAPWALK_H
@@ -43,6 +44,7 @@ struct l2tp_walk {
 	uint16_t sport; /* UDP only */
 	uint16_t dport;
 	enum l2tp_encap encap;
+	uint8_t ip_proto; /* 17 (UDP), 115, or 120 (UTI) */
 	size_t nvlans;
 	uint16_t vlan[L2TP_WALK_MAX_VLANS]; /* VLAN IDs, outermost first */
 	/* The L2TP datagram (IP: from the Session ID on). */

@@ -148,6 +148,8 @@ NS_TESTS = \
 	tests/ns/netem.sh \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
+	tests/ns/peer-restart.sh \
+	tests/ns/reload-in-place.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -166,6 +168,7 @@ EXTRA_DIST += tests/ns/cisco_session_peer.py
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh
 # Operations (issue 13): metrics, systemd notification, the unit.
@@ -201,6 +204,7 @@ tests_vm_test_dp_diff_SOURCES = tests/vm/test_dp_diff.c daemon/dataplane.c \
 tests_vm_test_dp_diff_CFLAGS = $(tests_vm_dp_tool_CFLAGS) $(CMOCKA_CFLAGS)
 tests_vm_test_dp_diff_LDADD = $(tests_vm_dp_tool_LDADD) $(CMOCKA_LIBS)
 VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
+	tests/vm/restart-responder.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
 	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh
 TESTS += $(VM_TESTS)

@@ -223,6 +223,10 @@ def write_pcap(name, linktype, frames, snaplen=65535):
 write_pcap("eth4udp.pcap", 1, [ether(0x0800, ipv4(17, udp(HELLO)))])
 write_pcap("eth4ip.pcap", 1,
            [ether(0x0800, ipv4(115, b"\0\0\0\0" + HELLO) + b"\0" * 6)])
+# Cisco's pre-standard UTI: IP protocol 120, the same header (issue 10).
+write_pcap("eth4uti.pcap", 1,
+           [ether(0x0800, ipv4(120, b"\0\0\0\0" + HELLO)),
+            ether(0x0800, ipv4(120, struct.pack(">I", 77) + bytes(60)))])
 hopopts = bytes([17, 0, 1, 4, 0, 0, 0, 0])  # next UDP, PadN
 dstopts = bytes([115, 1]) + bytes([1, 12]) + bytes(12)  # 16 bytes
 write_pcap("vlan6udp.pcap", 1, [ether(0x86DD, ipv6(17, udp(HELLO), hopopts,
@@ -299,6 +303,11 @@ synthetic_captures() {
 	expect_grep eth4udp '"src":"192.0.2.1","dst":"192.0.2.2","sport":1701,"dport":1701,"encap":"udp","msg":{"type":"HELLO"'
 	run eth4ip 0 -r "$t/eth4ip.pcap"
 	expect_grep eth4ip '^1 [0-9:.]* 192.0.2.1 -> 192.0.2.2 ip HELLO'
+	run eth4uti 0 -r "$t/eth4uti.pcap"
+	expect_grep eth4uti '^1 [0-9:.]* 192.0.2.1 -> 192.0.2.2 uti HELLO'
+	expect_grep eth4uti '^2 [0-9:.]* 192.0.2.1 -> 192.0.2.2 uti '
+	run eth4uti-j 0 -j -r "$t/eth4uti.pcap"
+	expect_grep eth4uti-j '"encap":"uti","msg":{"type":"HELLO"'
 	run vlan6udp 0 -j -r "$t/vlan6udp.pcap"
 	expect_grep vlan6udp '"src":"2001:db8::1","dst":"2001:db8::2","sport":1701,"dport":1701,"vlan":\[100,7\],"encap":"udp","msg":{"type":"HELLO"'
 	run sll6ip 0 -r "$t/sll6ip.pcap"

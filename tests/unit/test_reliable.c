@@ -607,6 +607,45 @@ test_retransmit_backoff_and_death(void **state)
 	}
 }
 
+/* New timers on a running connection (a reload, issue 12): a backoff
+ * under way keeps its next deadline, then follows the new cap and retry
+ * budget; the next message starts from the new initial RTO. */
+static void
+test_set_timers(void **state)
+{
+	uint64_t now = 0;
+	struct side *a = side_new(NULL, &now);
+
+	(void)state;
+	side_send(a);
+	side_send(a);
+	now = 1000;
+	rl_timer(a->rl, now); /* first retransmission; next at 3000 */
+	assert_int_equal(rl_next_timeout(a->rl), 3000);
+	rl_set_timers(a->rl, 200, 1500, 2);
+	assert_int_equal(rl_next_timeout(a->rl), 3000);
+	now = 3000;
+	rl_timer(a->rl, now); /* second: the backoff is capped at 1500 */
+	assert_int_equal(rl_next_timeout(a->rl), 4500);
+	now = 4500;
+	rl_timer(a->rl, now); /* two retries were the budget: dead */
+	assert_int_equal(a->deaths, 1);
+	side_free(a);
+
+	/* Nothing in flight: the next message uses the new initial RTO. */
+	now = 0;
+	a = side_new(NULL, &now);
+	rl_set_timers(a->rl, 200, 1500, 2);
+	side_send(a);
+	assert_int_equal(rl_next_timeout(a->rl), 200);
+	/* 0 means the default, as in rl_new(). */
+	rl_set_timers(a->rl, 0, 0, 0);
+	recv_ack(a, 1);
+	side_send(a);
+	assert_int_equal(rl_next_timeout(a->rl), 1000);
+	side_free(a);
+}
+
 /* Progress after a loss restores the initial RTO and the full retry
  * budget for the next message. */
 static void
@@ -1116,6 +1155,7 @@ main(void)
 		cmocka_unit_test(test_slow_start_and_collapse),
 		cmocka_unit_test(test_retransmit_backoff_and_death),
 		cmocka_unit_test(test_ack_resets_backoff),
+		cmocka_unit_test(test_set_timers),
 		cmocka_unit_test(test_nr_acks_and_frees),
 		cmocka_unit_test(test_out_of_order_acked_later),
 		cmocka_unit_test(test_wrap_send),

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Issue 10: a daemon that only answers (initiate = no), killed with -9
+# and started again, has its pseudowire carrying pings again within 10 s.
+# Its kernel tunnel died with its socket; the peer's HELLOs for the lost
+# connection prompt it to open a new one at once, instead of waiting
+# until the peer's retransmissions run out (79.7 s before the rule).
+. "$(dirname "$0")/lib.sh"
+vm_enter "$@"
+require_cmd jq
+
+A=pe-a
+B=pe-b
+LIMIT=10
+make_tmpdir
+wan_pair "$A" "$B" 10.1.0
+for ns in "$A" "$B"; do
+	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+	    die "sysctl in $ns"
+done
+
+# conf SIDE ME PEER INITIATE
+conf()
+{
+	cat <<CONF
+hostname = "pe-$1"
+dataplane = kernel
+tunnel t {
+	local = 10.1.0.$2
+	remote = 10.1.0.$3
+	initiate = $4
+	persist = $4
+	hello-interval = 2
+	session pw {
+		remote-end-id = "7"
+		interface = pw7
+		address = "10.9.7.$2 peer 10.9.7.$3"
+	}
+}
+CONF
+}
+
+step "A initiates, B only answers; the pseudowire comes up"
+conf b 2 1 no >"$TESTDIR/b.in"
+conf a 1 2 yes >"$TESTDIR/a.in"
+l2d_start B "$B" <"$TESTDIR/b.in"
+l2d_start A "$A" <"$TESTDIR/a.in"
+up='[.[][] | select(.state == "established" and .kernel != null)] |
+    length == 1'
+l2d_wait A "show session" "$up" 60
+l2d_wait B "show session" "$up" 30
+ping_ok "$A" 10.9.7.2
+
+step "kill -9 B, start it again: pings pass within $LIMIT s"
+old=$(l2d_get A "show tunnel t" .t.remoteCcid)
+bpid=$(cat "$TESTDIR/B.pid")
+kill -KILL "$bpid"
+wait_until "B to die" 10 sh -c "! kill -0 $bpid 2>/dev/null"
+t0=$(date +%s%N)
+l2d_start B "$B" <"$TESTDIR/b.in"
+until in_ns "$A" ping -n -q -c 1 -W 1 10.9.7.2 >/dev/null 2>&1; do
+	[ $((($(date +%s%N) - t0) / 1000000)) -le $((LIMIT * 1000 + 5000)) ] ||
+	    die "no ping through the pseudowire $((LIMIT + 5)) s after B restarted"
+done
+took=$((($(date +%s%N) - t0) / 1000000))
+echo "pings pass again $took ms after B restarted"
+[ "$took" -le $((LIMIT * 1000)) ] ||
+    die "pings came back after $took ms (limit $LIMIT s)"
+new=$(l2d_get A "show tunnel t" .t.remoteCcid)
+[ "$new" != "$old" ] || die "A still runs B's old connection $old"
+grep -q "for a connection we do not know" "$TESTDIR/B.log" ||
+    die "B did not say why it opened a connection"
+ping_ok "$B" 10.9.7.1
+
+step "teardown"
+l2d_stop A
+l2d_stop B
