@@ -13,26 +13,11 @@ ns_pair a b
 PY=${PYTHON3:-python3}
 HTTP="$PY $top_srcdir/tests/shell/http_get.py"
 
-daemon_start A "$NS_A" <<CONF
-hostname = "lcce-a"
-dataplane = none
-metrics-listen = "127.0.0.1:9735"
-tunnel ab {
-	local = $V4_A
-	remote = $V4_B
-	initiate = yes
-	hello-interval = 1
-}
-CONF
-daemon_start B "$NS_B" <<CONF
-hostname = "lcce-b"
-dataplane = none
-tunnel ba {
-	local = $V4_B
-	remote = $V4_A
-	initiate = no
-}
-CONF
+{
+	echo 'metrics-listen = "127.0.0.1:9735"'
+	ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "hello-interval = 1"
+} | daemon_start A "$NS_A"
+ns_conf lcce-b ba "$V4_B" "$V4_A" "initiate = no" | daemon_start B "$NS_B"
 wait_json A "show tunnel" '.ab.state == "established"' ||
     fail "A did not reach established"
 # A's hellos (1 s), so a HELLO counter exists.

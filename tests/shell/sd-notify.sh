@@ -45,16 +45,8 @@ wait_count() {
 
 # 400 ms watchdog: a ping every 200 ms.
 export NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=400000
-daemon_start A "$NS_A" <<CONF
-hostname = "lcce-a"
-dataplane = none
-tunnel ab {
-	local = $V4_A
-	remote = $V4_B
-	initiate = yes
-	retry-interval = 1
-}
-CONF
+ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
+    daemon_start A "$NS_A"
 unset NOTIFY_SOCKET WATCHDOG_USEC
 
 wait_notify 'READY=1'
@@ -65,15 +57,7 @@ grep -q '^CHECK ok' "$NLOG" ||
 wait_notify 'STATUS=0 of 1 tunnels established, 0 sessions'
 
 # The peer comes: STATUS follows within a second or two.
-daemon_start B "$NS_B" <<CONF
-hostname = "lcce-b"
-dataplane = none
-tunnel ba {
-	local = $V4_B
-	remote = $V4_A
-	initiate = no
-}
-CONF
+ns_conf lcce-b ba "$V4_B" "$V4_A" "initiate = no" | daemon_start B "$NS_B"
 wait_json A "show tunnel" '.ab.state == "established"' ||
     fail "A did not reach established"
 wait_notify 'STATUS=1 of 1 tunnels established, 0 sessions' 5
