@@ -14,7 +14,7 @@ PY=${PYTHON3:-python3}
 NLOG=$WORK/notify.log
 
 $PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify.sock" "$NLOG" \
-    "$L2TPSH" "$WORK/A.sock" &
+    "$L2TPSH" "$WORK/A.sock" "$WORK/A.pid" &
 echo $! >"$WORK/listener.pid"
 BG_PIDFILES="$BG_PIDFILES $WORK/listener.pid"
 i=0
@@ -49,6 +49,8 @@ ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
     daemon_start A "$NS_A"
 unset NOTIFY_SOCKET WATCHDOG_USEC
 
+wait_notify '^BLOCKED'
+grep -q '^BLOCKED ok' "$NLOG" || fail "$(grep BLOCKED "$NLOG")"
 wait_notify 'READY=1'
 wait_notify '^CHECK'
 grep -q '^CHECK ok' "$NLOG" ||
