@@ -164,6 +164,16 @@ EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
 EXTRA_DIST += tests/ns/cisco_session_peer.py
 
+# The peer zoo (tests/peers/): scripted peers replaying real traffic
+# (Cisco IOS, freeRtr, xcesp, VECTOR CCS/OpenRPD) against l2tpv3d in
+# both roles, in namespaces.  Slowest first.
+PEER_TESTS = tests/peers/zoo-cisco-draft.sh tests/peers/zoo-xcesp.sh \
+	tests/peers/zoo-openrpd.sh tests/peers/zoo-freertr.sh \
+	tests/peers/zoo-cisco-ietf.sh
+TESTS += $(PEER_TESTS)
+EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
+	tests/peers/profiles.py tests/peers/zoo.py tests/peers/data
+
 # l2tpsh and the command layer against running daemons: every show in
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
