@@ -24,6 +24,10 @@ Measured, in this order, each printed as one JSON object per line
                        must keep being answered
   teardown_seconds     SIGTERM to A until A has exited and B holds no
                        established tunnel
+  scrape_*             with --scrape, instead of everything above: the
+                       Prometheus metrics of A (`show metrics` and GET
+                       /metrics via metrics-listen), seconds and bytes,
+                       while 1 s hellos must keep being answered
   vm_*                 with --vm N: kernel programming in the test VM
                        against `ip l2tp` (bench/vm-kernel.sh)
 Results that are rates of datagrams also give their fraction of the
@@ -31,7 +35,7 @@ UDP ceiling.
 
 Usage: bench/l2tpbench.py [--tunnels N] [--sessions M] [--quick]
        [--steady-seconds S] [--builddir DIR] [--json FILE] [--keep]
-       [--profile] [--vm SESSIONS]
+       [--profile] [--vm SESSIONS] [--scrape]
 See docs/performance.md.
 Needs root (namespaces).  Exit status 0 when every step ran, 1 when a
 step failed (the JSON so far is still printed); the targets of issue 6
@@ -53,6 +57,7 @@ NET_A = "10.77.0.1"
 NET_B = "10.77.0.2"
 TUNNEL_NET = ipaddress.IPv4Address("10.78.0.0")
 UDP_PORT = 9
+METRICS_PORT = 9735
 
 # The targets of issue 6, to print next to the results.
 TARGETS = {
@@ -63,6 +68,8 @@ TARGETS = {
     "steady_cpu_hello60_percent_a": ("<=", 1.0),
     "show_tunnel_json_seconds": ("<=", 1.0),
     "show_session_json_seconds": ("<=", 1.0),
+    "scrape_show_metrics_seconds": ("<=", 1.0),
+    "scrape_http_metrics_seconds": ("<=", 1.0),
     "codec_decode_validate": (">=", 1000000.0),
     "vm_daemon_vs_ip_ratio": (">=", 20.0),
 }
@@ -280,6 +287,8 @@ class Bench:
         global, a session is one line."""
         lines = ['hostname = "bench-%s"' % side.lower(), "dataplane = none",
                  "hello-interval = %d" % hello]
+        if side == "A" and self.args.scrape:
+            lines.append('metrics-listen = "127.0.0.1:%d"' % METRICS_PORT)
         sessions = "".join('\tsession s%d { remote-end-id = "%d" }\n' %
                            (j, j) for j in range(m))
         for i in range(n):
@@ -502,6 +511,78 @@ class Bench:
                 retrans += t.get("retransmits", 0)
         return hellos, retrans
 
+    def hello_check(self, what, t_hello0, hellos0, retrans0):
+        """Over the window since t_hello0 (at least 4 s), each tunnel's
+        1 s hellos went on: about one HELLO received per tunnel per
+        second over both daemons, and every tunnel still up."""
+        n = self.args.tunnels
+        time.sleep(max(0.0, 4.0 - (time.monotonic() - t_hello0)))
+        window = time.monotonic() - t_hello0
+        hellos, retrans = self.hello_counts()
+        hellos -= hellos0
+        retrans -= retrans0
+        up = min(self.count_established("A"), self.count_established("B"))
+        floor = int(n * (int(window) - 1) * 0.9)
+        self.result("hellos_during_" + what, hellos, "HELLOs", tunnels=n,
+                    seconds=round(window, 2), atLeast=floor,
+                    retransmits=retrans, establishedAfter=up)
+        if up < n:
+            raise BenchError("tunnels dropped during %s: %d of %d up"
+                             % (what, up, n))
+        if hellos < floor:
+            raise BenchError("hellos missed during %s: %d in %.1f s "
+                             "for %d tunnels" % (what, hellos, window, n))
+
+    def http_get(self, url):
+        """GET url from inside A's namespace; (seconds, bytes), timed
+        there, from connect to the last byte."""
+        code = ("import http.client, sys, time, urllib.parse\n"
+                "u = urllib.parse.urlsplit(sys.argv[1])\n"
+                "t0 = time.monotonic()\n"
+                "c = http.client.HTTPConnection(u.hostname, u.port,"
+                " timeout=60)\n"
+                "c.request('GET', u.path)\n"
+                "r = c.getresponse()\n"
+                "b = r.read()\n"
+                "assert r.status == 200, r.status\n"
+                "print(time.monotonic() - t0, len(b))\n")
+        p = self.run([sys.executable, "-c", code, url], ns="A")
+        secs, size = p.stdout.split()
+        return float(secs), int(size)
+
+    def scrape(self):
+        """The metrics of n tunnels (and their sessions) while 1 s
+        hellos flow: `show metrics` through the control socket and GET
+        /metrics from the HTTP endpoint, each rendered in the loop."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        secs = self.establish(n, m, 1)
+        self.result("establish_tunnels_seconds", round(secs, 3), "s",
+                    tunnels=n, sessions=n * m, note="for --scrape")
+        time.sleep(1.5)
+        hellos0, retrans0 = self.hello_counts()
+        t_hello0 = time.monotonic()
+        runs = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            out = self.shell("A", "show metrics")
+            runs.append(time.monotonic() - t0)
+        series = sum(1 for l in out.splitlines() if not l.startswith(b"#"))
+        self.result("scrape_show_metrics_seconds", round(min(runs), 4), "s",
+                    tunnels=n, sessions=n * m, bytes=len(out),
+                    series=series, worst=round(max(runs), 4),
+                    note="best of 3, l2tpsh -c 'show metrics'")
+        http = [self.http_get("http://127.0.0.1:%d/metrics" % METRICS_PORT)
+                for _ in range(3)]
+        self.result("scrape_http_metrics_seconds",
+                    round(min(h[0] for h in http), 4), "s", tunnels=n,
+                    sessions=n * m, bytes=http[0][1],
+                    worst=round(max(h[0] for h in http), 4),
+                    note="best of 3, GET /metrics")
+        self.hello_check("scrape", t_hello0, hellos0, retrans0)
+        self.stop("A", timeout=120)
+        self.stop("B", timeout=120)
+
     def show_json(self):
         """`show tunnel json` while 1 s hellos flow; none may be missed.
 
@@ -530,22 +611,7 @@ class Bench:
             json.loads(out)
             self.result("show_session_json_seconds", round(dt, 4), "s",
                         sessions=n * self.args.sessions, bytes=len(out))
-        time.sleep(max(0.0, 4.0 - (time.monotonic() - t_hello0)))
-        window = time.monotonic() - t_hello0
-        hellos, retrans = self.hello_counts()
-        hellos -= hellos0
-        retrans -= retrans0
-        up = min(self.count_established("A"), self.count_established("B"))
-        floor = int(n * (int(window) - 1) * 0.9)
-        self.result("hellos_during_show", hellos, "HELLOs", tunnels=n,
-                    seconds=round(window, 2), atLeast=floor,
-                    retransmits=retrans, establishedAfter=up)
-        if up < n:
-            raise BenchError("tunnels dropped during show: %d of %d up"
-                             % (up, n))
-        if hellos < floor:
-            raise BenchError("hellos missed during show: %d in %.1f s "
-                             "for %d tunnels" % (hellos, window, n))
+        self.hello_check("show", t_hello0, hellos0, retrans0)
 
     def teardown(self):
         n = self.args.tunnels
@@ -611,6 +677,9 @@ class Bench:
         self.setup_net(n)
         if a.profile:
             self.profile()
+            return
+        if a.scrape:
+            self.scrape()
             return
         self.udp_ceiling()
         self.codec()
@@ -694,6 +763,9 @@ def parse_args():
     p.add_argument("--vm", type=int, default=0, metavar="SESSIONS",
                    help="also run bench/vm-kernel.sh with this many "
                    "sessions in the test VM (kernel dataplane)")
+    p.add_argument("--scrape", action="store_true",
+                   help="only the metrics scrape: establish with 1 s "
+                   "hellos, time `show metrics` and GET /metrics")
     p.add_argument("--profile", action="store_true",
                    help="only establishment, the daemons under perf "
                    "record; keeps the work directory with the reports")

@@ -9,5 +9,5 @@ cli_l2tpdump_SOURCES = cli/l2tpdump.c
 cli_l2tpdump_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 cli_l2tpdump_LDADD = $(PROTO_LIBS) $(LIBPCAP_LIBS)
 
-dist_man_MANS += docs/l2tpsh.1
-dist_man_MANS += docs/l2tpdump.8
+man_MANS += docs/l2tpsh.1
+man_MANS += docs/l2tpdump.8

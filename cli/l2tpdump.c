@@ -879,6 +879,19 @@ set_filter(pcap_t *p, const char *expr)
 	return rc;
 }
 
+/* libpcap's message often starts with the name already ("x.pcap: No
+ * such file or directory"): print the name once. */
+static void
+report_open_error(const char *name, const char *errbuf)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(errbuf, name, n) == 0 && errbuf[n] == ':')
+		fprintf(stderr, "l2tpdump: %s\n", errbuf);
+	else
+		fprintf(stderr, "l2tpdump: %s: %s\n", name, errbuf);
+}
+
 static int
 open_capture(struct dumper *d)
 {
@@ -892,7 +905,7 @@ open_capture(struct dumper *d)
 	else
 		d->pcap = open_live(d->o.ifname, errbuf);
 	if (d->pcap == NULL) {
-		fprintf(stderr, "l2tpdump: %s: %s\n",
+		report_open_error(
 		    d->o.file != NULL ? d->o.file : d->o.ifname, errbuf);
 		return -1;
 	}

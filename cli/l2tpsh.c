@@ -17,9 +17,11 @@
 #include <sys/un.h>
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <histedit.h>
 #include <limits.h>
 #include <stdint.h>
@@ -67,6 +69,48 @@ usage(FILE *f)
 	    CTL_SOCKET_DEFAULT);
 }
 
+/*
+ * Why the daemon could not be reached, in words that lead to the fix:
+ * a refusal names the group that grants access (the socket's), or the
+ * directory that cannot be entered; only a missing or dead socket asks
+ * whether l2tpv3d runs.
+ */
+static void
+connect_error(const char *path, int err)
+{
+	struct stat st;
+	struct group *gr;
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], *slash;
+
+	if (err != EACCES && err != EPERM) {
+		fprintf(stderr,
+		    "l2tpsh: cannot connect to %s: %s (is l2tpv3d running?)\n",
+		    path, strerror(err));
+		return;
+	}
+	if (stat(path, &st) == -1) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
+			*slash = '\0';
+		fprintf(stderr,
+		    "l2tpsh: cannot connect to %s: %s (the directory %s is "
+		    "not open to you)\n",
+		    path, strerror(err), dir);
+		return;
+	}
+	gr = getgrgid(st.st_gid);
+	if (gr != NULL)
+		fprintf(stderr,
+		    "l2tpsh: cannot connect to %s: %s (members of group %s "
+		    "have access: usermod -a -G %s USER, then log in again)\n",
+		    path, strerror(err), gr->gr_name, gr->gr_name);
+	else
+		fprintf(stderr,
+		    "l2tpsh: cannot connect to %s: %s (members of group %ld "
+		    "have access)\n",
+		    path, strerror(err), (long)st.st_gid);
+}
+
 static int
 shell_connect(struct shell *sh)
 {
@@ -83,9 +127,7 @@ shell_connect(struct shell *sh)
 	sh->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sh->fd == -1 ||
 	    connect(sh->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr,
-		    "l2tpsh: cannot connect to %s: %s (is l2tpv3d running?)\n",
-		    sh->sockpath, strerror(errno));
+		connect_error(sh->sockpath, errno);
 		return -1;
 	}
 	return 0;

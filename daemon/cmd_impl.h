@@ -27,6 +27,7 @@ int cmd_show_wireshark(const struct cmd_match *, void *);
 int cmd_show_statistics(const struct cmd_match *, void *);
 int cmd_show_peer(const struct cmd_match *, void *);
 int cmd_show_log(const struct cmd_match *, void *);
+int cmd_show_metrics(const struct cmd_match *, void *);
 
 /* cmd_config.c */
 int cmd_configure(const struct cmd_match *, void *);

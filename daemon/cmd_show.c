@@ -13,6 +13,7 @@
 #include "daemon/cmd_impl.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
+#include "daemon/metrics.h"
 #include "daemon/tunnel.h"
 
 /* A tunnel by name, else by our CCID (decimal); NULL if none. */
@@ -498,5 +499,14 @@ cmd_show_log(const struct cmd_match *m, void *arg)
 	}
 	sbuf_puts(req->out, i > 0 ? "]}\n" : "}\n");
 	sbuf_free(&lines);
+	return CTL_STATUS_OK;
+}
+
+int
+cmd_show_metrics(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+
+	metrics_render(req->out);
 	return CTL_STATUS_OK;
 }

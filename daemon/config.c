@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <confuse.h>
@@ -203,6 +204,20 @@ static const struct keyword kw_sock_mode[] = {
 static const struct keyword kw_dataplane[] = {
 	{ "kernel", DATAPLANE_KERNEL },
 	{ "none", DATAPLANE_NONE },
+	{ NULL, 0 },
+};
+/* syslog facilities an operator may pick (syslog.h's values). */
+static const struct keyword kw_facility[] = {
+	{ "daemon", LOG_DAEMON },
+	{ "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 },
 	{ NULL, 0 },
 };
 static const struct keyword kw_dialect[] = {
@@ -899,6 +914,18 @@ set_listen(const struct optref *ref, const char *s)
 	return 0;
 }
 
+/* metrics-listen: one ADDR:PORT or [IPV6]:PORT, the port required. */
+static int
+set_metrics_listen(const struct optref *ref, const char *s)
+{
+	struct sockaddr_storage *ss = ref_target(ref);
+
+	if (parse_hostport(s, 0, ss) == -1 || addr_port(ss) == 0)
+		return ref_error(
+		    ref, "'%s' is not ADDR:PORT or [IPV6]:PORT", s);
+	return 0;
+}
+
 static int
 set_addr(const struct optref *ref, const char *s)
 {
@@ -1420,6 +1447,10 @@ static const struct optdef global_opts[] = {
 	    control_idle_timeout, 0, 86400, 0),
 	OPT_FN("user", set_text, struct daemon_conf, user, 0),
 	OPT_FN("script-user", set_text, struct daemon_conf, script_user, 0),
+	OPT_KW(
+	    "log-facility", struct daemon_conf, log_facility, kw_facility, 0),
+	OPT_FN("metrics-listen", set_metrics_listen, struct daemon_conf,
+	    metrics_listen, 0),
 	TIMER_OPTS(struct daemon_conf, timers, 0),
 	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
 };
@@ -1641,6 +1672,7 @@ conf_new(void)
 	conf->control_max_clients = DEFAULT_CONTROL_MAX_CLIENTS;
 	conf->control_ro_max_clients = DEFAULT_CONTROL_MAX_CLIENTS;
 	conf->control_idle_timeout = DEFAULT_CONTROL_IDLE_TIMEOUT;
+	conf->log_facility = LOG_DAEMON;
 	default_timers(&conf->timers);
 	return conf;
 }
@@ -2548,6 +2580,31 @@ build_conf(struct load_ctx *ctx)
  */
 #define BRACE_LINES 8
 
+/*
+ * libconfuse replaces ${VAR} inside double quotes with the variable's
+ * value, and an unset VAR with nothing: `secret = "abc${NOPE}def"` would
+ * quietly become "abcdef".  An unset variable (without a :-default) is
+ * an error instead.  ref points after the "${".
+ */
+static int
+check_env_ref(struct load_ctx *ctx, const char *ref, int line)
+{
+	char name[128];
+	size_t n = strcspn(ref, "}:\"\n");
+
+	if (ref[n] == ':' && ref[n + 1] == '-')
+		return 0; /* ${VAR:-default} */
+	if (n == 0 || n >= sizeof(name))
+		return 0; /* libconfuse's to judge */
+	memcpy(name, ref, n);
+	name[n] = '\0';
+	if (getenv(name) != NULL)
+		return 0;
+	return ctx_error(ctx, NULL, line, NULL,
+	    "${%s} is not set in the environment (write \\$ for a literal $)",
+	    name);
+}
+
 static int
 blank_comments(struct load_ctx *ctx, char *s)
 {
@@ -2563,6 +2620,9 @@ blank_comments(struct load_ctx *ctx, char *s)
 				line += *++s == '\n';
 			else if (*s == '"')
 				quote = 0;
+			else if (s[0] == '$' && s[1] == '{' &&
+			    check_env_ref(ctx, s + 2, line) == -1)
+				return -1;
 		} else if (quote == '\'') {
 			if (*s == '\\' && (s[1] == '\\' || s[1] == '\''))
 				s++;
@@ -2900,6 +2960,16 @@ print_globals(const struct daemon_conf *conf, FILE *fp)
 		fprintf(fp, "\n");
 	}
 	print_access(conf, fp);
+	/* Printed when set, like control-socket-readonly: the golden
+	 * outputs of every other configuration stay as they were. */
+	if (conf->log_facility != LOG_DAEMON)
+		fprintf(fp, "log-facility = %s\n",
+		    kw_name(kw_facility, conf->log_facility));
+	if (conf->metrics_listen.ss_family != AF_UNSPEC) {
+		fprintf(fp, "metrics-listen = ");
+		print_hostport(fp, &conf->metrics_listen);
+		fprintf(fp, "\n");
+	}
 	print_timers(fp, "", &conf->timers, NULL);
 }
 

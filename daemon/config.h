@@ -212,6 +212,10 @@ struct daemon_conf {
 	 * user.  "" = not set: the defaults CONF_USER_DEFAULT and root. */
 	char user[CONF_NAME_MAX];
 	char script_user[CONF_NAME_MAX];
+	int log_facility; /* syslog's LOG_DAEMON, LOG_LOCAL0... */
+	/* GET /metrics over HTTP; ss_family AF_UNSPEC = off.  Read at
+	 * start only. */
+	struct sockaddr_storage metrics_listen;
 	struct tunnel_conf_list tunnels;
 };
 

@@ -454,12 +454,14 @@ static void
 counts_text(struct sbuf *sb, const char *what, const uint32_t *v)
 {
 	unsigned int i;
+	int n = 0;
 
 	sbuf_printf(sb, "  %-14s", what);
 	for (i = 0; i < TUNNEL_NTYPES; i++)
-		if (v[i] != 0)
+		if (v[i] != 0 && ++n)
 			sbuf_printf(sb, " %s %u", slot_name(i), v[i]);
-	sbuf_putc(sb, '\n');
+	/* An empty line reads like a missing value. */
+	sbuf_puts(sb, n == 0 ? " none\n" : "\n");
 }
 
 static void

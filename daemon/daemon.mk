@@ -21,21 +21,24 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/dataplane.c daemon/dataplane.h \
 	daemon/pw.c daemon/pw.h \
 	daemon/priv.c daemon/priv.h daemon/sandbox.c \
-	daemon/pw_wait.c daemon/pw_wait.h
+	daemon/pw_wait.c daemon/pw_wait.h \
+	daemon/service.c daemon/service.h \
+	daemon/metrics.c daemon/metrics.h daemon/metrics_http.c
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS) $(LIBCAPNG_CFLAGS) \
-	$(LIBSECCOMP_CFLAGS)
+	$(LIBSECCOMP_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBMHD_CFLAGS)
 DAEMON_LIBS = daemon/libl2tpd.a $(PROTO_LIBS) $(LIBEVENT_LIBS) \
 	$(LIBCONFUSE_LIBS) $(LIBNLROUTE_LIBS) $(LIBNLGENL_LIBS) $(LIBNL_LIBS) \
-	$(LIBCRYPTO_LIBS) $(LIBCAPNG_LIBS) $(LIBSECCOMP_LIBS)
+	$(LIBCRYPTO_LIBS) $(LIBCAPNG_LIBS) $(LIBSECCOMP_LIBS) \
+	$(LIBSYSTEMD_LIBS) $(LIBMHD_LIBS)
 
 sbin_PROGRAMS += daemon/l2tpv3d
 daemon_l2tpv3d_SOURCES = daemon/l2tpv3d.c
 daemon_l2tpv3d_CFLAGS = $(daemon_libl2tpd_a_CFLAGS)
 daemon_l2tpv3d_LDADD = $(DAEMON_LIBS)
 
-dist_man_MANS += docs/l2tpv3d.conf.5
+man_MANS += docs/l2tpv3d.conf.5
 
-dist_man_MANS += docs/l2tpv3d.8
+man_MANS += docs/l2tpv3d.8
 EXTRA_DIST += docs/control-json.md

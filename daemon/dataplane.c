@@ -240,6 +240,13 @@ dp_close(struct dataplane *dp)
 	free(dp);
 }
 
+/* The prefix of a log line about a configuration's kernel object. */
+static const char *
+owner(const char *name)
+{
+	return name[0] != '\0' ? name : "dataplane";
+}
+
 void
 dp_tunnel_cfg_init(struct dp_tunnel_cfg *c)
 {
@@ -444,8 +451,8 @@ tunnel_create_quiet(struct dataplane *dp, const struct dp_tunnel_cfg *c)
 static void
 tunnel_create_failed(const struct dp_tunnel_cfg *c, int kerr)
 {
-	log_warnx("dataplane: cannot create tunnel %u: %s%s", c->tunnel_id,
-	    strerror(kerr), l2tp_hint(kerr, 0, c->encap));
+	log_warnx("%s: cannot create kernel tunnel %u: %s%s", owner(c->owner),
+	    c->tunnel_id, strerror(kerr), l2tp_hint(kerr, 0, c->encap));
 }
 
 int
@@ -454,8 +461,8 @@ dp_tunnel_create(struct dataplane *dp, const struct dp_tunnel_cfg *c)
 	int kerr;
 
 	if (check_tunnel_cfg(c) < 0) {
-		log_warnx("dataplane: tunnel %u: incomplete configuration",
-		    c->tunnel_id);
+		log_warnx("%s: kernel tunnel %u: incomplete configuration",
+		    owner(c->owner), c->tunnel_id);
 		return -1;
 	}
 	if ((kerr = tunnel_create_quiet(dp, c)) != 0) {
@@ -651,12 +658,12 @@ dp_tunnel_ensure(struct dataplane *dp, const struct dp_tunnel_cfg *want)
 	if (rc == 0)
 		return tunnel_create_or_busy(dp, want, DP_CREATED);
 	if (dp_tunnel_diff(want, &have, why, sizeof(why)) == 0) {
-		log_info(
-		    "dataplane: adopting kernel tunnel %u", want->tunnel_id);
+		log_info("%s: adopting kernel tunnel %u", owner(want->owner),
+		    want->tunnel_id);
 		return DP_ADOPTED;
 	}
-	log_info(
-	    "dataplane: replacing kernel tunnel %u: %s", want->tunnel_id, why);
+	log_info("%s: replacing kernel tunnel %u: %s", owner(want->owner),
+	    want->tunnel_id, why);
 	if (dp_tunnel_delete(dp, want->tunnel_id) < 0)
 		return -1;
 	return tunnel_create_or_busy(dp, want, DP_REPLACED);
@@ -723,8 +730,8 @@ session_create_quiet(struct dataplane *dp, const struct dp_session_cfg *c)
 static void
 session_create_failed(const struct dp_session_cfg *c, int kerr)
 {
-	log_warnx("dataplane: cannot create session %u in tunnel %u: %s%s",
-	    c->session_id, c->tunnel_id, strerror(kerr),
+	log_warnx("%s: cannot create kernel session %u in tunnel %u: %s%s",
+	    owner(c->owner), c->session_id, c->tunnel_id, strerror(kerr),
 	    l2tp_hint(kerr, 1, DP_ENCAP_UDP));
 }
 
@@ -734,8 +741,8 @@ dp_session_create(struct dataplane *dp, const struct dp_session_cfg *c)
 	int kerr;
 
 	if (check_session_cfg(c) < 0) {
-		log_warnx("dataplane: session %u/%u: bad configuration",
-		    c->tunnel_id, c->session_id);
+		log_warnx("%s: kernel session %u/%u: bad configuration",
+		    owner(c->owner), c->tunnel_id, c->session_id);
 		return -1;
 	}
 	if ((kerr = session_create_quiet(dp, c)) != 0) {
@@ -934,11 +941,11 @@ dp_session_ensure(struct dataplane *dp, const struct dp_session_cfg *want)
 		return -1;
 	}
 	if (dp_session_diff(want, &have, why, sizeof(why)) == 0) {
-		log_info("dataplane: adopting kernel session %u/%u",
-		    want->tunnel_id, want->session_id);
+		log_info("%s: adopting kernel session %u/%u",
+		    owner(want->owner), want->tunnel_id, want->session_id);
 		return DP_ADOPTED;
 	}
-	log_info("dataplane: replacing kernel session %u/%u: %s",
+	log_info("%s: replacing kernel session %u/%u: %s", owner(want->owner),
 	    want->tunnel_id, want->session_id, why);
 	if (dp_session_delete(dp, want->tunnel_id, want->session_id) < 0)
 		return -1;

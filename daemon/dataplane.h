@@ -48,6 +48,8 @@ struct dp_addr {
 	} u;
 };
 
+#define DP_OWNER_MAX 144 /* "session " and two names */
+
 struct dp_tunnel_cfg {
 	uint32_t tunnel_id; /* our Control Connection ID */
 	uint32_t peer_tunnel_id;
@@ -64,6 +66,8 @@ struct dp_tunnel_cfg {
 	int udp_csum; /* IPv4 UDP: send checksums (iproute2: off) */
 	int udp6_csum_tx; /* IPv6 UDP: send checksums (iproute2: on) */
 	int udp6_csum_rx; /* IPv6 UDP: require checksums (iproute2: on) */
+	/* Whose it is, for log lines ("tunnel NAME"); "" = "dataplane". */
+	char owner[DP_OWNER_MAX];
 };
 
 struct dp_session_cfg {
@@ -91,6 +95,8 @@ struct dp_session_cfg {
 	int send_seq, recv_seq;
 	uint32_t reorder_timeout_ms; /* 0 = none */
 	char ifname[IFNAMSIZ]; /* "" = the kernel's l2tpethN */
+	/* Whose it is, for log lines ("session T/S"); "" = "dataplane". */
+	char owner[DP_OWNER_MAX];
 };
 
 /* The kernel's per-session counters (L2TP_ATTR_STATS). */

@@ -31,8 +31,10 @@
 #include "daemon/conf_save.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/priv.h"
 #include "daemon/pw.h"
+#include "daemon/service.h"
 #include "daemon/tunnel.h"
 
 #define L2TPV3D_CONF SYSCONFDIR "/l2tpv3d/l2tpv3d.conf"
@@ -174,6 +176,7 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	d->stopping = 1;
+	service_stopping();
 	log_info("received %s, closing every control connection",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	tunnels_shutdown(SHUTDOWN_WAIT_MS, shutdown_done, d);
@@ -188,15 +191,39 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 
 	if (d->stopping)
 		return;
+	service_reloading();
 	if ((nc = priv_reload(d->conf_path, err, sizeof(err))) == NULL) {
 		log_warnx(
 		    "reload failed, keeping the running configuration: %s",
 		    err);
+		service_reloaded();
 		return;
 	}
 	log_info("reloading %s", d->conf_path);
+	log_set_facility(nc->log_facility);
 	tunnels_reload(nc);
 	release_parser_memory();
+	service_reloaded();
+}
+
+/*
+ * Under systemd, standard error is a stream to the journal
+ * ($JOURNAL_STREAM names it): log through syslog(3) instead, which the
+ * journal also receives, so that each line keeps its priority and the
+ * configured facility and carries no second timestamp.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
 }
 
 /*
@@ -354,6 +381,8 @@ main(int argc, char *argv[])
 		config_free(conf);
 		return 0;
 	}
+	metrics_init();
+	log_set_facility(conf->log_facility);
 	if (priv_file_ok(d.conf_path, "configuration file", err, sizeof(err)) ==
 		-1 ||
 	    priv_scripts_ok(conf, err, sizeof(err)) == -1 ||
@@ -371,7 +400,8 @@ main(int argc, char *argv[])
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose, "l2tpv3d");
-	}
+	} else if (stderr_is_journal())
+		log_init(0, verbose, "l2tpv3d");
 	control_options(&d, conf);
 	socks[0] = d.sock_path;
 	socks[1] = d.ro_sock_path;
@@ -405,12 +435,17 @@ main(int argc, char *argv[])
 	if (d.ro_sock_path != NULL &&
 	    control_listen_opts(d.base, d.ro_sock_path, &d.ro) == -1)
 		fatalx("cannot open the control socket %s", d.ro_sock_path);
+	if (metrics_http_start(d.base, tunnels_conf()) == -1)
+		fatalx("cannot serve metrics-listen");
 	write_pidfile(&d);
 	priv_drop(tunnels_conf(), pw_active());
 	log_info("l2tpv3d %s started", PACKAGE_VERSION);
+	service_init(d.base);
 
 	event_base_dispatch(d.base);
 
+	metrics_http_stop();
+	service_free();
 	control_shutdown();
 	conf_save_shutdown();
 	tunnels_free();

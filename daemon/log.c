@@ -20,6 +20,8 @@
 
 static int log_to_stderr = 1;
 static int log_verbose;
+static int log_facility = LOG_DAEMON;
+static const char *log_ident = "l2tpv3d";
 
 static struct {
 	char slot[LOG_RING_LINES][LOG_SLOT_LEN];
@@ -32,9 +34,22 @@ log_init(int to_stderr, int verbose, const char *ident)
 {
 	log_to_stderr = to_stderr;
 	log_verbose = verbose;
+	log_ident = ident;
 	if (!to_stderr)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog(ident, LOG_PID | LOG_NDELAY, log_facility);
 	tzset();
+}
+
+void
+log_set_facility(int facility)
+{
+	if (facility == log_facility)
+		return;
+	log_facility = facility;
+	if (!log_to_stderr) {
+		closelog();
+		openlog(log_ident, LOG_PID | LOG_NDELAY, log_facility);
+	}
 }
 
 void

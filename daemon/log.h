@@ -16,6 +16,8 @@
 #define LOG_RING_LINES 1024
 
 void log_init(int to_stderr, int verbose, const char *ident);
+/* syslog's facility (LOG_DAEMON by default); takes effect at once. */
+void log_set_facility(int facility);
 void log_setverbose(int);
 int log_getverbose(void);
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -174,6 +174,48 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 		sizeof(a)));
 }
 
+static int session_stats(
+    const struct session *, struct dp_session_cfg *, struct dp_session_stats *);
+
+/* Scripts still running, so that their exit is logged with the session
+ * they ran for; one more than fits is logged by pid alone. */
+#define PW_SCRIPTS_MAX 64
+static struct {
+	pid_t pid; /* 0: free */
+	char who[2 * CONF_NAME_MAX + 16]; /* "session T/S: up-script" */
+} scripts[PW_SCRIPTS_MAX];
+
+static void
+script_started(pid_t pid, const struct session *s, const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < PW_SCRIPTS_MAX; i++)
+		if (scripts[i].pid == 0) {
+			scripts[i].pid = pid;
+			snprintf(scripts[i].who, sizeof(scripts[i].who),
+			    "session %s/%s: %s-script", tname(s->tunnel),
+			    s->conf->name, action);
+			return;
+		}
+}
+
+/* "session T/S: up-script" of a child, or "script" when not known. */
+static const char *
+script_ended(pid_t pid, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "script");
+	for (i = 0; i < PW_SCRIPTS_MAX; i++)
+		if (scripts[i].pid == pid) {
+			snprintf(buf, len, "%s", scripts[i].who);
+			scripts[i].pid = 0;
+			break;
+		}
+	return buf;
+}
+
 static void
 run_script(const struct session *s, const char *path, const char *action)
 {
@@ -215,19 +257,29 @@ run_script(const struct session *s, const char *path, const char *action)
 	}
 	log_info("session %s/%s: %s-script %s started (pid %ld)",
 	    tname(s->tunnel), s->conf->name, action, path, (long)pid);
+	script_started(pid, s, action);
 }
 
 void
 pw_child_exited(pid_t pid, int status)
 {
+	char who[sizeof(scripts[0].who)];
+
+	script_ended(pid, who, sizeof(who));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		log_debug("child %ld exited", (long)pid);
+		log_debug("%s (pid %ld) exited", who, (long)pid);
 	else if (WIFEXITED(status))
-		log_warnx("script (pid %ld) exited with status %d", (long)pid,
+		log_warnx("%s (pid %ld) exited with status %d", who, (long)pid,
 		    WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		log_warnx("script (pid %ld) killed by signal %d", (long)pid,
+		log_warnx("%s (pid %ld) killed by signal %d", who, (long)pid,
 		    WTERMSIG(status));
+}
+
+int
+pw_session_stats(const struct session *s, struct dp_session_stats *st)
+{
+	return session_stats(s, NULL, st);
 }
 
 /* --- tunnels ------------------------------------------------------ */
@@ -254,6 +306,7 @@ pw_tunnel_up(struct tunnel *t)
 		return;
 	}
 	dp_tunnel_cfg_init(&c);
+	snprintf(c.owner, sizeof(c.owner), "tunnel %s", tname(t));
 	c.tunnel_id = t->local_ccid;
 	c.peer_tunnel_id = t->peer_ccid;
 	c.encap = dp_encap_of(t->conf->encap);
@@ -505,6 +558,8 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	const struct session_conf *sc = s->conf;
 
 	dp_session_cfg_init(c);
+	snprintf(c->owner, sizeof(c->owner), "session %s/%s", tname(s->tunnel),
+	    sc->name);
 	c->tunnel_id = s->tunnel->local_ccid;
 	c->peer_tunnel_id = s->tunnel->peer_ccid;
 	c->session_id = s->local_id;
@@ -606,6 +661,7 @@ static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
 	const struct tunnel_conf *tc = t->conf;
 
 	dp_tunnel_cfg_init(c);
+	snprintf(c->owner, sizeof(c->owner), "tunnel %s", tname(t));
 	c->tunnel_id = t->local_ccid;
 	c->peer_tunnel_id = t->peer_ccid;
 	c->encap = dp_encap_of(tc->encap);

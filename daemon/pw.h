@@ -67,6 +67,10 @@ void pw_child_exited(pid_t, int status);
  * (`,"kernel":{...}` or `,"kernel":null`) or as a text line (nothing
  * when there is no kernel session). */
 void pw_session_json(struct sbuf *, const struct session *);
+/* The kernel's counters of a session (metrics): 0, or -1 when it has no
+ * kernel session.  A netlink round trip each. */
+struct dp_session_stats;
+int pw_session_stats(const struct session *, struct dp_session_stats *);
 void pw_session_text(struct sbuf *, const struct session *);
 
 #endif

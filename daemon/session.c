@@ -25,6 +25,7 @@
 
 #include "daemon/log.h"
 #include "daemon/pw.h"
+#include "daemon/service.h"
 #include "daemon/reliable.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
@@ -950,6 +951,7 @@ session_set_state(struct session *s, int state)
 	if (old == state)
 		return;
 	s->state = state;
+	service_changed();
 	if (state == SS_ESTABLISHED) {
 		s->up_since = now_s();
 		s->failures = 0;

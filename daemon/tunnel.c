@@ -21,6 +21,7 @@
 
 #include "daemon/log.h"
 #include "daemon/pw.h"
+#include "daemon/service.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
 #include "proto/dump.h"
@@ -1042,6 +1043,7 @@ tunnel_set_state(struct tunnel *t, int state)
 		return;
 	t->state = state;
 	t->ctr.state_changes++;
+	service_changed();
 	evtimer_del(t->ev_state);
 	if (old == CC_WAIT_CTL_CONN)
 		half_remove(t);

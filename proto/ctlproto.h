@@ -33,7 +33,7 @@
 #define CTL_HDR_LEN 8
 #define CTL_MAX_PAYLOAD (64 * 1024)
 /* Where l2tpv3d listens and l2tpsh connects unless told otherwise. */
-#define CTL_SOCKET_DEFAULT "/run/l2tpv3d/l2tpv3d.sock"
+#define CTL_SOCKET_DEFAULT RUNSTATEDIR "/l2tpv3d/l2tpv3d.sock"
 
 enum ctl_frame_type {
 	CTL_REQUEST = 1,

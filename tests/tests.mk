@@ -266,7 +266,11 @@ SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
 	tests/shell/filters.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
+# Operations (issue 13): metrics, systemd notification, the unit.
+SHELL_TESTS += tests/shell/metrics.sh tests/shell/sd-notify.sh \
+	tests/shell/unit-verify.sh
 TESTS += $(SHELL_TESTS)
+EXTRA_DIST += tests/shell/notify_listen.py tests/shell/http_get.py
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
 	tests/shell/data_pcap.py

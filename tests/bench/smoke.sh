@@ -14,7 +14,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 command -v "$JQ" >/dev/null 2>&1 || { echo "FAIL: jq missing"; exit 1; }
 out=$(mktemp "${TMPDIR:-/tmp}/benchsmoke.XXXXXX")
-trap 'rm -f "$out" "$out.json"' EXIT
+trap 'rm -f "$out" "$out.json" "$out.scrape.json"' EXIT
 
 "${PYTHON3:-python3}" "$top_srcdir/bench/l2tpbench.py" \
     --builddir "$top_builddir" --tunnels 10 --sessions 10 --quick \
@@ -42,4 +42,18 @@ done
     .parameters.tunnels == 10 and .parameters.sessions == 100 and
     .value > 0' "$out.json" >/dev/null ||
     { echo "FAIL: establishment result does not match the run"; exit 1; }
+# --scrape: the metrics at toy scale, both ways, hellos checked.
+"${PYTHON3:-python3}" "$top_srcdir/bench/l2tpbench.py" \
+    --builddir "$top_builddir" --tunnels 10 --sessions 10 --scrape \
+    --json "$out.scrape.json" >"$out" 2>&1
+rc=$?
+cat "$out"
+[ $rc -eq 0 ] || { echo "FAIL: the driver (--scrape) exited $rc"; exit 1; }
+for name in scrape_show_metrics_seconds scrape_http_metrics_seconds \
+    hellos_during_scrape; do
+	# shellcheck disable=SC2016 # $n is jq's
+	"$JQ" -e -s --arg n "$name" 'any(.[]; .name == $n and .value > 0)' \
+	    "$out.scrape.json" >/dev/null ||
+	    { echo "FAIL: no result named $name"; exit 1; }
+done
 echo "PASS"

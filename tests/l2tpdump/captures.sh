@@ -383,6 +383,10 @@ usage_errors() {
 	run usage-cookie 2 -c 3 -r "$tmp/eth4udp.pcap"
 	run usage-digest 2 --digest sha256 -r "$tmp/eth4udp.pcap"
 	run usage-missing 2 -r "$tmp/no-such-file.pcap"
+	# The path once, then libpcap's reason.
+	n=$(grep -o "no-such-file.pcap" "$tmp/usage-missing.err" | wc -l)
+	[ "$n" -eq 1 ] ||
+	    fail "usage-missing: the path $n times: $(cat "$tmp/usage-missing.err")"
 	run usage-help 0 -h
 	expect_grep usage-help 'usage: l2tpdump'
 }

@@ -12,6 +12,10 @@ groupadd "$G" || fail "groupadd"
 useradd -M -N -g nogroup "$U" || { groupdel "$G"; fail "useradd"; }
 trap '_rc=$?; userdel "$U" 2>/dev/null; groupdel "$G" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
 chmod 755 "$WORK"
+# The other user runs a copy of l2tpsh: the build tree may sit where only
+# root can go (a clone in /root, mode 0700).
+cp "$L2TPSH" "$WORK/l2tpsh" && chmod 755 "$WORK/l2tpsh" || fail "cp l2tpsh"
+L2TPSH_COPY=$WORK/l2tpsh
 # The group and the read-only socket from the configuration file.
 printf 'hostname = "perm"\ndataplane = none\ncontrol-group = "%s"
 control-socket-readonly = "%s"\n' "$G" "$WORK/A.ro.sock" |
@@ -29,11 +33,15 @@ for s in C.sock C.ro.sock; do
 	    fail "$s: $(stat -c '%a %G' "$WORK/$s"), want 660 $G"
 done
 [ -e "$WORK/unused.sock" ] && fail "-R did not override control-socket-readonly"
-su -s /bin/sh "$U" -c "$L2TPSH -S $WORK/A.sock -c 'show version'" \
+su -s /bin/sh "$U" -c "$L2TPSH_COPY -S $WORK/A.sock -c 'show version'" \
     >"$WORK/out" 2>&1 && fail "a user outside $G connected: $(cat "$WORK/out")"
 grep -q "Permission denied" "$WORK/out" || fail "refusal: $(cat "$WORK/out")"
+# The refusal names the group that grants access, not a dead daemon.
+grep -q "group $G" "$WORK/out" || fail "refusal names no group: $(cat "$WORK/out")"
+grep -q "is l2tpv3d running" "$WORK/out" &&
+    fail "refusal blames the daemon: $(cat "$WORK/out")"
 usermod -a -G "$G" "$U"
-su -s /bin/sh "$U" -c "$L2TPSH -S $WORK/A.sock -c 'show version'" \
+su -s /bin/sh "$U" -c "$L2TPSH_COPY -S $WORK/A.sock -c 'show version'" \
     >"$WORK/out" 2>&1 || fail "a member of $G was refused: $(cat "$WORK/out")"
 
 "$L2TPSH" -S "$WORK/A.ro.sock" -c "show version" >/dev/null ||

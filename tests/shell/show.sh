@@ -30,6 +30,11 @@ golden() {
 golden "Name             State          Peer                       Local ID   Remote ID  Encap Sessions    Uptime" "show tunnel"
 golden "Tunnel t1, established" "show tunnel t1 detail"
 golden "Tunnel t1 (established)" "show statistics tunnel t1"
+# Every counter line has a value ("retransmitted" with nothing
+# retransmitted says none).
+"$L2TPSH" -S "$WORK/A.sock" -c "show statistics tunnel t1" >"$WORK/stats"
+grep -En '^ +[A-Za-z ]+ *$' "$WORK/stats" &&
+    fail "show statistics: a line without a value: $(cat "$WORK/stats")"
 golden "Tunnel           Peer                       Host name            Router ID       Vendor           Window" "show peer"
 golden "l2tpv3d 0.1.0" "show version"
 golden "# l2tpv3d configuration, normalised" "show running-config"

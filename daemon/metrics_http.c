@@ -1,0 +1,193 @@
+/*
+ * GET /metrics over HTTP (metrics-listen), served by libmicrohttpd in
+ * the daemon's own loop: MHD runs without threads of its own, in epoll
+ * mode, and its one epoll descriptor is watched by libevent.  When it
+ * is readable, or MHD's timeout (idle connections) expires, MHD_run()
+ * does the work that is ready, without blocking.  The page is rendered
+ * in the loop from the live objects, like `show metrics`; MHD then
+ * writes it out as the client reads.
+ */
+#include <config.h>
+
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_LIBMICROHTTPD
+#include <microhttpd.h>
+#endif
+
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+#include "daemon/transport.h"
+
+#ifdef HAVE_LIBMICROHTTPD
+
+#define HTTP_CLIENTS_MAX 8 /* a scraper or two, and someone's curl */
+#define HTTP_IDLE_S 10
+
+static struct {
+	struct MHD_Daemon *mhd;
+	struct event *ev_fd;
+	struct event *ev_timer;
+} mh;
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned int code, char *body, size_t len,
+    enum MHD_ResponseMemoryMode mode, const char *type)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	if ((r = MHD_create_response_from_buffer(len, body, mode)) == NULL) {
+		if (mode == MHD_RESPMEM_MUST_FREE)
+			free(body);
+		return MHD_NO;
+	}
+	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		(void)MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	rc = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_len, void **state)
+{
+	static char not_found[] = "not found: try /metrics\n";
+	static char not_allowed[] = "method not allowed\n";
+	struct sbuf sb;
+	size_t len;
+	char *text;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, not_allowed,
+		    sizeof(not_allowed) - 1, MHD_RESPMEM_PERSISTENT,
+		    "text/plain");
+	if (strcmp(url, "/metrics") != 0)
+		return reply(c, MHD_HTTP_NOT_FOUND, not_found,
+		    sizeof(not_found) - 1, MHD_RESPMEM_PERSISTENT,
+		    "text/plain");
+	sbuf_init(&sb);
+	metrics_render(&sb);
+	if (sb.failed) {
+		sbuf_free(&sb);
+		return MHD_NO; /* out of memory: close the connection */
+	}
+	len = sb.len;
+	if ((text = sbuf_take(&sb)) == NULL)
+		return MHD_NO;
+	return reply(c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE,
+	    METRICS_CONTENT_TYPE);
+}
+
+/* MHD's next deadline, if it has one, as a libevent timer. */
+static void
+rearm(void)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+	struct timeval tv;
+
+	evtimer_del(mh.ev_timer);
+	if (MHD_get_timeout(mh.mhd, &ms) != MHD_YES)
+		return;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	evtimer_add(mh.ev_timer, &tv);
+}
+
+static void
+on_mhd(evutil_socket_t fd, short what, void *arg)
+{
+	(void)MHD_run(mh.mhd);
+	rearm();
+}
+
+static void
+mhd_log(void *arg, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("metrics: %s", msg);
+}
+
+int
+metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
+{
+	const struct sockaddr_storage *ss = &conf->metrics_listen;
+	const union MHD_DaemonInfo *info;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	char a[64];
+
+	if (ss->ss_family == AF_UNSPEC)
+		return 0;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	mh.mhd =
+	    MHD_start_daemon(flags, tp_port(ss), NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+		(const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)HTTP_CLIENTS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)HTTP_IDLE_S, MHD_OPTION_END);
+	if (mh.mhd == NULL) {
+		log_warnx("metrics: cannot listen on %s port %u",
+		    tp_addr_str(ss, a, sizeof(a)), tp_port(ss));
+		return -1;
+	}
+	info = MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	mh.ev_fd = info != NULL ? event_new(base, info->epoll_fd,
+				      EV_READ | EV_PERSIST, on_mhd, NULL)
+				: NULL;
+	mh.ev_timer = evtimer_new(base, on_mhd, NULL);
+	if (mh.ev_fd == NULL || mh.ev_timer == NULL ||
+	    event_add(mh.ev_fd, NULL) == -1) {
+		log_warnx("metrics: cannot watch the HTTP server");
+		metrics_http_stop();
+		return -1;
+	}
+	rearm();
+	log_info("metrics on http://%s%s%s:%u/metrics",
+	    ss->ss_family == AF_INET6 ? "[" : "", tp_addr_str(ss, a, sizeof(a)),
+	    ss->ss_family == AF_INET6 ? "]" : "", tp_port(ss));
+	return 0;
+}
+
+void
+metrics_http_stop(void)
+{
+	if (mh.ev_fd != NULL)
+		event_free(mh.ev_fd);
+	if (mh.ev_timer != NULL)
+		event_free(mh.ev_timer);
+	if (mh.mhd != NULL)
+		MHD_stop_daemon(mh.mhd);
+	memset(&mh, 0, sizeof(mh));
+}
+
+#else /* !HAVE_LIBMICROHTTPD */
+
+int
+metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
+{
+	if (conf->metrics_listen.ss_family == AF_UNSPEC)
+		return 0;
+	log_warnx("metrics-listen: this l2tpv3d was built without "
+		  "libmicrohttpd (`show metrics` still works)");
+	return -1;
+}
+
+void
+metrics_http_stop(void)
+{
+}
+
+#endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+# systemd's Type=notify protocol, against a minimal notification socket
+# (tests/shell/notify_listen.py) where systemd would put its own:
+# READY=1 arrives once, and only when the control socket answers;
+# STATUS= follows the tunnel count as the tunnel comes up and goes
+# down; WATCHDOG=1 arrives every WATCHDOG_USEC/2; SIGHUP is bracketed by
+# RELOADING=1 and READY=1; SIGTERM sends STOPPING=1.
+. "$(dirname "$0")/lib.sh"
+ns_init
+grep -q '^#define HAVE_LIBSYSTEMD 1' "$top_builddir/config.h" ||
+    fail "built without libsystemd (configure --with-systemd; apt-get install libsystemd-dev)"
+ns_pair a b
+PY=${PYTHON3:-python3}
+NLOG=$WORK/notify.log
+
+$PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify.sock" "$NLOG" \
+    "$L2TPSH" "$WORK/A.sock" "$WORK/A.pid" &
+echo $! >"$WORK/listener.pid"
+BG_PIDFILES="$BG_PIDFILES $WORK/listener.pid"
+i=0
+until grep -q LISTENING "$NLOG" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 50 ] && fail "notify listener did not start"
+	sleep 0.1
+done
+
+# wait_notify PATTERN [TIMEOUT]: until a line of the log matches.
+wait_notify() {
+	_deadline=$(($(date +%s) + ${2:-10}))
+	until grep -q "$1" "$NLOG"; do
+		[ "$(date +%s)" -ge "$_deadline" ] &&
+		    fail "no '$1' from the daemon; notifications: $(cat "$NLOG")"
+		sleep 0.1
+	done
+}
+
+# wait_count PATTERN N [TIMEOUT]: until N lines match.
+wait_count() {
+	_deadline=$(($(date +%s) + ${3:-10}))
+	until [ "$(grep -c "$1" "$NLOG")" -ge "$2" ]; do
+		[ "$(date +%s)" -ge "$_deadline" ] &&
+		    fail "fewer than $2 '$1'; notifications: $(cat "$NLOG")"
+		sleep 0.1
+	done
+}
+
+# 400 ms watchdog: a ping every 200 ms.
+export NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=400000
+ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
+    daemon_start A "$NS_A"
+unset NOTIFY_SOCKET WATCHDOG_USEC
+
+wait_notify '^BLOCKED'
+grep -q '^BLOCKED ok' "$NLOG" || fail "$(grep BLOCKED "$NLOG")"
+wait_notify 'READY=1'
+wait_notify '^CHECK'
+grep -q '^CHECK ok' "$NLOG" ||
+    fail "READY=1 came before the control socket answered: $(cat "$NLOG")"
+[ "$(grep -c 'READY=1' "$NLOG")" = 1 ] || fail "more than one READY=1"
+wait_notify 'STATUS=0 of 1 tunnels established, 0 sessions'
+
+# The peer comes: STATUS follows within a second or two.
+ns_conf lcce-b ba "$V4_B" "$V4_A" "initiate = no" | daemon_start B "$NS_B"
+wait_json A "show tunnel" '.ab.state == "established"' ||
+    fail "A did not reach established"
+wait_notify 'STATUS=1 of 1 tunnels established, 0 sessions' 5
+
+# Watchdog pings: at least 5 in 1.5 s with a 200 ms period.
+before=$(grep -c 'WATCHDOG=1' "$NLOG")
+sleep 1.5
+after=$(grep -c 'WATCHDOG=1' "$NLOG")
+[ $((after - before)) -ge 5 ] ||
+    fail "watchdog: $((after - before)) pings in 1.5 s, want >= 5"
+
+# The peer goes: STATUS says so (a second STATUS=0, after the 1).
+daemon_stop B
+wait_count 'STATUS=0 of 1 tunnels established' 2 10
+
+# Reload: RELOADING=1, then READY=1 again.
+kill -HUP "$(daemon_pid A)"
+wait_notify 'RELOADING=1'
+wait_count 'READY=1' 2 5
+
+daemon_stop A
+wait_notify 'STOPPING=1' 5
+exit 0
