@@ -224,18 +224,6 @@ session_detail(struct sbuf *sb, const struct session *s)
 	pw_session_text(sb, s);
 }
 
-/* A session selector: its name, or our session ID. */
-static int
-session_is(const struct session *s, const char *sel)
-{
-	char id[16];
-
-	if (sel == NULL || strcmp(s->conf->name, sel) == 0)
-		return 1;
-	snprintf(id, sizeof(id), "%u", s->local_id);
-	return s->local_id != 0 && strcmp(id, sel) == 0;
-}
-
 static int
 show_session_detail(struct control_req *req, const char *tsel, const char *ssel)
 {
@@ -252,7 +240,7 @@ show_session_detail(struct control_req *req, const char *tsel, const char *ssel)
 		    (tsel != NULL && strcmp(t->conf->name, tsel) != 0))
 			continue;
 		for (s = session_first(t); s != NULL; s = session_next(s))
-			if (session_is(s, ssel)) {
+			if (session_selected(s, ssel)) {
 				session_detail(req->out, s);
 				n++;
 			}

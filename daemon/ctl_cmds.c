@@ -307,18 +307,6 @@ session_text(struct sbuf *sb, const struct session *s)
 	pw_session_text(sb, s);
 }
 
-/* A session selector: its name, or our session ID. */
-static int
-session_selected(const struct session *s, const char *sel)
-{
-	char id[16];
-
-	if (sel == NULL || strcmp(s->conf->name, sel) == 0)
-		return 1;
-	snprintf(id, sizeof(id), "%u", s->local_id);
-	return s->local_id != 0 && strcmp(id, sel) == 0;
-}
-
 static int
 cmd_show_session(struct control_req *req, int argc, char **argv)
 {

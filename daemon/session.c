@@ -114,6 +114,18 @@ session_mtu(const struct session *s)
 	return sc->mtu;
 }
 
+/* A session selector: its name, or our session ID; NULL: any. */
+int
+session_selected(const struct session *s, const char *sel)
+{
+	char id[16];
+
+	if (sel == NULL || strcmp(s->conf->name, sel) == 0)
+		return 1;
+	snprintf(id, sizeof(id), "%u", s->local_id);
+	return s->local_id != 0 && strcmp(id, sel) == 0;
+}
+
 int
 session_l2ss_default(const struct session *s)
 {

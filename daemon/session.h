@@ -115,6 +115,9 @@ struct session *session_by_id(uint32_t local_id);
 struct session *session_first(const struct tunnel *);
 struct session *session_next(const struct session *);
 uint64_t session_uptime(const struct session *);
+/* Does the selector (a session's name or our session ID; NULL: any)
+ * name it? */
+int session_selected(const struct session *, const char *sel);
 /* The sublayer this session's packets carry: 1 the default one, 0 none
  * (for l2spec = auto, the one negotiated for the current call). */
 int session_l2ss_default(const struct session *);
