@@ -391,6 +391,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "l2tpv3d: %s\n", err);
 		return 1;
 	}
+	tp_set_owner(priv_engine_uid());
 	/* Our pid file outlives only a run that did not end cleanly (it is
 	 * created when locked: look first). */
 	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;

@@ -96,6 +96,12 @@ priv_active(void)
 	return priv.active;
 }
 
+uid_t
+priv_engine_uid(void)
+{
+	return priv.separate ? priv.user.uid : geteuid();
+}
+
 long
 priv_main_pid(void)
 {

@@ -17,6 +17,8 @@
 #ifndef L2TP_DAEMON_PRIV_H
 #define L2TP_DAEMON_PRIV_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include "daemon/config.h"
@@ -40,6 +42,9 @@ void priv_fork(const char *pid_path, const char *const *sockets);
 int priv_active(void);
 /* The pid that signals go to: the parent when separated. */
 long priv_main_pid(void);
+/* The user the protocol engine runs as once started (the caller's when
+ * it does not drop privileges). */
+uid_t priv_engine_uid(void);
 /* In the child, once every socket is open: become the user, keep only
  * the capabilities needed (CAP_NET_ADMIN with the kernel dataplane, the
  * others as docs/security.md says), set NoNewPrivs and load the seccomp

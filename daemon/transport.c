@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <linux/l2tp.h>
 
+#include <sys/fsuid.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -252,6 +254,38 @@ tp_listener_read(evutil_socket_t fd, short what, void *arg)
 	tp_read(fd, l->kind, l->family, l->cb, l->arg, l);
 }
 
+/* Who our sockets belong to: the user the engine runs as after it drops
+ * root (priv.c), or -1 for whoever we are. */
+static uid_t tp_owner = (uid_t)-1;
+
+void
+tp_set_owner(uid_t uid)
+{
+	tp_owner = uid;
+}
+
+/*
+ * A listener is opened as the user our tunnel sockets will be opened as:
+ * SO_REUSEPORT lets only sockets of one user share a port (the socket's
+ * owner is the creator's filesystem uid), and the engine opens tunnel
+ * sockets on the listener's port after dropping root.
+ */
+static int
+tp_open_owned(int family, enum l2tp_encap encap, enum tp_kind *kind)
+{
+	int fd, saved;
+	uid_t old;
+
+	if (tp_owner == (uid_t)-1 || tp_owner == geteuid())
+		return tp_open(family, encap, kind);
+	old = (uid_t)setfsuid(tp_owner);
+	fd = tp_open(family, encap, kind);
+	saved = errno;
+	(void)setfsuid(old);
+	errno = saved;
+	return fd;
+}
+
 struct tp_listener *
 tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
     enum l2tp_encap encap, tp_input_cb cb, void *arg)
@@ -269,7 +303,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 	l->addr = *addr;
 	l->cb = cb;
 	l->arg = arg;
-	l->fd = tp_open(l->family, encap, &l->kind);
+	l->fd = tp_open_owned(l->family, encap, &l->kind);
 	if (l->fd == -1) {
 		log_warn("socket for %s listener on %s",
 		    encap == L2TP_ENCAP_UDP ? "UDP" : "IP/115",

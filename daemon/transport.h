@@ -18,6 +18,7 @@
 #define L2TP_DAEMON_TRANSPORT_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,9 @@ typedef void (*tp_input_cb)(struct tp_packet *, void *arg);
 /* Listen on addr (port included for UDP) with the given encapsulation;
  * for IP, the kernel's L2TP/IP socket when available, else a raw one.
  * NULL (with a log line) on failure. */
+/* Listeners are opened as this user from now on (-1: as we are): the
+ * one the engine runs as after dropping root (l2tpv3d.c). */
+void tp_set_owner(uid_t);
 struct tp_listener *tp_listen(struct event_base *,
     const struct sockaddr_storage *, enum l2tp_encap, tp_input_cb, void *);
 void tp_listener_close(struct tp_listener *);

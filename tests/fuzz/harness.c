@@ -354,6 +354,7 @@ __wrap_tp_route_source(
 struct seen {
 	const struct tunnel *t;
 	const struct rl *rl;
+	uint32_t ccid; /* with rl: one connection (malloc reuses rl) */
 	uint16_t ns, nr;
 	uint16_t max_window;
 };
@@ -365,7 +366,8 @@ seen_of(const struct tunnel *t)
 	size_t i, slot = FZ_MAX_TUNNELS;
 
 	for (i = 0; i < FZ_MAX_TUNNELS; i++) {
-		if (seen[i].t == t && seen[i].rl == t->rl)
+		if (seen[i].t == t && seen[i].rl == t->rl &&
+		    seen[i].ccid == t->local_ccid)
 			return &seen[i];
 		/* A connection of the same object replaces the old one. */
 		if (seen[i].t == t ||
@@ -376,6 +378,7 @@ seen_of(const struct tunnel *t)
 	memset(&seen[slot], 0, sizeof(seen[slot]));
 	seen[slot].t = t;
 	seen[slot].rl = t->rl;
+	seen[slot].ccid = t->local_ccid;
 	seen[slot].ns = rl_next_ns(t->rl);
 	seen[slot].nr = rl_nr(t->rl);
 	seen[slot].max_window = 4;
@@ -447,8 +450,11 @@ fz_check(void)
 			CHECK(tunnel_by_ccid(t->local_ccid) == t);
 			check_rl(t);
 		}
+		/* Beside the primary: a connection closing, or a candidate
+		 * that a new SCCRQ opened and that waits for its SCCCN. */
 		if (!t->primary)
-			CHECK(t->state == CC_CLOSING);
+			CHECK(t->state == CC_CLOSING ||
+			    (t->state == CC_WAIT_CTL_CONN && t->in_half));
 		CHECK(memchr(t->peer_hostname, '\0', TUNNEL_TEXT_MAX) != NULL);
 		CHECK(memchr(t->stop_msg, '\0', TUNNEL_TEXT_MAX) != NULL);
 		check_sessions(t);
