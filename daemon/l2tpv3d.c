@@ -234,12 +234,15 @@ stderr_is_journal(void)
  * lock is a file beside it, since a socket cannot be locked.  Returns
  * the locked descriptor; exits when another process holds the lock.
  */
+#define LOCK_TRIES 40 /* of 50 ms */
+
 static int
 lock_file(const char *path, const char *what)
 {
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
 	char buf[32];
 	ssize_t n;
-	int fd;
+	int fd, tries;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd == -1) {
@@ -247,7 +250,13 @@ lock_file(const char *path, const char *what)
 		    strerror(errno));
 		exit(1);
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	/* A daemon killed a moment ago may still be exiting (its protocol
+	 * engine dies with it, but not at once): give it 2 s. */
+	for (tries = 0; flock(fd, LOCK_EX | LOCK_NB) == -1 &&
+	     errno == EWOULDBLOCK && tries < LOCK_TRIES;
+	     tries++)
+		(void)nanosleep(&pause, NULL);
+	if (tries == LOCK_TRIES) {
 		n = pread(fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';

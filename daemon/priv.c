@@ -782,8 +782,11 @@ priv_fork(const char *pid_path, const char *const *sockets)
 		fatal("privilege separation: fork");
 	if (pid == 0) {
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		/* Our parent dies (SIGKILL): so do we. */
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* Our parent dies: so do we, at once.  A parent killed with
+		 * -9 is a crashed daemon; an engine lingering on (holding
+		 * the pid file's lock and the port) would keep its restart
+		 * out, and it can run no script nor save anything alone. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		/* A terminal's ^C reaches the parent only, which passes it
 		 * on once: a second SIGINT would mean "stop waiting". */
 		(void)setpgid(0, 0);
@@ -1001,6 +1004,12 @@ priv_drop(const struct daemon_conf *conf, int dataplane)
 	if (!priv.active)
 		return;
 	drop_user(conf, dataplane);
+	/* Changing the uid cleared the parent-death signal: set it again,
+	 * and go if the parent is gone already. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		fatal("PR_SET_PDEATHSIG");
+	if (getppid() != priv.parent)
+		fatalx("the privileged parent is gone");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("PR_SET_NO_NEW_PRIVS");
 	if (priv_seccomp(priv.verbose > 0) == -1)
