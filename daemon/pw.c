@@ -581,6 +581,15 @@ session_cfg(const struct session *s, struct dp_session_cfg *c)
 	 * which the configuration and check_call() insist on. */
 	c->send_seq = (sc->seq & SEQ_SEND) != 0 || s->peer_seq;
 	c->recv_seq = (sc->seq & SEQ_RECV) != 0;
+	/* A side that requires sequence numbers sends them too.  The
+	 * kernel (not in LNS mode, as ip l2tp leaves it) turns a session's
+	 * sending off when a packet without them arrives, and on when one
+	 * with them does: were we to send none, the first packet of ours
+	 * that the peer saw (an ARP announcement at link up, say) would
+	 * stop the peer sending what we require, and the pseudowire would
+	 * drop everything. */
+	if (c->recv_seq && s->tunnel->conf->mode == TUNNEL_DYNAMIC)
+		c->send_seq = 1;
 	c->reorder_timeout_ms = sc->reorder_timeout;
 	snprintf(c->ifname, sizeof(c->ifname), "%s", sc->ifname);
 }

@@ -204,6 +204,21 @@ add_rules(scmp_filter_ctx ctx, const int *calls, size_t n)
 	return 0;
 }
 
+/* Argument arg equals v.  Spelled out: libseccomp's SCMP_A0() leaves
+ * datum_b to the compiler, which clang's -Wmissing-field-initializers
+ * refuses under -Werror. */
+static struct scmp_arg_cmp
+arg_eq(unsigned int arg, scmp_datum_t v)
+{
+	struct scmp_arg_cmp c;
+
+	memset(&c, 0, sizeof(c));
+	c.arg = arg;
+	c.op = SCMP_CMP_EQ;
+	c.datum_a = v;
+	return c;
+}
+
 static int
 add_arg_rules(scmp_filter_ctx ctx)
 {
@@ -211,11 +226,11 @@ add_arg_rules(scmp_filter_ctx ctx)
 
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i])) != 0)
+			arg_eq(0, families[i])) != 0)
 			return -1;
 	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctls[i])) != 0)
+			arg_eq(1, ioctls[i])) != 0)
 			return -1;
 	/* Threads only: a new process would escape nothing (the filter is
 	 * inherited) but the engine never makes one. */

@@ -166,6 +166,20 @@ ns_impaired_pair() {
 	IMPAIRED_BY="impair.py (this kernel has no sch_netem)"
 }
 
+# test_user_opt CONF [OPTIONS...]: "-u root" unless the configuration or
+# the options name a user.  A test runs the daemon as one process, as
+# root, whether or not the machine has the user l2tp (the package
+# creates it, and the daemon then separates privileges by default); the
+# tests of the separation (privsep.sh) name their own user.
+test_user_opt() {
+	grep -Eq '^[[:space:]]*user[[:space:]]*=' "$1" && return 0
+	shift
+	for _a in "$@"; do
+		[ "$_a" = -u ] && return 0
+	done
+	echo "-u root"
+}
+
 # daemon_start NAME NS [extra l2tpv3d options] < config
 daemon_start() {
 	name=$1
@@ -174,7 +188,8 @@ daemon_start() {
 	cat >"$WORK/$name.conf"
 	# shellcheck disable=SC2086 # NS_DEBUG is one word or none
 	ip netns exec "$ns" "$L2TPV3D" -f ${NS_DEBUG--d} -c "$WORK/$name.conf" \
-	    -S "$WORK/$name.sock" -p "$WORK/$name.pidfile" "$@" \
+	    -S "$WORK/$name.sock" -p "$WORK/$name.pidfile" \
+	    $(test_user_opt "$WORK/$name.conf" "$@") "$@" \
 	    >"$WORK/$name.log" 2>&1 &
 	echo $! >"$WORK/$name.pid"
 	DAEMONS="$DAEMONS $name"

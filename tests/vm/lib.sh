@@ -141,8 +141,14 @@ l2d_start()
 		at_exit "[ \$_lib_rc = 0 ] || { echo '--- $1.log'; tail -n 50 '$TESTDIR/$1.log'; }"
 	fi
 	echo "=== start" >>"$TESTDIR/$1.log"
+	# As one process, as root, unless the configuration names a user
+	# (tests/ns/lib.sh's test_user_opt says why).
+	_uopt="-u root"
+	grep -Eq '^[[:space:]]*user[[:space:]]*=' "$TESTDIR/$1.conf" &&
+	    _uopt=""
+	# shellcheck disable=SC2086 # one option and its value, or none
 	"$IP" netns exec "$2" "$L2TPV3D" -f -d -c "$TESTDIR/$1.conf" \
-	    -S "$TESTDIR/$1.sock" -p "$TESTDIR/$1.pidfile" \
+	    -S "$TESTDIR/$1.sock" -p "$TESTDIR/$1.pidfile" $_uopt \
 	    >>"$TESTDIR/$1.log" 2>&1 &
 	echo $! >"$TESTDIR/$1.pid"
 	at_exit "kill -KILL $! 2>/dev/null"
