@@ -23,10 +23,7 @@ wan_pair "$A" "$B" 10.1.0
 "$IP" -n "$A" addr add fd00:1::1/64 dev wan0 nodad
 "$IP" -n "$B" addr add fd00:1::2/64 dev wan0 nodad
 # No IPv6 on the pseudowires: only the pings (and ARP) cross them.
-for ns in "$A" "$B"; do
-	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
-	    die "sysctl in $ns"
-done
+no_ipv6_links "$A" "$B"
 
 cat >"$TESTDIR/script" <<'SCRIPT'
 #!/bin/sh

@@ -49,7 +49,7 @@ step()
 
 ns_new()
 {
-	for _ns in "$@"; do
+	for _n in "$@"; do
 		"$IP" netns add "$_ns" || die "cannot create namespace $_ns"
 		at_exit "'$IP' netns del '$_ns' 2>/dev/null"
 		"$IP" -n "$_ns" link set lo up
@@ -70,6 +70,16 @@ wan_pair()
 	veth "$1" wan0 "$2" wan0
 	"$IP" -n "$1" addr add "$3.1/24" dev wan0
 	"$IP" -n "$2" addr add "$3.2/24" dev wan0
+}
+
+# no_ipv6_links NS...: new links in these namespaces get no IPv6, so only
+# the test's own traffic (pings, ARP) crosses the pseudowires.
+no_ipv6_links()
+{
+	for _n in "$@"; do
+		in_ns "$_n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+		    die "sysctl in $_n"
+	done
 }
 
 in_ns()

@@ -13,10 +13,7 @@ B=pe-b
 LIMIT=10
 make_tmpdir
 wan_pair "$A" "$B" 10.1.0
-for ns in "$A" "$B"; do
-	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
-	    die "sysctl in $ns"
-done
+no_ipv6_links "$A" "$B"
 
 # conf SIDE ME PEER INITIATE
 conf()

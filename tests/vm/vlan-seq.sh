@@ -21,10 +21,7 @@ A=pe-a
 B=pe-b
 make_tmpdir
 wan_pair "$A" "$B" 10.1.0
-for ns in "$A" "$B"; do
-	in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
-	    die "sysctl in $ns"
-done
+no_ipv6_links "$A" "$B"
 
 # Everything on the wire, from the first ICRQ on.
 in_ns "$B" tcpdump -Z root -i wan0 -U -n -s 0 -w "$TESTDIR/wan.pcap" \
