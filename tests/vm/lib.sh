@@ -49,7 +49,7 @@ step()
 
 ns_new()
 {
-	for _n in "$@"; do
+	for _ns in "$@"; do
 		"$IP" netns add "$_ns" || die "cannot create namespace $_ns"
 		at_exit "'$IP' netns del '$_ns' 2>/dev/null"
 		"$IP" -n "$_ns" link set lo up
