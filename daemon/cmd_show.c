@@ -490,11 +490,35 @@ cmd_show_log(const struct cmd_match *m, void *arg)
 	return CTL_STATUS_OK;
 }
 
+static int
+metrics_more(void *sc, struct sbuf *out)
+{
+	return metrics_scrape_more(sc, out);
+}
+
+static void
+metrics_done(void *sc)
+{
+	metrics_scrape_free(sc);
+}
+
 int
 cmd_show_metrics(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 
-	metrics_render(req->out);
+	struct metrics_scrape *sc;
+
+	/* In slices as the client reads (control_stream()), so that 100 000
+	 * sessions' worth of text does not hold the loop in one go. */
+	if ((sc = metrics_scrape_new()) == NULL) {
+		sbuf_puts(req->err, "out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	if (control_stream(req, metrics_more, metrics_done, sc) == 0)
+		return CTL_STATUS_OK;
+	while (metrics_scrape_more(sc, req->out) == 1)
+		;
+	metrics_scrape_free(sc);
 	return CTL_STATUS_OK;
 }

@@ -9,6 +9,8 @@
  * an sbuf, then streamed as CTL_DATA frames only as fast as the client
  * reads (the write low watermark calls us back for more), so a slow or
  * stuck client costs memory for its own answer but never blocks the loop.
+ * A command may instead produce its answer in slices (control_stream()),
+ * each written when the previous one has been queued.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -64,6 +66,7 @@ struct ctl_client {
 	int closing; /* close once the output has drained */
 	int eof; /* the client will send nothing more */
 	struct control_later *later; /* its answer is being prepared */
+	struct control_stream *stream; /* the rest of the answer, if sliced */
 	struct control_cli cli;
 	struct sbuf ans;
 	size_t sent;
@@ -73,6 +76,12 @@ struct ctl_client {
 
 struct control_later {
 	struct ctl_client *client; /* NULL once the client has gone */
+};
+
+struct control_stream {
+	int (*more)(void *, struct sbuf *);
+	void (*done)(void *);
+	void *arg;
 };
 
 struct cmdline {
@@ -94,8 +103,19 @@ control_nclients(void)
 }
 
 static void
+stream_free(struct control_stream *st)
+{
+	if (st == NULL)
+		return;
+	st->done(st->arg);
+	free(st);
+}
+
+static void
 answer_clear(struct ctl_client *c)
 {
+	stream_free(c->stream);
+	c->stream = NULL;
 	sbuf_free(&c->ans);
 	free(c->msg);
 	c->msg = NULL;
@@ -156,6 +176,29 @@ client_put_end(struct ctl_client *c, uint32_t status, const char *msg)
 	return rc;
 }
 
+/* The answer's next slice, when it comes in slices: -1 on failure. */
+static int
+stream_next(struct ctl_client *c)
+{
+	int rc;
+
+	sbuf_reset(&c->ans);
+	c->sent = 0;
+	rc = c->stream->more(c->stream->arg, &c->ans);
+	if (rc == 1 && !c->ans.failed)
+		return 0;
+	stream_free(c->stream);
+	c->stream = NULL;
+	if (rc == 0 && !c->ans.failed)
+		return 0;
+	/* What was sent stays sent; the END frame says it is cut short. */
+	sbuf_reset(&c->ans);
+	c->status = CTL_STATUS_ERROR;
+	free(c->msg);
+	c->msg = strdup("out of memory: answer truncated");
+	return -1;
+}
+
 /*
  * Queue DATA frames until the output holds about CONTROL_OUTPUT_HIGH
  * bytes, and the END frame once the whole answer is queued.
@@ -168,6 +211,10 @@ client_pump(struct ctl_client *c)
 
 	while (evbuffer_get_length(out) < CONTROL_OUTPUT_HIGH) {
 		n = c->ans.len - c->sent;
+		if (n == 0 && c->stream != NULL) {
+			(void)stream_next(c);
+			continue;
+		}
 		if (n == 0) {
 			if (client_put_end(c, c->status, c->msg) == -1)
 				return -1;
@@ -322,9 +369,14 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 	if (req.later != NULL) {
 		/* The command answers later; drop whatever it wrote. */
 		c->later = req.later;
+		stream_free(req.stream);
 		sbuf_free(&out);
 		sbuf_free(&err);
 		return;
+	}
+	if (out.failed || err.failed || status != CTL_STATUS_OK) {
+		stream_free(req.stream);
+		req.stream = NULL;
 	}
 	if (out.failed || err.failed) {
 		status = CTL_STATUS_ERROR;
@@ -332,8 +384,25 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 		sbuf_puts(&err, "out of memory: answer truncated");
 	}
 	answer_start(c, &out, (uint32_t)status, err.len > 0 ? err.s : NULL);
+	c->stream = req.stream;
 	sbuf_free(&out);
 	sbuf_free(&err);
+}
+
+int
+control_stream(struct control_req *req, int (*more)(void *, struct sbuf *),
+    void (*done)(void *), void *arg)
+{
+	struct control_stream *st;
+
+	if (req->client == NULL || req->kind != CTL_REQUEST ||
+	    req->stream != NULL || (st = malloc(sizeof(*st))) == NULL)
+		return -1;
+	st->more = more;
+	st->done = done;
+	st->arg = arg;
+	req->stream = st;
+	return 0;
 }
 
 /*

@@ -43,6 +43,7 @@ struct control_cli {
 
 struct ctl_client;
 struct control_later;
+struct control_stream;
 
 struct control_req {
 	int kind; /* CTL_REQUEST, CTL_COMPLETE, CTL_DESCRIBE, CTL_STATE */
@@ -56,7 +57,20 @@ struct control_req {
 	struct sbuf *err; /* message carried in CTL_END on failure */
 	struct ctl_client *client; /* private to control.c */
 	struct control_later *later; /* set by control_defer() */
+	struct control_stream *stream; /* set by control_stream() */
 };
+
+/*
+ * A long answer written in slices as the client reads (`show metrics`
+ * of 100 000 sessions), so that the loop runs between slices: once
+ * req->out has been sent, more() appends the next slice to out and
+ * returns 1 while more follows, 0 after the last, -1 on failure (the
+ * answer ends with an error).  done() frees arg, when the answer is
+ * complete or the client has gone.  0, or -1 (done() not called) when
+ * this request cannot stream: then write the answer whole.
+ */
+int control_stream(struct control_req *, int (*more)(void *, struct sbuf *),
+    void (*done)(void *), void *arg);
 
 /*
  * A command whose answer comes later (e.g. `write memory`, whose file is
