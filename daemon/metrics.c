@@ -170,8 +170,8 @@ put_u64(struct sbuf *sb, uint64_t v)
 }
 
 static void
-put_arena(struct sbuf *sb, const struct metrics_scrape *sc, uint32_t off,
-    size_t len)
+put_arena(
+    struct sbuf *sb, const struct metrics_scrape *sc, uint32_t off, size_t len)
 {
 	put(sb, sc->arena.s + off, len);
 }
@@ -223,8 +223,8 @@ copy_tunnel(struct metrics_scrape *sc, const struct tunnel *t)
 	char a[64];
 	size_t start;
 
-	if (arena_label(&sc->arena, t->conf->name, &m->name,
-		&m->name_len) == -1)
+	if (arena_label(&sc->arena, t->conf->name, &m->name, &m->name_len) ==
+	    -1)
 		return -1;
 	/* tunnel="x",peer="y": the name is copied once more, so a series
 	 * is a single memcpy of its labels. */
@@ -233,8 +233,8 @@ copy_tunnel(struct metrics_scrape *sc, const struct tunnel *t)
 	put(&sc->arena, sc->arena.s + m->name, m->name_len);
 	PUTS(&sc->arena, "\",peer=\"");
 	if (arena_label(&sc->arena,
-		tp_addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
-		    sizeof(a)),
+		tp_addr_str(
+		    t->rl != NULL ? &t->peer : &t->conf->remote, a, sizeof(a)),
 		&peer_off, &peer_len) == -1)
 		return -1;
 	put(&sc->arena, "\"", 1);
@@ -649,8 +649,7 @@ row(struct metrics_scrape *sc, struct sbuf *sb, size_t f, size_t i)
 		for (j = 0; j < L2TP_DEV__COUNT; j++)
 			if (t->ctr.tolerated[j] != 0)
 				tunnel_row(sb, sc, t, page[f].name, "deviation",
-				    l2tp_deviation_key(j),
-				    t->ctr.tolerated[j]);
+				    l2tp_deviation_key(j), t->ctr.tolerated[j]);
 		break;
 	case F_SESSION_UP:
 		PUTS(sb, "l2tpv3d_session_up");
@@ -666,7 +665,8 @@ row(struct metrics_scrape *sc, struct sbuf *sb, size_t f, size_t i)
 		k = &sc->kern[i];
 		if (!k->ok)
 			break;
-		memcpy(&kv, (const char *)&k->st + kernel_metrics[page[f].arg].off,
+		memcpy(&kv,
+		    (const char *)&k->st + kernel_metrics[page[f].arg].off,
 		    sizeof(kv));
 		put_str(sb, kernel_metrics[page[f].arg].name);
 		session_labels(sb, sc, &sc->sess[k->sess]);
