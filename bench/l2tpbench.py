@@ -287,7 +287,7 @@ class Bench:
 
     # --- configuration ---------------------------------------------
 
-    def conf(self, side, n, m, hello):
+    def conf(self, side, n, m, hello, upto=None):
         """Compact, since 100 000 sessions make a big file: timers are
         global, a session is one line."""
         lines = ['hostname = "bench-%s"' % side.lower(), "dataplane = none",
@@ -296,7 +296,7 @@ class Bench:
             lines.append('metrics-listen = "127.0.0.1:%d"' % METRICS_PORT)
         sessions = "".join('\tsession s%d { remote-end-id = "%d" }\n' %
                            (j, j) for j in range(m))
-        for i in range(n):
+        for i in range(n if upto is None else upto):
             if side == "A":
                 ends = (tunnel_addr(i), NET_B, "yes")
             else:
@@ -440,6 +440,8 @@ class Bench:
         return secs
 
     def establish(self, n, m, hello):
+        if self.args.ramp and self.args.ramp < n:
+            return self.establish_ramp(n, m, hello)
         conf_b = self.conf("B", n, m, hello)
         conf_a = self.conf("A", n, m, hello)
         self.start("B", "B", conf_b)
@@ -461,6 +463,30 @@ class Bench:
             if perf is not None:
                 perf.send_signal(signal.SIGINT)
                 perf.wait(60)
+
+    def establish_ramp(self, n, m, hello):
+        """--ramp K: A starts with K of the tunnels and gets K more at
+        each reload (SIGHUP) once the previous ones are all up; B has
+        all of them from the start.  For a machine too busy to take
+        n tunnels' SCCRPs and their sessions' ICRPs in one burst
+        before B's retransmissions run out; the time is not a figure
+        of establishment speed."""
+        step = self.args.ramp
+        self.start("B", "B", self.conf("B", n, m, hello))
+        t0 = time.monotonic()
+        k = step
+        self.start("A", "A", self.conf("A", n, m, hello, upto=k))
+        self.loaded = time.monotonic() - t0
+        while True:
+            self.wait_all(k, m, t0, "ramp to %d, hello %d s" % (k, hello))
+            self.note("ramp: %d tunnels up after %.1f s" %
+                      (k, time.monotonic() - t0))
+            if k >= n:
+                return time.monotonic() - t0
+            k = min(n, k + step)
+            with open(os.path.join(self.work, "A.conf"), "w") as f:
+                f.write(self.conf("A", n, m, hello, upto=k))
+            self.procs["A"].send_signal(signal.SIGHUP)
 
     def rss_result(self, n, m, idle, per_tunnel=None):
         """RSS above an idle daemon's (the larger of the two sides), per
@@ -541,7 +567,23 @@ class Bench:
     def http_get(self, url):
         """GET url from inside A's namespace; (seconds, bytes, the page's
         own l2tpv3d_scrape_* gauges), timed there, from connect to the
-        last byte."""
+        last byte.  With curl when there is one (a client in C, as
+        Prometheus' own is compiled: python's http.client takes longer
+        to undo the chunked encoding of 20 MB than the daemon to write
+        it), else python."""
+        if shutil.which("curl"):
+            page = os.path.join(self.work, "page.txt")
+            p = self.run(["curl", "-sS", "--fail", "--max-time", "120",
+                          "-o", page, "-w", "%{time_total} %{size_download}",
+                          url], ns="A")
+            secs, size = p.stdout.split()
+            gauges = {}
+            with open(page, "rb") as f:
+                for line in f:
+                    if line.startswith(b"l2tpv3d_scrape"):
+                        k, v = line.decode().split()
+                        gauges[k] = v
+            return float(secs), int(float(size)), gauges
         code = ("import http.client, sys, time, urllib.parse\n"
                 "u = urllib.parse.urlsplit(sys.argv[1])\n"
                 "t0 = time.monotonic()\n"
@@ -677,6 +719,7 @@ class Bench:
                     sliceMaxSeconds=float(
                         g.get("l2tpv3d_scrape_slice_max_seconds", "nan")),
                     build=self.build_kind(),
+                    client="curl" if shutil.which("curl") else "python",
                     note="best of 3, GET /metrics; collect and slice "
                     "max as the daemon measured them for the page")
         self.result("scrape_hellos_missed", d["hello_rtx"], "HELLOs",
@@ -890,6 +933,8 @@ def parse_args():
     p.add_argument("--scrape-window", type=float, default=6.0,
                    help="--scrape: seconds of each window (the baseline "
                    "and the one with the scrapes)")
+    p.add_argument("--ramp", type=int, default=0, metavar="K",
+                   help="bring A's tunnels up K at a time (reloads)")
     p.add_argument("--profile", action="store_true",
                    help="only establishment, the daemons under perf "
                    "record; keeps the work directory with the reports")
