@@ -689,17 +689,21 @@ class Bench:
                     note="no scrape: the same window, for comparison")
 
         def scrapes():
-            runs, http = [], []
+            runs, http, cpu = [], [], []
             t_end = time.monotonic() + a.scrape_window
             out = b""
             for _ in range(3):
-                t0 = time.monotonic()
+                c0, t0 = self.cpu_ticks("A"), time.monotonic()
                 out = self.shell("A", "show metrics", timeout=300)
                 runs.append(time.monotonic() - t0)
+                cpu.append(self.cpu_ticks("A") - c0)
             for _ in range(3):
+                c0 = self.cpu_ticks("A")
                 http.append(self.http_get(
                     "http://127.0.0.1:%d/metrics" % METRICS_PORT))
+                cpu.append(self.cpu_ticks("A") - c0)
             time.sleep(max(0.0, t_end - time.monotonic()))
+            self.scrape_cpu = [c / os.sysconf("SC_CLK_TCK") for c in cpu]
             return runs, http, out
 
         (runs, http, out), lat, d, w = window(scrapes)
@@ -708,7 +712,10 @@ class Bench:
                     tunnels=n, sessions=n * m, bytes=len(out),
                     series=series, worst=round(max(runs), 4),
                     build=self.build_kind(),
-                    note="best of 3, l2tpsh -c 'show metrics'")
+                    daemonCpuSeconds=self.scrape_cpu[:3],
+                    note="best of 3, l2tpsh -c 'show metrics'; "
+                    "daemonCpuSeconds: A's CPU (hellos included) "
+                    "during each")
         g = http[-1][2]
         self.result("scrape_http_metrics_seconds",
                     round(min(h[0] for h in http), 4), "s", tunnels=n,
@@ -720,6 +727,7 @@ class Bench:
                         g.get("l2tpv3d_scrape_slice_max_seconds", "nan")),
                     build=self.build_kind(),
                     client="curl" if shutil.which("curl") else "python",
+                    daemonCpuSeconds=self.scrape_cpu[3:],
                     note="best of 3, GET /metrics; collect and slice "
                     "max as the daemon measured them for the page")
         self.result("scrape_hellos_missed", d["hello_rtx"], "HELLOs",

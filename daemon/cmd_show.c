@@ -506,7 +506,6 @@ int
 cmd_show_metrics(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
-
 	struct metrics_scrape *sc;
 
 	/* In slices as the client reads (control_stream()), so that 100 000

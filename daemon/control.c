@@ -176,8 +176,10 @@ client_put_end(struct ctl_client *c, uint32_t status, const char *msg)
 	return rc;
 }
 
-/* The answer's next slice, when it comes in slices: -1 on failure. */
-static int
+/* The answer's next slice, when it comes in slices.  After the last
+ * one, or a failure, the stream is freed; a failure ends the answer
+ * with an error (what was sent stays sent). */
+static void
 stream_next(struct ctl_client *c)
 {
 	int rc;
@@ -186,17 +188,15 @@ stream_next(struct ctl_client *c)
 	c->sent = 0;
 	rc = c->stream->more(c->stream->arg, &c->ans);
 	if (rc == 1 && !c->ans.failed)
-		return 0;
+		return;
 	stream_free(c->stream);
 	c->stream = NULL;
 	if (rc == 0 && !c->ans.failed)
-		return 0;
-	/* What was sent stays sent; the END frame says it is cut short. */
+		return;
 	sbuf_reset(&c->ans);
 	c->status = CTL_STATUS_ERROR;
 	free(c->msg);
 	c->msg = strdup("out of memory: answer truncated");
-	return -1;
 }
 
 /*
@@ -212,7 +212,7 @@ client_pump(struct ctl_client *c)
 	while (evbuffer_get_length(out) < CONTROL_OUTPUT_HIGH) {
 		n = c->ans.len - c->sent;
 		if (n == 0 && c->stream != NULL) {
-			(void)stream_next(c);
+			stream_next(c);
 			continue;
 		}
 		if (n == 0) {

@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +36,19 @@ static struct {
 	struct event *ev_timer;
 } mh;
 
+/* A short fixed answer (404, 405). */
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int code, char *body, size_t len,
-    enum MHD_ResponseMemoryMode mode, const char *type)
+reply(struct MHD_Connection *c, unsigned int code, const char *body)
 {
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
-	if ((r = MHD_create_response_from_buffer(len, body, mode)) == NULL) {
-		if (mode == MHD_RESPMEM_MUST_FREE)
-			free(body);
+	r = MHD_create_response_from_buffer(
+	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
 		return MHD_NO;
-	}
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	(void)MHD_add_response_header(
+	    r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		(void)MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
@@ -132,17 +133,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_len, void **state)
 {
-	static char not_found[] = "not found: try /metrics\n";
-	static char not_allowed[] = "method not allowed\n";
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, not_allowed,
-		    sizeof(not_allowed) - 1, MHD_RESPMEM_PERSISTENT,
-		    "text/plain");
+		return reply(
+		    c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 	if (strcmp(url, "/metrics") != 0)
-		return reply(c, MHD_HTTP_NOT_FOUND, not_found,
-		    sizeof(not_found) - 1, MHD_RESPMEM_PERSISTENT,
-		    "text/plain");
+		return reply(
+		    c, MHD_HTTP_NOT_FOUND, "not found: try /metrics\n");
 	return metrics_reply(c);
 }
 
