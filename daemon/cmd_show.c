@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon/cmd_impl.h"
+#include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/metrics.h"
@@ -392,6 +393,16 @@ cmd_show_statistics(const struct cmd_match *m, void *arg)
 	const char *words[3] = { "show", "statistics", cmd_arg(m, "TUNNEL") };
 
 	return cmd_legacy(arg, words, words[2] != NULL ? 3 : 2);
+}
+
+int
+cmd_show_statistics_daemon(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+
+	(void)m;
+	ctl_global_stats(req->out, req->json);
+	return CTL_STATUS_OK;
 }
 
 static void

@@ -208,6 +208,10 @@ static const struct cmd_def cmd_defs[] = {
 	{ "show statistics [tunnel TUNNEL] [json]",
 	    H_SHOW "Message counters\nOf one tunnel\nTunnel name\n" H_JSON,
 	    VIEW, RO, cmd_show_statistics },
+	{ "show statistics daemon [json]",
+	    H_SHOW "Message counters\nThe daemon-wide counters (no tunnel's: "
+		   "refusals, drops, half-open connections)\n" H_JSON,
+	    VIEW, RO, cmd_show_statistics_daemon },
 	{ "show peer [json]", H_SHOW "The peers of the tunnels\n" H_JSON, VIEW,
 	    RO, cmd_show_peer },
 	{ "show metrics",

@@ -493,6 +493,7 @@ daemon_metrics(struct sbuf *sb)
 	const struct tunnel_global_stats *g = tunnels_global_stats();
 	struct service_counts c;
 	struct timespec now;
+	size_t k;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	service_count(&c);
@@ -513,23 +514,10 @@ daemon_metrics(struct sbuf *sb)
 	    (uint64_t)c.tunnels_up);
 	one(sb, "l2tpv3d_sessions_established", "gauge",
 	    "Sessions up, over every tunnel.", (uint64_t)c.sessions_up);
-	one(sb, "l2tpv3d_data_packets_dropped_total", "counter",
-	    "Data packets that reached the daemon's sockets (the kernel "
-	    "carries data).",
-	    g->data_drops);
-	one(sb, "l2tpv3d_l2tpv2_packets_dropped_total", "counter",
-	    "L2TPv2 packets dropped.", g->v2_drops);
-	one(sb, "l2tpv3d_malformed_packets_total", "counter",
-	    "Packets without a valid control header, owned by no tunnel.",
-	    g->malformed);
-	one(sb, "l2tpv3d_unknown_ccid_total", "counter",
-	    "Control messages for a Control Connection ID we do not have.",
-	    g->unknown_ccid);
-	one(sb, "l2tpv3d_sccrq_refused_total", "counter",
-	    "SCCRQs refused: the peer is not configured.", g->unknown_peer);
-	one(sb, "l2tpv3d_stateless_stopccn_total", "counter",
-	    "StopCCNs sent without a tunnel (answers to refused SCCRQs).",
-	    g->stateless_stopccn);
+	for (k = 0; k < tunnel_global_nfields; k++)
+		one(sb, tunnel_global_fields[k].metric, "counter",
+		    tunnel_global_fields[k].help,
+		    tunnel_global_value(g, &tunnel_global_fields[k]));
 	one(sb, "l2tpv3d_scrapes_total", "counter",
 	    "Metrics pages written in full before this one.", mt.scrapes);
 	one_seconds(sb, "l2tpv3d_scrape_collect_seconds",

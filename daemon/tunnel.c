@@ -13,6 +13,7 @@
  */
 #include <config.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -754,6 +755,59 @@ tunnel_demote(struct tunnel *t, int replace)
 		memset(&t->ctr, 0, sizeof(t->ctr));
 	}
 	return n;
+}
+
+/* --- daemon-wide counters ----------------------------------------- */
+
+#define GF(f) offsetof(struct tunnel_global_stats, f)
+const struct tunnel_global_field tunnel_global_fields[] = {
+	{ "data packets dropped", "dataPacketsDropped",
+	    "l2tpv3d_data_packets_dropped_total",
+	    "Data packets that reached the daemon's sockets (the kernel "
+	    "carries data).",
+	    GF(data_drops) },
+	{ "L2TPv2 dropped", "l2tpv2Dropped",
+	    "l2tpv3d_l2tpv2_packets_dropped_total", "L2TPv2 packets dropped.",
+	    GF(v2_drops) },
+	{ "malformed", "malformed", "l2tpv3d_malformed_packets_total",
+	    "Packets without a valid control header, owned by no tunnel.",
+	    GF(malformed) },
+	{ "unknown CCID", "unknownCcid", "l2tpv3d_unknown_ccid_total",
+	    "Control messages for a Control Connection ID we do not have.",
+	    GF(unknown_ccid) },
+	{ "unknown peers", "unknownPeers", "l2tpv3d_sccrq_refused_total",
+	    "SCCRQs refused: the peer is not configured.", GF(unknown_peer) },
+	{ "stateless StopCCNs", "statelessStopccn",
+	    "l2tpv3d_stateless_stopccn_total",
+	    "StopCCNs sent without a tunnel (answers to refused SCCRQs).",
+	    GF(stateless_stopccn) },
+	{ "SCCRQ retransmissions", "sccrqRetransmissions",
+	    "l2tpv3d_sccrq_retransmissions_total",
+	    "SCCRQs that repeated one a half-open connection answered.",
+	    GF(sccrq_retransmits) },
+	{ "half-open dropped", "halfOpenDropped",
+	    "l2tpv3d_half_open_dropped_total",
+	    "Half-open connections dropped, the oldest first, to make room "
+	    "(max-half-open, max-half-open-per-peer).",
+	    GF(half_open_dropped) },
+	{ "connections replaced", "connectionsReplaced",
+	    "l2tpv3d_connections_replaced_total",
+	    "Connections retired once a new one from the same peer was "
+	    "proven.",
+	    GF(replaced) },
+};
+#undef GF
+const size_t tunnel_global_nfields =
+    sizeof(tunnel_global_fields) / sizeof(tunnel_global_fields[0]);
+
+uint64_t
+tunnel_global_value(
+    const struct tunnel_global_stats *g, const struct tunnel_global_field *f)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)g + f->off, sizeof(v));
+	return v;
 }
 
 /* --- half-open connections and candidates -------------------------- */

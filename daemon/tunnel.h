@@ -149,6 +149,21 @@ struct tunnel_global_stats {
 	uint64_t replaced; /* connections retired by a proven one */
 };
 
+/* One daemon-wide counter, for every output that shows them: the text
+ * of `show statistics`, the JSON of `show statistics daemon json`, and
+ * the metrics (a Prometheus counter). */
+struct tunnel_global_field {
+	const char *text;
+	const char *json;
+	const char *metric;
+	const char *help;
+	size_t off; /* in struct tunnel_global_stats, a uint64_t */
+};
+extern const struct tunnel_global_field tunnel_global_fields[];
+extern const size_t tunnel_global_nfields;
+uint64_t tunnel_global_value(
+    const struct tunnel_global_stats *, const struct tunnel_global_field *);
+
 int tunnels_init(struct event_base *, struct daemon_conf *);
 /* Apply a new configuration (takes ownership): new tunnels start,
  * removed ones stop with StopCCN, changed ones restart. */
