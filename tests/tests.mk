@@ -243,7 +243,8 @@ NS_TESTS = \
 	tests/ns/peer-reuses-ccid.sh \
 	tests/ns/port-lock.sh \
 	tests/ns/privsep.sh \
-	tests/ns/graceful-restart.sh
+	tests/ns/graceful-restart.sh \
+	tests/ns/graceful-restart-fail.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py
