@@ -22,8 +22,10 @@ UNIT_PROTO_TESTS = \
 	tests/unit/test_dump \
 	tests/unit/test_digest \
 	tests/unit/test_data
-check_PROGRAMS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable
-TESTS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable
+check_PROGRAMS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable \
+	tests/unit/test_handover
+TESTS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable \
+	tests/unit/test_handover
 
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
@@ -49,6 +51,9 @@ tests_unit_test_data_LDADD = $(UNIT_LIBS)
 tests_unit_test_reliable_SOURCES = tests/unit/test_reliable.c
 tests_unit_test_reliable_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_reliable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_handover_SOURCES = tests/unit/test_handover.c
+tests_unit_test_handover_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_handover_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # The control socket server with a fake command table, and l2tpsh
 # against it; its own sources so it does not need the whole daemon.
