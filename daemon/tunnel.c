@@ -1964,25 +1964,42 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	return 0;
 }
 
-/* Up to this many ms of jitter, so that 10 000 tunnels do not open in
- * lock-step after a crash. */
-#define TN_RECOVER_JITTER_MS 2000
+/*
+ * After a crash the connections open spread over a window that grows
+ * with their number, TN_RECOVER_SPREAD_MS apart on average (500 a
+ * second), at most TN_RECOVER_WINDOW_MS: 10 000 tunnels do not open in
+ * lock-step, and one tunnel does not wait for nothing.
+ */
+#define TN_RECOVER_SPREAD_MS 2
+#define TN_RECOVER_WINDOW_MS 20000
+
+static int
+recoverable(const struct tunnel *t)
+{
+	return t->primary && t->state == CC_IDLE &&
+	    t->conf->mode == TUNNEL_DYNAMIC && !t->conf->initiate;
+}
 
 void
 tunnels_recover(void)
 {
 	struct tunnel *t;
-	unsigned int n = 0;
+	unsigned int n = 0, window;
 
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
 	{
-		if (!t->primary || t->state != CC_IDLE ||
-		    t->conf->mode != TUNNEL_DYNAMIC || t->conf->initiate)
+		if (recoverable(t))
+			n++;
+	}
+	window = n * TN_RECOVER_SPREAD_MS;
+	if (window > TN_RECOVER_WINDOW_MS)
+		window = TN_RECOVER_WINDOW_MS;
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!recoverable(t))
 			continue;
 		t->recovering = 1;
-		timer_arm(
-		    t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
-		n++;
+		timer_arm(t->ev_state, arc4random_uniform(window + 1));
 	}
 	if (n > 0)
 		log_info("the last run did not end cleanly: opening %u "
