@@ -160,7 +160,8 @@ on_sigchld(evutil_socket_t sig, short what, void *arg)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		pw_child_exited(pid, status);
+		if (!restart_child_exited(pid, status))
+			pw_child_exited(pid, status);
 }
 
 static void

@@ -372,6 +372,23 @@ restart_graceful(char *err, size_t errlen)
 }
 
 int
+restart_child_exited(pid_t pid, int status)
+{
+	if (pid <= 0 || pid != rs.child)
+		return 0;
+	rs.child = 0;
+	if (WIFEXITED(status))
+		log_info("graceful restart: the new process exited with "
+			 "status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		log_info("graceful restart: the new process was killed by "
+			 "signal %d",
+		    WTERMSIG(status));
+	return 1;
+}
+
+int
 cmd_restart_graceful(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;

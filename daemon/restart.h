@@ -8,6 +8,8 @@
 #ifndef L2TP_DAEMON_RESTART_H
 #define L2TP_DAEMON_RESTART_H
 
+#include <sys/types.h>
+
 #include <event2/event.h>
 
 struct ho_state;
@@ -23,6 +25,9 @@ void restart_init(struct event_base *, int argc, char *const argv[], int pid_fd,
  * the reason in err when it cannot start (then nothing changed).  The
  * outcome is logged; the old process exits soon after a success. */
 int restart_graceful(char *err, size_t errlen);
+/* SIGCHLD: 1 when pid was the new process of a graceful restart (then
+ * its exit is logged here). */
+int restart_child_exited(pid_t pid, int status);
 /* `restart graceful`: answers when the new process is ready or has
  * failed. */
 int cmd_restart_graceful(const struct cmd_match *, void *);

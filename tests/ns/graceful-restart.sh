@@ -96,15 +96,7 @@ capture_stop wire
 tshark_frames "$WORK/wire.pcap" "$SECRET" \
     'l2tp.avp.message_type == 4 or l2tp.avp.message_type == 14'
 [ -z "$FRAMES" ] || fail "StopCCN or CDN on the wire: frames $FRAMES"
-# A's messages (not its acknowledgements): Ns + 1 each, or the same again.
-"${TSHARK:-tshark}" -n -r "$WORK/wire.pcap" -Y \
-    "ip.src == $V4_A and l2tp.avp.message_type and l2tp.avp.message_type != 20" \
-    -T fields -e l2tp.Ns -e l2tp.avp.message_type >"$WORK/ns.txt" ||
-    fail "tshark"
-awk 'NR > 1 && $1 != last && $1 != (last + 1) % 65536 {
-	print "Ns " last " then " $1; bad = 1 }
-    { last = $1 } END { exit bad }' "$WORK/ns.txt" >"$WORK/ns.bad" ||
-    fail "A's Ns jumped: $(cat "$WORK/ns.bad")"
+assert_ns_continuous "$WORK/wire.pcap" "$V4_A"
 hellos=$(awk '$2 == 6' "$WORK/ns.txt" | wc -l)
 rtx=$(awk '$2 == 6 { c[$1]++ } END { n = 0; for (k in c) if (c[k] > 1) n++; print n }' "$WORK/ns.txt")
 [ "$hellos" -ge 8 ] || fail "only $hellos HELLOs from A"

@@ -340,3 +340,18 @@ tshark_frames() {
 	# shellcheck disable=SC2034 # the result, read by the caller
 	FRAMES=$(tr '\n' ' ' <"$WORK/tshark.out" | sed 's/ $//')
 }
+
+# assert_ns_continuous PCAP SRC: the control messages SRC sent (not its
+# acknowledgements) carry Ns + 1 each, or the same Ns again (a
+# retransmission): no gap and no step back.  Leaves them, "Ns type" a
+# line, in $WORK/ns.txt.
+assert_ns_continuous() {
+	"${TSHARK:-tshark}" -n -r "$1" -Y \
+	    "ip.src == $2 and l2tp.avp.message_type and l2tp.avp.message_type != 20" \
+	    -T fields -e l2tp.Ns -e l2tp.avp.message_type >"$WORK/ns.txt" ||
+	    fail "tshark -r $1 failed"
+	awk 'NR > 1 && $1 != last && $1 != (last + 1) % 65536 {
+		print "Ns " last " then " $1; bad = 1 }
+	    { last = $1 } END { exit bad }' "$WORK/ns.txt" >"$WORK/ns.bad" ||
+	    fail "$2's Ns jumped: $(cat "$WORK/ns.bad")"
+}
