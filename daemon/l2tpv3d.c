@@ -177,6 +177,11 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
+	if (restart_busy()) {
+		log_warnx("a graceful restart is under way: %s ignored",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		return;
+	}
 	if (d->stopping) {
 		/* A second signal: stop waiting for acknowledgements. */
 		event_base_loopexit(d->base, NULL);
@@ -223,7 +228,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	struct daemon_conf *nc;
 	char err[512];
 
-	if (d->stopping)
+	if (d->stopping || restart_busy())
 		return;
 	service_reloading();
 	if ((nc = priv_reload(d->conf_path, err, sizeof(err))) == NULL) {

@@ -372,6 +372,12 @@ restart_graceful(char *err, size_t errlen)
 }
 
 int
+restart_busy(void)
+{
+	return rs.busy;
+}
+
+int
 restart_child_exited(pid_t pid, int status)
 {
 	if (pid <= 0 || pid != rs.child)

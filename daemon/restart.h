@@ -28,6 +28,9 @@ int restart_graceful(char *err, size_t errlen);
 /* SIGCHLD: 1 when pid was the new process of a graceful restart (then
  * its exit is logged here). */
 int restart_child_exited(pid_t pid, int status);
+/* A hand-over is under way (then the old process must neither stop nor
+ * reload: its state is no longer its own). */
+int restart_busy(void);
 /* `restart graceful`: answers when the new process is ready or has
  * failed. */
 int cmd_restart_graceful(const struct cmd_match *, void *);
