@@ -48,8 +48,11 @@ restart_a() {
 		grep -q "has taken over" "$WORK/restart.out" ||
 		    fail "restart graceful said: $(cat "$WORK/restart.out")"
 	fi
+	ta=$(date +%s%N)
+	# Gone: exited (a zombie until whoever inherited it reaps it).
 	i=0
-	while kill -0 "$old" 2>/dev/null; do
+	while kill -0 "$old" 2>/dev/null &&
+	    ! grep -q '^State:.*Z' "/proc/$old/status" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt 150 ] && fail "old A ($old) still running"
 		sleep 0.02
@@ -62,8 +65,9 @@ restart_a() {
 	echo "$new" >"$WORK/A.pid"
 	took=$(grep -o "pid $new has taken over in [0-9]* ms" "$WORK/A.log" |
 	    grep -o "[0-9]* ms")
-	echo "restart $n ($1): pid $old -> $new, hand-over $took" \
-	    "($(((t1 - t0) / 1000000)) ms until the test saw it)"
+	echo "restart $n ($1): pid $old -> $new, hand-over $took;" \
+	    "answered after $(((ta - t0) / 1000000)) ms, old process exited after" \
+	    "$(((t1 - t0) / 1000000)) ms"
 	[ "$(ids A)" = "$ids_a" ] || fail "A's IDs changed: $ids_a -> $(ids A)"
 	# B may be stopped (and its shell with it).
 	[ "$2" = b-stopped ] && return
