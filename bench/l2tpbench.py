@@ -28,6 +28,13 @@ Measured, in this order, each printed as one JSON object per line
                        Prometheus metrics of A (`show metrics` and GET
                        /metrics via metrics-listen), seconds and bytes,
                        while 1 s hellos must keep being answered
+  restart_storm_*      with --restart-storm, instead of everything
+                       above: cold start, then B (the LNS) restarts
+                       (SIGTERM: a StopCCN to every tunnel, then a new
+                       process); seconds from B's new start until both
+                       sides have every tunnel and session established
+                       again, and the ratio to the cold start (issue
+                       14: at most 2)
   vm_*                 with --vm N: kernel programming in the test VM
                        against `ip l2tp` (bench/vm-kernel.sh)
 Results that are rates of datagrams also give their fraction of the
@@ -35,7 +42,7 @@ UDP ceiling.
 
 Usage: bench/l2tpbench.py [--tunnels N] [--sessions M] [--quick]
        [--steady-seconds S] [--builddir DIR] [--json FILE] [--keep]
-       [--profile] [--vm SESSIONS] [--scrape]
+       [--profile] [--vm SESSIONS] [--scrape] [--restart-storm]
 See docs/performance.md.
 Needs root (namespaces).  Exit status 0 when every step ran, 1 when a
 step failed (the JSON so far is still printed); the targets of issue 6
@@ -408,12 +415,16 @@ class Bench:
                 counts[words[2].decode()] += 1
         return pos + end
 
-    def wait_all(self, n, m, t0, what):
+    def log_size(self, name):
+        return os.path.getsize(os.path.join(self.work, name + ".log"))
+
+    def wait_all(self, n, m, t0, what, pos=None):
         """Until both daemons have logged every tunnel (and session)
-        established; then `show` must agree."""
+        established (from byte pos of each log on); then `show` must
+        agree."""
         deadline = t0 + self.args.establish_timeout
         want = {"tunnel": n, "session": n * m}
-        pos = {"A": 0, "B": 0}
+        pos = dict(pos) if pos else {"A": 0, "B": 0}
         counts = {d: {"tunnel": 0, "session": 0} for d in pos}
         done = {}
         while len(done) < 2:
@@ -650,6 +661,33 @@ class Bench:
                            stdout=f, stderr=subprocess.DEVNULL)
         self.note("profile: " + report)
 
+    def restart_storm(self):
+        """Issue 14: the LNS (B) restarts under n tunnels and n*m
+        sessions; A's persistent tunnels must come back spread out, all
+        of them within twice the cold-start time."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        cold = self.establish(n, m, 60)
+        self.result("restart_storm_cold_seconds", round(cold, 3), "s",
+                    tunnels=n, sessions=n * m,
+                    configLoadSeconds=round(self.loaded, 3))
+        time.sleep(1)
+        pos = {"A": self.log_size("A"), "B": 0}
+        b_stop = self.stop("B", timeout=120)
+        t0 = time.monotonic()
+        self.start("B", "B", self.conf("B", n, m, 60))
+        b_loaded = time.monotonic() - t0
+        secs = self.wait_all(n, m, t0, "restart storm", pos)
+        self.result("restart_storm_seconds", round(secs, 3), "s",
+                    tunnels=n, sessions=n * m,
+                    coldSeconds=round(cold, 3),
+                    ratioToCold=round(secs / cold, 2),
+                    bStopSeconds=round(b_stop, 3),
+                    bConfigLoadSeconds=round(b_loaded, 3),
+                    target="ratioToCold <= 2")
+        self.stop("A", timeout=120)
+        self.stop("B", timeout=120)
+
     def vm_kernel(self):
         """Item 9: kernel programming against an `ip l2tp` loop, in the
         test VM (bench/vm-kernel.sh); its JSON lines become results."""
@@ -683,6 +721,9 @@ class Bench:
             return
         if a.scrape:
             self.scrape()
+            return
+        if a.restart_storm:
+            self.restart_storm()
             return
         self.udp_ceiling()
         self.codec()
@@ -769,6 +810,9 @@ def parse_args():
     p.add_argument("--scrape", action="store_true",
                    help="only the metrics scrape: establish with 1 s "
                    "hellos, time `show metrics` and GET /metrics")
+    p.add_argument("--restart-storm", action="store_true",
+                   help="only the restart storm: cold start, then the "
+                   "LNS restarts; time until everything is back")
     p.add_argument("--profile", action="store_true",
                    help="only establishment, the daemons under perf "
                    "record; keeps the work directory with the reports")

@@ -53,6 +53,7 @@ static struct {
 	size_t nhalf;
 	uint64_t half_seq;
 	struct tunnel_list tunnels;
+	size_t ntunnels; /* in tunnels */
 	struct tp_listener *listeners[TN_MAX_LISTENERS];
 	size_t nlisteners;
 	struct tunnel_global_stats stats;
@@ -686,6 +687,7 @@ tunnel_alloc(
 		tc->secret_len) == -1)
 		log_warnx("tunnel %s: cannot set up the digest", tc->name);
 	TAILQ_INSERT_TAIL(&tn.tunnels, t, entry);
+	tn.ntunnels++;
 	return t;
 }
 
@@ -724,6 +726,7 @@ tunnel_free(struct tunnel *t)
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
 	TAILQ_REMOVE(&tn.tunnels, t, entry);
+	tn.ntunnels--;
 	event_free(t->ev_rl);
 	event_free(t->ev_state);
 	session_tunnel_detach(t);
@@ -749,6 +752,7 @@ tunnel_demote(struct tunnel *t, int replace)
 	}
 	if (replace && (n = tunnel_new(t->conf, t, 0)) != NULL) {
 		n->failures = t->failures;
+		n->peer_going = t->peer_going;
 		n->ctr = t->ctr;
 		memset(&t->ctr, 0, sizeof(t->ctr));
 	}
@@ -948,20 +952,43 @@ tunnel_promote(struct tunnel *c)
 	return 0;
 }
 
+/*
+ * The first retry after a loss comes soon, TN_FIRST_RETRY_MS plus a
+ * random share of a window that grows with the number of tunnels
+ * (TN_STORM_US each, at most retry-interval): when a peer that holds
+ * all of them restarts, they come back spread out at a pace it can
+ * take, and a lone tunnel does not wait for nothing.  Later retries
+ * back off from retry-interval, with up to a quarter more at random.
+ */
+#define TN_FIRST_RETRY_MS 1000
+#define TN_STORM_US 400
+
+static uint64_t
+first_retry_ms(uint64_t base_s)
+{
+	uint64_t window = (uint64_t)tn.ntunnels * TN_STORM_US / 1000;
+
+	if (window > base_s * 1000)
+		window = base_s * 1000;
+	return TN_FIRST_RETRY_MS + arc4random_uniform((uint32_t)window + 1);
+}
+
 static void
 tunnel_schedule_retry(struct tunnel *t)
 {
 	uint64_t base =
 	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
-	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
+	uint64_t delay, ms;
 
-	uint64_t ms;
-
-	if (delay > TN_RETRY_CAP_S)
-		delay = TN_RETRY_CAP_S;
-	/* Up to a quarter more, at random: the tunnels of a peer that
-	 * restarted come back spread out, not in lock-step. */
-	ms = delay * 1000 + arc4random_uniform((uint32_t)(delay * 250) + 1);
+	if (t->failures == 0)
+		ms = first_retry_ms(base);
+	else {
+		delay = base << (t->failures < 16 ? t->failures - 1 : 15);
+		if (delay > TN_RETRY_CAP_S)
+			delay = TN_RETRY_CAP_S;
+		ms = delay * 1000 +
+		    arc4random_uniform((uint32_t)(delay * 250) + 1);
+	}
 	t->failures++;
 	log_info("tunnel %s: retrying in %llu.%03llu s", t->conf->name,
 	    (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
@@ -1050,6 +1077,39 @@ tunnel_hello_rearm(struct tunnel *t)
 
 /* --- FSM actions --------------------------------------------------- */
 
+/*
+ * A persistent tunnel whose connection ends does not wait for it: the
+ * old connection lingers in closing (it still acknowledges a
+ * retransmitted StopCCN) while a new primary tries again on
+ * tunnel_schedule_retry's schedule (soon after the loss of an
+ * established connection, backing off after failed attempts).  A peer
+ * that restarted gets its tunnels back within seconds, not after the
+ * closing hold (31 s).
+ */
+#define TN_PEER_GOING_MAX 30
+
+static void
+tunnel_reopen_soon(struct tunnel *t)
+{
+	struct tunnel *n;
+
+	if (!t->primary || tn.shutting_down ||
+	    t->conf->mode != TUNNEL_DYNAMIC || !t->conf->initiate ||
+	    !t->conf->persist)
+		return;
+	if ((n = tunnel_demote(t, 1)) == NULL)
+		return;
+	/* A peer that says it is shutting down is likely restarting: no
+	 * failure of ours, so no backoff for a while (TN_PEER_GOING_MAX
+	 * such refusals in a row, about as many seconds). */
+	if (!t->stop_sent && t->stop_result == L2TP_STOPCCN_SHUTTING_DOWN &&
+	    t->peer_going < TN_PEER_GOING_MAX) {
+		n->failures = 0;
+		n->peer_going = t->peer_going + 1;
+	}
+	tunnel_schedule_retry(n);
+}
+
 void
 tunnel_set_state(struct tunnel *t, int state)
 {
@@ -1076,6 +1136,7 @@ tunnel_set_state(struct tunnel *t, int state)
 	case CC_ESTABLISHED:
 		t->up_since = now_s();
 		t->failures = 0;
+		t->peer_going = 0;
 		t->recovering = 0;
 		tunnel_hello_rearm(t);
 		break;
@@ -1096,6 +1157,8 @@ tunnel_set_state(struct tunnel *t, int state)
 		session_tunnel_down(t);
 		pw_tunnel_down(t);
 	}
+	if (state == CC_CLOSING)
+		tunnel_reopen_soon(t);
 }
 
 void

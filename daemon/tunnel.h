@@ -129,6 +129,7 @@ struct tunnel {
 	uint16_t stop_error;
 	char stop_msg[TUNNEL_TEXT_MAX];
 	uint32_t failures; /* consecutive; persist backoff */
+	uint8_t peer_going; /* attempts refused by a peer shutting down */
 	time_t up_since; /* monotonic seconds; 0 when down */
 	time_t recover_at; /* last SCCRQ for a peer we lost (monotonic s) */
 	struct tunnel_counters ctr;
