@@ -14,6 +14,7 @@
 #include "daemon/cmd_impl.h"
 #include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
+#include "daemon/restart.h"
 #include "daemon/tunnel.h"
 
 #define VIEW CMD_NODE_VIEW
@@ -243,6 +244,10 @@ static const struct cmd_def cmd_defs[] = {
 	    "Negate\nDebug logging at run time\nOf a tunnel\nTunnel name\n"
 	    "Message dumps\nState transitions\nBoth (the default)",
 	    VIEW, 0, cmd_debug_tunnel },
+	{ "restart graceful",
+	    "Restart the daemon\nHand everything to a freshly executed binary "
+	    "(docs/restart.md)",
+	    VIEW, 0, cmd_restart_graceful },
 	{ "configure terminal",
 	    "Change the configuration at run time\nFrom this terminal", VIEW, 0,
 	    cmd_configure },

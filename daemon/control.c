@@ -850,6 +850,78 @@ fail:
 	return -1;
 }
 
+/* Graceful restart: listening sockets the previous process passed. */
+#define CONTROL_INHERIT_MAX 2
+static struct {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd;
+} inherited[CONTROL_INHERIT_MAX];
+static size_t ninherited;
+
+int
+control_inherit(const char *path, int fd)
+{
+	if (ninherited == CONTROL_INHERIT_MAX ||
+	    strlen(path) >= sizeof(inherited[0].path))
+		return -1;
+	snprintf(
+	    inherited[ninherited].path, sizeof(inherited[0].path), "%s", path);
+	inherited[ninherited++].fd = fd;
+	return 0;
+}
+
+static int
+inherited_take(const char *path)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ninherited; i++)
+		if (strcmp(inherited[i].path, path) == 0) {
+			fd = inherited[i].fd;
+			inherited[i] = inherited[--ninherited];
+			return fd;
+		}
+	return -1;
+}
+
+void
+control_inherited_close(void)
+{
+	while (ninherited > 0)
+		close(inherited[--ninherited].fd);
+}
+
+size_t
+control_sockets(const char **paths, int *fds, size_t max)
+{
+	struct ctl_listener *l;
+	size_t n = 0;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+	{
+		if (n == max)
+			break;
+		paths[n] = l->path;
+		fds[n++] = evconnlistener_get_fd(l->evl);
+	}
+	return n;
+}
+
+void
+control_pause(int paused)
+{
+	struct ctl_listener *l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+	{
+		if (paused)
+			(void)evconnlistener_disable(l->evl);
+		else
+			(void)evconnlistener_enable(l->evl);
+	}
+}
+
 int
 control_listen(
     struct event_base *base, const char *path, const char *group, int readonly)
@@ -866,10 +938,13 @@ control_listen_opts(struct event_base *base, const char *path,
 {
 	struct sockaddr_un sun;
 	struct ctl_listener *l;
+	struct stat st;
 	int fd;
 
-	if (sockaddr_for(&sun, path) == -1 || make_parent_dirs(path) == -1 ||
-	    clear_path(&sun) == -1)
+	if ((fd = inherited_take(path)) != -1)
+		; /* bound and listening: the previous process's */
+	else if (sockaddr_for(&sun, path) == -1 ||
+	    make_parent_dirs(path) == -1 || clear_path(&sun) == -1)
 		return -1;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->path = strdup(path)) == NULL) {
@@ -880,7 +955,10 @@ control_listen_opts(struct event_base *base, const char *path,
 	l->readonly = o->readonly;
 	l->max_clients = o->max_clients > 0 ? o->max_clients : 1;
 	l->idle.tv_sec = o->idle_timeout;
-	if ((fd = open_socket(&sun, o, &l->ino)) == -1)
+	if (fd != -1) {
+		if (stat(path, &st) == 0)
+			l->ino = st.st_ino;
+	} else if ((fd = open_socket(&sun, o, &l->ino)) == -1)
 		goto fail;
 	l->evl = evconnlistener_new(base, control_accept, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);

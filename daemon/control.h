@@ -106,6 +106,15 @@ int control_listen_opts(
 /* The same with mode 0660, CONTROL_MAX_CLIENTS and CONTROL_IDLE_TIMEOUT. */
 int control_listen(
     struct event_base *, const char *path, const char *group, int readonly);
+/* Graceful restart (docs/restart.md).  A listening socket the previous
+ * process passed: control_listen_opts() of that path takes it as it is
+ * (control_inherited_close() closes those nothing took).  Our listening
+ * sockets (path and descriptor, at most max); accepting paused or not
+ * (the clients connected go on being served). */
+int control_inherit(const char *path, int fd);
+void control_inherited_close(void);
+size_t control_sockets(const char **paths, int *fds, size_t max);
+void control_pause(int paused);
 /* Close every listener and client, unlink the socket paths. */
 void control_shutdown(void);
 /* Clients connected right now (for tests and `show` commands). */

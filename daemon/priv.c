@@ -825,6 +825,8 @@ priv_fork(const char *pid_path, const char *const *sockets)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	/* Graceful restart: the engine says it cannot (restart.c). */
+	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGCHLD);
 	/* Blocked before the fork: a signal cannot fall between. */
 	sigprocmask(SIG_BLOCK, &set, NULL);

@@ -641,6 +641,36 @@ pw_session_up(struct session *s)
 }
 
 void
+pw_handover_tunnel(struct tunnel *t, int had)
+{
+	struct dp_tunnel_cfg have;
+
+	if (pw.dp == NULL || !had || t->dp_up)
+		return;
+	dp_tunnel_cfg_init(&have);
+	if (dp_tunnel_get(pw.dp, t->local_ccid, &have) != 1) {
+		pw_tunnel_up(t);
+		return;
+	}
+	t->dp_up = 1;
+	log_info(
+	    "tunnel %s: kernel tunnel %u taken over", tname(t), t->local_ccid);
+}
+
+void
+pw_handover_session(struct session *s, int had)
+{
+	if (pw.dp == NULL || !had || s->dp_up || !s->tunnel->dp_up)
+		return;
+	if (dp_session_get(
+		pw.dp, s->tunnel->local_ccid, s->local_id, NULL, NULL) != 1) {
+		pw_session_up(s);
+		return;
+	}
+	session_attached(s, 0);
+}
+
+void
 pw_session_down(struct session *s)
 {
 	/* Every path that frees a session comes here (call_end()). */

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/service.h"
@@ -59,6 +60,7 @@ static struct {
 	struct tunnel_global_stats stats;
 	struct v2_seen v2_seen[TN_V2_LOG_SLOTS];
 	int shutting_down;
+	int frozen; /* a graceful restart is under way */
 	struct event *ev_shutdown;
 	uint64_t shutdown_deadline;
 	void (*shutdown_done)(void *);
@@ -407,7 +409,8 @@ tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
 {
 	uint8_t *copy;
 
-	if (t->rl == NULL)
+	/* Frozen, the Ns it would take is already the new process's. */
+	if (t->rl == NULL || tn.frozen)
 		return -1;
 	if ((copy = malloc(len)) == NULL) {
 		log_warn("tunnel %s", t->conf->name);
@@ -1066,10 +1069,19 @@ tunnel_settle(struct tunnel *t)
 		tunnel_schedule_retry(t);
 }
 
+/* Frozen for a graceful restart: the timer waits (the new process has
+ * its deadline); at a thaw it fires a moment late. */
+#define TN_FROZEN_POLL_MS 20
+
 static void
 tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel *t = arg;
+
+	if (tn.frozen) {
+		timer_arm(t->ev_state, TN_FROZEN_POLL_MS);
+		return;
+	}
 
 	switch (t->state) {
 	case CC_IDLE:
@@ -1099,6 +1111,10 @@ tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel *t = arg;
 
+	if (tn.frozen) {
+		timer_arm(t->ev_rl, TN_FROZEN_POLL_MS);
+		return;
+	}
 	t->rl_deadline = 0;
 	if (t->rl != NULL)
 		rl_timer(t->rl, now_ms());
@@ -2342,4 +2358,330 @@ tunnels_free(void)
 	idt_destroy(&tn.by_half);
 	config_free(tn.conf);
 	tn.conf = NULL;
+}
+
+/* --- graceful restart ---------------------------------------------- */
+
+void
+tunnels_freeze(int frozen)
+{
+	struct tunnel *t;
+	size_t i;
+
+	tn.frozen = frozen;
+	for (i = 0; i < tn.nlisteners; i++)
+		tp_listener_pause(tn.listeners[i], frozen);
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	if (t->ev_sock != NULL) {
+		if (frozen)
+			(void)event_del(t->ev_sock);
+		else
+			(void)event_add(t->ev_sock, NULL);
+	}
+}
+
+/* The counters, flat, in a fixed order (the format's). */
+static size_t
+counters_pack(const struct tunnel_counters *c, uint64_t *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		v[n++] = c->sent[i];
+		v[n++] = c->received[i];
+		v[n++] = c->retransmitted[i];
+	}
+	v[n++] = c->digest_failures;
+	v[n++] = c->malformed;
+	v[n++] = c->bad_nr;
+	v[n++] = c->state_changes;
+	v[n++] = c->zlb_sent;
+	v[n++] = c->ack_sent;
+	v[n++] = c->duplicates;
+	v[n++] = c->retransmits;
+	return n;
+}
+
+static void
+counters_unpack(struct tunnel_counters *c, const uint64_t *v, size_t nv)
+{
+	uint64_t all[HO_NCTR_MAX] = { 0 };
+	size_t i, n = 0;
+
+	memcpy(all, v, (nv < HO_NCTR_MAX ? nv : HO_NCTR_MAX) * sizeof(*v));
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		c->sent[i] = (uint32_t)all[n++];
+		c->received[i] = (uint32_t)all[n++];
+		c->retransmitted[i] = (uint32_t)all[n++];
+	}
+	c->digest_failures = all[n++];
+	c->malformed = all[n++];
+	c->bad_nr = all[n++];
+	c->state_changes = all[n++];
+	c->zlb_sent = all[n++];
+	c->ack_sent = all[n++];
+	c->duplicates = all[n++];
+	c->retransmits = all[n++];
+}
+
+static void
+count_msg(void *arg, const uint8_t *dgram, size_t len)
+{
+	(*(size_t *)arg)++;
+}
+
+static void
+export_msg(void *arg, const uint8_t *dgram, size_t len)
+{
+	struct ho_tunnel *h = arg;
+	struct ho_msg *m = &h->msgs[h->nmsgs];
+
+	if ((m->data = malloc(len)) == NULL)
+		return; /* the count stays short: the export fails */
+	memcpy(m->data, dgram, len);
+	m->len = len;
+	h->nmsgs++;
+}
+
+/* When the state timer (the hello) fires, on the monotonic clock: the
+ * event's expiry is on the wall clock (libevent's event_pending()). */
+static uint64_t
+hello_deadline(const struct tunnel *t)
+{
+	struct timeval tv, now;
+	int64_t left;
+
+	if (!evtimer_pending(t->ev_state, &tv))
+		return 0;
+	evutil_gettimeofday(&now, NULL);
+	left = ((int64_t)tv.tv_sec - now.tv_sec) * 1000 +
+	    ((int64_t)tv.tv_usec - now.tv_usec) / 1000;
+	return now_ms() + (uint64_t)(left > 0 ? left : 0);
+}
+
+static int
+tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
+{
+	struct session *s;
+	size_t n;
+
+	snprintf(h->name, sizeof(h->name), "%s", t->conf->name);
+	h->local_ccid = t->local_ccid;
+	h->peer_ccid = t->peer_ccid;
+	h->tie_breaker = t->tie_breaker;
+	h->state = (uint8_t)t->state;
+	h->kind = (uint8_t)t->kind;
+	h->encap = (uint8_t)t->conf->encap;
+	h->framing = (uint8_t)t->framing;
+	h->initiator = t->initiator;
+	h->cisco = t->cisco;
+	h->dp_up = t->dp_up;
+	h->fd = t->fd;
+	h->local = t->local;
+	h->peer = t->peer;
+	h->peer_rws = t->peer_rws;
+	h->peer_router_id = t->peer_router_id;
+	snprintf(
+	    h->peer_hostname, sizeof(h->peer_hostname), "%s", t->peer_hostname);
+	snprintf(h->peer_vendor, sizeof(h->peer_vendor), "%s", t->peer_vendor);
+	h->digest = (uint8_t)t->auth.alg;
+	h->local_nonce_len = (uint8_t)t->auth.local_nonce_len;
+	memcpy(h->local_nonce, t->auth.local_nonce, sizeof(h->local_nonce));
+	h->peer_nonce_len = (uint8_t)t->auth.peer_nonce_len;
+	memcpy(h->peer_nonce, t->auth.peer_nonce, sizeof(h->peer_nonce));
+	h->up_since = (int64_t)t->up_since;
+	h->hello_deadline = hello_deadline(t);
+	n = 0;
+	rl_export(t->rl, &h->rl, count_msg, &n);
+	if (n > 0 && (h->msgs = calloc(n, sizeof(*h->msgs))) == NULL)
+		return -1;
+	rl_export(t->rl, &h->rl, export_msg, h);
+	if ((uint16_t)(h->rl.tx_ns - h->rl.tx_una) != h->nmsgs)
+		return -1;
+	h->nctr = counters_pack(&t->ctr, h->ctr);
+	n = 0;
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	n++;
+	if (n > 0 && (h->sessions = calloc(n, sizeof(*h->sessions))) == NULL)
+		return -1;
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (s->state == SS_ESTABLISHED)
+		session_handover_export(s, &h->sessions[h->nsessions++]);
+	return 0;
+}
+
+int
+tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+{
+	struct ho_listener *l;
+	struct tunnel *t;
+	size_t i, n = 0;
+
+	if (tn.shutting_down) {
+		snprintf(err, errlen, "the daemon is shutting down");
+		return -1;
+	}
+	st->listeners = calloc(tn.nlisteners + 1, sizeof(*st->listeners));
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	n++;
+	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
+	if (st->listeners == NULL || st->tunnels == NULL)
+		goto oom;
+	for (i = 0; i < tn.nlisteners; i++) {
+		l = &st->listeners[st->nlisteners++];
+		l->encap = (uint8_t)tp_listener_encap(tn.listeners[i]);
+		l->kind = (uint8_t)tp_listener_kind(tn.listeners[i]);
+		l->fd = tp_listener_fd(tn.listeners[i]);
+		l->addr = *tp_listener_addr(tn.listeners[i]);
+	}
+	/* Established primaries only: a connection being set up or closed
+	 * is left to the peer's retransmissions (docs/restart.md). */
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!t->primary || t->state != CC_ESTABLISHED ||
+		    t->conf->mode != TUNNEL_DYNAMIC || t->rl == NULL)
+			continue;
+		if (tunnel_export(t, &st->tunnels[st->ntunnels++]) == -1)
+			goto oom;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static int
+import_check(
+    const struct tunnel *t, const struct ho_tunnel *h, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (t == NULL)
+		why = "not in the configuration";
+	else if (t->conf->mode != TUNNEL_DYNAMIC)
+		why = "not dynamic in the configuration";
+	else if (t->state != CC_IDLE || t->rl != NULL)
+		why = "busy";
+	else if ((uint8_t)t->conf->encap != h->encap)
+		why = "its encapsulation changed";
+	else if (!tp_addr_is_any(&t->conf->remote) &&
+	    !tp_addr_equal(&t->conf->remote, &h->peer))
+		why = "its peer address changed";
+	else if ((uint8_t)t->auth.alg != h->digest)
+		why = "its digest changed";
+	else if (tunnel_by_ccid(h->local_ccid) != NULL || h->local_ccid == 0)
+		why = "its connection ID is taken";
+	else if (h->fd < 0 && h->kind != TP_RAWIP)
+		why = "it has no socket";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "tunnel %s (connection %u): %s", h->name,
+	    h->local_ccid, why);
+	return -1;
+}
+
+static int
+tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
+{
+	uint8_t **dgrams;
+	size_t *lens, i;
+	uint64_t now;
+
+	evtimer_del(t->ev_state); /* no SCCRQ: it is open */
+	dgrams = calloc(h->nmsgs + 1, sizeof(*dgrams));
+	lens = calloc(h->nmsgs + 1, sizeof(*lens));
+	if (dgrams != NULL && lens != NULL)
+		for (i = 0; i < h->nmsgs; i++) {
+			dgrams[i] = h->msgs[i].data;
+			lens[i] = h->msgs[i].len;
+			h->msgs[i].data = NULL;
+		}
+	if (dgrams != NULL && lens != NULL)
+		t->rl = rl_import(
+		    &h->rl, dgrams, lens, h->nmsgs, &tunnel_rl_ops, t);
+	free(dgrams);
+	free(lens);
+	if (t->rl == NULL) {
+		snprintf(
+		    err, errlen, "tunnel %s: inconsistent send queue", h->name);
+		return -1;
+	}
+	t->local_ccid = h->local_ccid;
+	idt_insert(&tn.by_ccid, &t->by_ccid, t->local_ccid);
+	t->in_ccid = 1;
+	t->peer_ccid = h->peer_ccid;
+	t->tie_breaker = h->tie_breaker;
+	t->kind = (enum tp_kind)h->kind;
+	t->framing = (enum l2tp_encap)h->framing;
+	t->initiator = h->initiator;
+	t->cisco = h->cisco;
+	t->local = h->local;
+	t->peer = h->peer;
+	t->peer_rws = h->peer_rws;
+	t->peer_router_id = h->peer_router_id;
+	snprintf(
+	    t->peer_hostname, sizeof(t->peer_hostname), "%s", h->peer_hostname);
+	snprintf(t->peer_vendor, sizeof(t->peer_vendor), "%s", h->peer_vendor);
+	t->auth.local_nonce_len = h->local_nonce_len;
+	memcpy(t->auth.local_nonce, h->local_nonce, h->local_nonce_len);
+	t->auth.peer_nonce_len = h->peer_nonce_len;
+	memcpy(t->auth.peer_nonce, h->peer_nonce, h->peer_nonce_len);
+	t->up_since = (time_t)h->up_since;
+	counters_unpack(&t->ctr, h->ctr, h->nctr);
+	if (h->fd >= 0) {
+		t->ev_sock = event_new(
+		    tn.base, h->fd, EV_READ | EV_PERSIST, tunnel_sock_cb, t);
+		if (t->ev_sock == NULL || event_add(t->ev_sock, NULL) == -1) {
+			snprintf(err, errlen,
+			    "tunnel %s: cannot watch its "
+			    "socket",
+			    h->name);
+			return -1;
+		}
+		t->fd = h->fd;
+		h->fd = -1;
+	} else
+		t->shared = listener_get(t->peer.ss_family, L2TP_ENCAP_IP);
+	/* Not through tunnel_set_state(): nothing about it is new. */
+	t->state = CC_ESTABLISHED;
+	pw_handover_tunnel(t, h->dp_up);
+	for (i = 0; i < h->nsessions; i++)
+		if (session_handover_import(t, &h->sessions[i]) == -1) {
+			snprintf(err, errlen,
+			    "tunnel %s: session %s (%u) does not match the "
+			    "configuration",
+			    h->name, h->sessions[i].name,
+			    h->sessions[i].local_id);
+			return -1;
+		}
+	now = now_ms();
+	if (h->hello_deadline != 0)
+		timer_arm(t->ev_state,
+		    h->hello_deadline > now ? h->hello_deadline - now : 0);
+	else
+		tunnel_hello_rearm(t);
+	tunnel_rl_rearm(t);
+	return 0;
+}
+
+int
+tunnels_handover_import(struct ho_state *st, char *err, size_t errlen)
+{
+	struct ho_tunnel *h;
+	struct tunnel *t;
+	size_t i;
+
+	for (i = 0; i < st->ntunnels; i++) {
+		h = &st->tunnels[i];
+		t = tunnel_find(h->name);
+		if (import_check(t, h, err, errlen) == -1 ||
+		    tunnel_import(t, h, err, errlen) == -1)
+			return -1;
+	}
+	/* Calls that were being set up: placed again. */
+	for (i = 0; i < st->ntunnels; i++)
+		session_handover_resume(tunnel_find(st->tunnels[i].name));
+	log_info("graceful restart: %zu connection%s taken over", st->ntunnels,
+	    st->ntunnels == 1 ? "" : "s");
+	return 0;
 }

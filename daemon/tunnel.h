@@ -177,6 +177,22 @@ void tunnels_recover(void);
  * acknowledged or after timeout_ms. */
 void tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg);
 void tunnels_free(void);
+
+/*
+ * Graceful restart (docs/restart.md).  Freeze: stop reading the
+ * sockets and running the connections' timers (nothing is sent until
+ * thawed), so that the state exported stays true.  Export: the
+ * listeners and the established connections with their established
+ * calls, the descriptors named in it (left open here).  Import, in the
+ * new process after tunnels_init(): each connection checked against
+ * the configuration (a dynamic tunnel of that name, idle, with the same
+ * encapsulation, peer address and digest) and taken up where it was;
+ * -1 with the reason in err when anything does not match.
+ */
+struct ho_state;
+void tunnels_freeze(int frozen);
+int tunnels_handover_export(struct ho_state *, char *err, size_t errlen);
+int tunnels_handover_import(struct ho_state *, char *err, size_t errlen);
 const struct daemon_conf *tunnels_conf(void);
 struct event_base *tunnels_base(void);
 const struct tunnel_global_stats *tunnels_global_stats(void);
