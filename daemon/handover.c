@@ -162,6 +162,7 @@ put_state(struct wbuf *w, const struct ho_state *st)
 	(void)wbuf_put_u32(w, st->version);
 	(void)wbuf_put_u32(w, (uint32_t)st->pid_fd);
 	(void)wbuf_put_u32(w, (uint32_t)st->ctl_lock_fd);
+	(void)wbuf_put_u32(w, (uint32_t)st->metrics_fd);
 	(void)wbuf_put_u32(w, (uint32_t)st->nctl);
 	for (i = 0; i < st->nctl; i++) {
 		put_str(w, st->ctl[i].path, sizeof(st->ctl[i].path));
@@ -463,6 +464,7 @@ get_state(struct rd *d, struct ho_state *st)
 
 	st->pid_fd = (int32_t)get_u32(d);
 	st->ctl_lock_fd = (int32_t)get_u32(d);
+	st->metrics_fd = (int32_t)get_u32(d);
 	st->nctl = get_count(d, HO_CTL_MAX, 6);
 	for (i = 0; i < st->nctl; i++) {
 		get_str(d, st->ctl[i].path, sizeof(st->ctl[i].path));
@@ -503,7 +505,7 @@ ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,
 	struct rd d;
 
 	memset(st, 0, sizeof(*st));
-	st->pid_fd = st->ctl_lock_fd = -1;
+	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
 	rbuf_init(&d.r, buf, len);
 	d.bad = 0;
 	get_bytes(&d, magic, sizeof(magic));
@@ -544,5 +546,5 @@ ho_state_free(struct ho_state *st)
 	free(st->tunnels);
 	free(st->listeners);
 	memset(st, 0, sizeof(*st));
-	st->pid_fd = st->ctl_lock_fd = -1;
+	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
 }

@@ -21,7 +21,7 @@
 
 #define HO_MAGIC "L2TPHOVR"
 #define HO_MAGIC_LEN 8
-#define HO_VERSION 1
+#define HO_VERSION 2
 #define HO_NAME_MAX 64
 #define HO_TEXT_MAX 64
 #define HO_NONCE_MAX 64
@@ -106,6 +106,7 @@ struct ho_state {
 	uint32_t version; /* written: HO_VERSION unless a test says */
 	int32_t pid_fd; /* the locked pid file, or -1 */
 	int32_t ctl_lock_fd; /* the control socket's lock, or -1 */
+	int32_t metrics_fd; /* metrics-listen's socket, or -1 (version 2) */
 	size_t nctl;
 	struct ho_ctl ctl[HO_CTL_MAX];
 	size_t nlisteners;

@@ -219,6 +219,7 @@ handover_inherit(const struct ho_state *st)
 		    (enum tp_kind)st->listeners[i].kind, st->listeners[i].fd);
 	for (i = 0; i < st->nctl; i++)
 		(void)control_inherit(st->ctl[i].path, st->ctl[i].fd);
+	metrics_http_inherit(st->metrics_fd);
 }
 
 static void

@@ -38,5 +38,12 @@ void metrics_render(struct sbuf *out);
  * build has no libmicrohttpd. */
 int metrics_http_start(struct event_base *, const struct daemon_conf *);
 void metrics_http_stop(void);
+/* The listening socket of metrics-listen, for a graceful restart to
+ * pass on; -1 without one. */
+int metrics_http_fd(void);
+/* In the new process of a graceful restart, before metrics_http_start:
+ * the socket the old one passed (-1: none).  Used when it listens where
+ * the configuration says, closed otherwise. */
+void metrics_http_inherit(int fd);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef HAVE_LIBMICROHTTPD
 #include <microhttpd.h>
@@ -24,6 +25,39 @@
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/transport.h"
+
+/* A graceful restart's listening socket, taken over (or -1). */
+static int inherited_fd = -1;
+
+void
+metrics_http_inherit(int fd)
+{
+	inherited_fd = fd;
+}
+
+/*
+ * The inherited socket, if it listens where conf says; otherwise it is
+ * closed (the new configuration moved or dropped metrics-listen) and
+ * -1 returned: the server binds afresh.
+ */
+static int
+take_inherited(const struct sockaddr_storage *want)
+{
+	struct sockaddr_storage have;
+	socklen_t len = sizeof(have);
+	int fd = inherited_fd;
+
+	inherited_fd = -1;
+	if (fd < 0)
+		return -1;
+	memset(&have, 0, sizeof(have));
+	if (want->ss_family != AF_UNSPEC &&
+	    getsockname(fd, (struct sockaddr *)&have, &len) == 0 &&
+	    tp_addr_equal(&have, want) && tp_port(&have) == tp_port(want))
+		return fd;
+	close(fd);
+	return -1;
+}
 
 #ifdef HAVE_LIBMICROHTTPD
 
@@ -183,16 +217,28 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	char a[64];
 
+	int fd = take_inherited(ss);
+
 	if (ss->ss_family == AF_UNSPEC)
 		return 0;
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	mh.mhd =
-	    MHD_start_daemon(flags, tp_port(ss), NULL, NULL, on_request, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-		(const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)HTTP_CLIENTS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)HTTP_IDLE_S, MHD_OPTION_END);
+	/* A graceful restart's socket is already bound and listening: the
+	 * old process still holds the address, so it cannot be bound. */
+	if (fd >= 0)
+		mh.mhd = MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
+		    MHD_OPTION_END);
+	else
+		mh.mhd = MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
+		    MHD_OPTION_END);
 	if (mh.mhd == NULL) {
 		log_warnx("metrics: cannot listen on %s port %u",
 		    tp_addr_str(ss, a, sizeof(a)), tp_port(ss));
@@ -228,11 +274,30 @@ metrics_http_stop(void)
 	memset(&mh, 0, sizeof(mh));
 }
 
+int
+metrics_http_fd(void)
+{
+	const union MHD_DaemonInfo *info;
+
+	if (mh.mhd == NULL ||
+	    (info = MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_LISTEN_FD)) ==
+		NULL)
+		return -1;
+	return (int)info->listen_fd;
+}
+
 #else /* !HAVE_LIBMICROHTTPD */
+
+int
+metrics_http_fd(void)
+{
+	return -1;
+}
 
 int
 metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 {
+	(void)take_inherited(&conf->metrics_listen);
 	if (conf->metrics_listen.ss_family == AF_UNSPEC)
 		return 0;
 	log_warnx("metrics-listen: this l2tpv3d was built without "

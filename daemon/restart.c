@@ -30,6 +30,7 @@
 #include "daemon/control.h"
 #include "daemon/handover.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/priv.h"
 #include "daemon/restart.h"
 #include "daemon/tunnel.h"
@@ -204,6 +205,7 @@ state_fds_inherit(const struct ho_state *st, int on)
 
 	fd_inherit(st->pid_fd, on);
 	fd_inherit(st->ctl_lock_fd, on);
+	fd_inherit(st->metrics_fd, on);
 	for (i = 0; i < st->nctl; i++)
 		fd_inherit(st->ctl[i].fd, on);
 	for (i = 0; i < st->nlisteners; i++)
@@ -284,6 +286,7 @@ handover_start(char *err, size_t errlen)
 		st.version = (uint32_t)strtoul(v, NULL, 10);
 	st.pid_fd = rs.pid_fd;
 	st.ctl_lock_fd = rs.ctl_lock_fd;
+	st.metrics_fd = metrics_http_fd();
 	st.nctl = control_sockets(paths, fds, HO_CTL_MAX);
 	for (i = 0; i < st.nctl; i++) {
 		snprintf(

@@ -2,8 +2,8 @@
 # Graceful restart (issue 14, docs/restart.md): two l2tpv3d (dataplane
 # none), a tunnel with MD5 digests, two sessions, hellos every second.
 # A is restarted gracefully five times in a row (four by `restart
-# graceful`, one by SIGUSR2), then once more while a HELLO of its is
-# outstanding (B stopped, so nothing is acknowledged).  Each time the
+# graceful`, one by SIGUSR2; its metrics-listen HTTP socket answers after
+# each), then once more while a HELLO of its is outstanding (B stopped, so nothing is acknowledged).  Each time the
 # pid changes and the connection and session IDs do not, on either
 # side; the wire shows no StopCCN and no CDN, and the Ns of what A
 # sends runs on without a gap or a step back (a retransmission repeats
@@ -22,7 +22,11 @@ conf() { # NAME LOCAL REMOTE INITIATE
 	    "session pw2 { remote-end-id = \"102\" cookie-length = 4 }"
 }
 conf lcce-b "$V4_B" "$V4_A" no | daemon_start B "$NS_B"
-conf lcce-a "$V4_A" "$V4_B" yes | daemon_start A "$NS_A"
+# A serves its metrics over HTTP too: that socket is handed over as well.
+{
+	echo 'metrics-listen = "127.0.0.1:9735"'
+	conf lcce-a "$V4_A" "$V4_B" yes
+} | daemon_start A "$NS_A"
 up='[.[][] | select(.state == "established")] | length == 2'
 wait_json A "show session" "$up" 15 || fail "A: sessions not up"
 wait_json B "show session" "$up" 15 || fail "B: sessions not up"
@@ -69,6 +73,12 @@ restart_a() {
 	    "answered after $(((ta - t0) / 1000000)) ms, old process exited after" \
 	    "$(((t1 - t0) / 1000000)) ms"
 	[ "$(ids A)" = "$ids_a" ] || fail "A's IDs changed: $ids_a -> $(ids A)"
+	ip netns exec "$NS_A" "${PYTHON3:-python3}" \
+	    "$top_srcdir/tests/shell/http_get.py" http://127.0.0.1:9735/metrics \
+	    >"$WORK/metrics.out" 2>&1 || fail "GET /metrics: $(cat "$WORK/metrics.out")"
+	head -n 1 "$WORK/metrics.out" | grep -qx 200 &&
+	    grep -q '^l2tpv3d_tunnel_up{tunnel="t"' "$WORK/metrics.out" ||
+	    fail "GET /metrics after the restart: $(head -n 3 "$WORK/metrics.out")"
 	# B may be stopped (and its shell with it).
 	[ "$2" = b-stopped ] && return
 	[ "$(ids B)" = "$ids_b" ] || fail "B's IDs changed: $ids_b -> $(ids B)"
