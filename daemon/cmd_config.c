@@ -125,13 +125,31 @@ option_line(
 	option_assign(sb, indent, opt, "=", value);
 }
 
+/* "INDENT OPT OP "VALUE"" inserted at `at` (OP "+=": a list element). */
+static int
+insert_option(char **text, size_t at, const char *indent, const char *opt,
+    const char *op, const char *value)
+{
+	struct sbuf line;
+	char *next;
+
+	sbuf_init(&line);
+	option_assign(&line, indent, opt, op, value);
+	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
+	sbuf_free(&line);
+	if (next == NULL)
+		return -1;
+	free(*text);
+	*text = next;
+	return 0;
+}
+
 /* Set (value != NULL) or remove an option right inside a block. */
 static int
 edit_option(char **text, size_t start, size_t end, const char *indent,
     const char *opt, const char *value)
 {
-	struct sbuf line;
-	char *next, *nl;
+	char *nl;
 	size_t at;
 
 	if (remove_option(text, start, &end, indent, opt) == -1)
@@ -142,15 +160,7 @@ edit_option(char **text, size_t start, size_t end, const char *indent,
 	at = start;
 	if (*indent != '\0' && (nl = strchr(*text + start, '\n')) != NULL)
 		at = (size_t)(nl - *text) + 1;
-	sbuf_init(&line);
-	option_line(&line, indent, opt, value);
-	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
-	sbuf_free(&line);
-	if (next == NULL)
-		return -1;
-	free(*text);
-	*text = next;
-	return 0;
+	return insert_option(text, at, indent, opt, "=", value);
 }
 
 /* --- loading and applying -------------------------------------------- */
@@ -600,25 +610,6 @@ node_region(struct control_req *req, const char *text, size_t *start,
 	return -1;
 }
 
-/* "INDENT OPT += "VALUE"" at `at`: one more list element. */
-static int
-append_option(
-    char **text, size_t at, const char *indent, const char *opt, const char *v)
-{
-	struct sbuf line;
-	char *next;
-
-	sbuf_init(&line);
-	option_assign(&line, indent, opt, "+=", v);
-	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
-	sbuf_free(&line);
-	if (next == NULL)
-		return -1;
-	free(*text);
-	*text = next;
-	return 0;
-}
-
 static enum conf_scope
 node_scope(const struct control_req *req)
 {
@@ -657,7 +648,7 @@ node_option(struct control_req *req, const char *opt, const char *value)
 		free(text);
 		return CTL_STATUS_ERROR;
 	}
-	if ((list ? append_option(&text, at, indent, opt, value)
+	if ((list ? insert_option(&text, at, indent, opt, "+=", value)
 		  : edit_option(&text, start, end, indent, opt, value)) == -1) {
 		free(text);
 		sbuf_puts(req->err, "% out of memory");

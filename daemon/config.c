@@ -1568,25 +1568,31 @@ pr_mac(const struct printref *pr)
 		    m->addr[5]);
 }
 
+/* One element of address or route: "A[/LEN]" or "A[/LEN] WORD B[/LEN]". */
+static void
+pr_prefix_pair(const struct printref *pr, size_t i, const struct conf_prefix *a,
+    const char *word, const struct conf_prefix *b)
+{
+	fprintf(i == 0 ? pr_begin(pr) : pr->fp, "%s\"", i > 0 ? ", " : "{ ");
+	print_prefix(pr->fp, a);
+	if (b->family != 0) {
+		fprintf(pr->fp, " %s ", word);
+		print_prefix(pr->fp, b);
+	}
+	fprintf(pr->fp, "\"");
+}
+
 static void
 pr_addrs(const struct printref *pr)
 {
 	const struct session_conf *s = pr->obj;
 	size_t i;
 
-	if (s->naddrs == 0)
-		return;
-	fprintf(pr_begin(pr), "{ ");
-	for (i = 0; i < s->naddrs; i++) {
-		fprintf(pr->fp, "%s\"", i > 0 ? ", " : "");
-		print_prefix(pr->fp, &s->addrs[i].local);
-		if (s->addrs[i].peer.family != 0) {
-			fprintf(pr->fp, " peer ");
-			print_prefix(pr->fp, &s->addrs[i].peer);
-		}
-		fprintf(pr->fp, "\"");
-	}
-	fprintf(pr->fp, " }\n");
+	for (i = 0; i < s->naddrs; i++)
+		pr_prefix_pair(
+		    pr, i, &s->addrs[i].local, "peer", &s->addrs[i].peer);
+	if (s->naddrs > 0)
+		fprintf(pr->fp, " }\n");
 }
 
 static void
@@ -1595,19 +1601,11 @@ pr_routes(const struct printref *pr)
 	const struct session_conf *s = pr->obj;
 	size_t i;
 
-	if (s->nroutes == 0)
-		return;
-	fprintf(pr_begin(pr), "{ ");
-	for (i = 0; i < s->nroutes; i++) {
-		fprintf(pr->fp, "%s\"", i > 0 ? ", " : "");
-		print_prefix(pr->fp, &s->routes[i].dst);
-		if (s->routes[i].via.family != 0) {
-			fprintf(pr->fp, " via ");
-			print_prefix(pr->fp, &s->routes[i].via);
-		}
-		fprintf(pr->fp, "\"");
-	}
-	fprintf(pr->fp, " }\n");
+	for (i = 0; i < s->nroutes; i++)
+		pr_prefix_pair(
+		    pr, i, &s->routes[i].dst, "via", &s->routes[i].via);
+	if (s->nroutes > 0)
+		fprintf(pr->fp, " }\n");
 }
 
 static void
@@ -3419,6 +3417,7 @@ config_print_flags(const struct daemon_conf *conf, FILE *fp, int flags)
 {
 	const struct tunnel_conf *t;
 
+	/* conf_save.h's CONF_SAVE_HEADER: what a save wrote starts so. */
 	fprintf(fp, "# l2tpv3d configuration%s\n",
 	    flags & CONF_PRINT_ALL ? ", normalised" : "");
 	print_opts(fp, global_opts, conf, conf->set, 0, "", flags);
