@@ -27,7 +27,15 @@ Measured, in this order, each printed as one JSON object per line
   scrape_*             with --scrape, instead of everything above: the
                        Prometheus metrics of A (`show metrics` and GET
                        /metrics via metrics-listen), seconds and bytes,
-                       while 1 s hellos must keep being answered
+                       and the HELLOs retransmitted meanwhile (against
+                       a window without scrapes), with --hello S hellos
+  restart_storm_*      with --restart-storm, instead of everything
+                       above: cold start, then B (the LNS) restarts
+                       (SIGTERM: a StopCCN to every tunnel, then a new
+                       process); seconds from B's new start until both
+                       sides have every tunnel and session established
+                       again, and the ratio to the cold start (issue
+                       14: at most 2)
   vm_*                 with --vm N: kernel programming in the test VM
                        against `ip l2tp` (bench/vm-kernel.sh)
 Results that are rates of datagrams also give their fraction of the
@@ -35,7 +43,8 @@ UDP ceiling.
 
 Usage: bench/l2tpbench.py [--tunnels N] [--sessions M] [--quick]
        [--steady-seconds S] [--builddir DIR] [--json FILE] [--keep]
-       [--profile] [--vm SESSIONS] [--scrape]
+       [--profile] [--vm SESSIONS] [--restart-storm]
+       [--scrape [--hello S] [--ramp K] [--scrape-window S]]
 See docs/performance.md.
 Needs root (namespaces).  Exit status 0 when every step ran, 1 when a
 step failed (the JSON so far is still printed); the targets of issue 6
@@ -70,6 +79,7 @@ TARGETS = {
     "show_session_json_seconds": ("<=", 1.0),
     "scrape_show_metrics_seconds": ("<=", 1.0),
     "scrape_http_metrics_seconds": ("<=", 1.0),
+    "scrape_hellos_missed": ("<=", 0.0),
     "codec_decode_validate": (">=", 1000000.0),
     "vm_daemon_vs_ip_ratio": (">=", 20.0),
 }
@@ -285,7 +295,7 @@ class Bench:
 
     # --- configuration ---------------------------------------------
 
-    def conf(self, side, n, m, hello):
+    def conf(self, side, n, m, hello, upto=None):
         """Compact, since 100 000 sessions make a big file: timers are
         global, a session is one line."""
         lines = ['hostname = "bench-%s"' % side.lower(), "dataplane = none",
@@ -294,7 +304,7 @@ class Bench:
             lines.append('metrics-listen = "127.0.0.1:%d"' % METRICS_PORT)
         sessions = "".join('\tsession s%d { remote-end-id = "%d" }\n' %
                            (j, j) for j in range(m))
-        for i in range(n):
+        for i in range(n if upto is None else upto):
             if side == "A":
                 ends = (tunnel_addr(i), NET_B, "yes")
             else:
@@ -408,12 +418,16 @@ class Bench:
                 counts[words[2].decode()] += 1
         return pos + end
 
-    def wait_all(self, n, m, t0, what):
+    def log_size(self, name):
+        return os.path.getsize(os.path.join(self.work, name + ".log"))
+
+    def wait_all(self, n, m, t0, what, pos=None):
         """Until both daemons have logged every tunnel (and session)
-        established; then `show` must agree."""
+        established (from byte pos of each log on); then `show` must
+        agree."""
         deadline = t0 + self.args.establish_timeout
         want = {"tunnel": n, "session": n * m}
-        pos = {"A": 0, "B": 0}
+        pos = dict(pos) if pos else {"A": 0, "B": 0}
         counts = {d: {"tunnel": 0, "session": 0} for d in pos}
         done = {}
         while len(done) < 2:
@@ -438,6 +452,8 @@ class Bench:
         return secs
 
     def establish(self, n, m, hello):
+        if self.args.ramp and self.args.ramp < n:
+            return self.establish_ramp(n, m, hello)
         conf_b = self.conf("B", n, m, hello)
         conf_a = self.conf("A", n, m, hello)
         self.start("B", "B", conf_b)
@@ -459,6 +475,30 @@ class Bench:
             if perf is not None:
                 perf.send_signal(signal.SIGINT)
                 perf.wait(60)
+
+    def establish_ramp(self, n, m, hello):
+        """--ramp K: A starts with K of the tunnels and gets K more at
+        each reload (SIGHUP) once the previous ones are all up; B has
+        all of them from the start.  For a machine too busy to take
+        n tunnels' SCCRPs and their sessions' ICRPs in one burst
+        before B's retransmissions run out; the time is not a figure
+        of establishment speed."""
+        step = self.args.ramp
+        self.start("B", "B", self.conf("B", n, m, hello))
+        t0 = time.monotonic()
+        k = step
+        self.start("A", "A", self.conf("A", n, m, hello, upto=k))
+        self.loaded = time.monotonic() - t0
+        while True:
+            self.wait_all(k, m, t0, "ramp to %d, hello %d s" % (k, hello))
+            self.note("ramp: %d tunnels up after %.1f s" %
+                      (k, time.monotonic() - t0))
+            if k >= n:
+                return time.monotonic() - t0
+            k = min(n, k + step)
+            with open(os.path.join(self.work, "A.conf"), "w") as f:
+                f.write(self.conf("A", n, m, hello, upto=k))
+            self.procs["A"].send_signal(signal.SIGHUP)
 
     def rss_result(self, n, m, idle, per_tunnel=None):
         """RSS above an idle daemon's (the larger of the two sides), per
@@ -537,54 +577,193 @@ class Bench:
                              "for %d tunnels" % (what, hellos, window, n))
 
     def http_get(self, url):
-        """GET url from inside A's namespace; (seconds, bytes), timed
-        there, from connect to the last byte."""
+        """GET url from inside A's namespace; (seconds, bytes, the page's
+        own l2tpv3d_scrape_* gauges), timed there, from connect to the
+        last byte.  With curl when there is one (a client in C, as
+        Prometheus' own is compiled: python's http.client takes longer
+        to undo the chunked encoding of 20 MB than the daemon to write
+        it), else python."""
+        if shutil.which("curl"):
+            page = os.path.join(self.work, "page.txt")
+            p = self.run(["curl", "-sS", "--fail", "--max-time", "120",
+                          "-o", page, "-w", "%{time_total} %{size_download}",
+                          url], ns="A")
+            secs, size = p.stdout.split()
+            gauges = {}
+            with open(page, "rb") as f:
+                for line in f:
+                    if line.startswith(b"l2tpv3d_scrape"):
+                        k, v = line.decode().split()
+                        gauges[k] = v
+            return float(secs), int(float(size)), gauges
         code = ("import http.client, sys, time, urllib.parse\n"
                 "u = urllib.parse.urlsplit(sys.argv[1])\n"
                 "t0 = time.monotonic()\n"
                 "c = http.client.HTTPConnection(u.hostname, u.port,"
-                " timeout=60)\n"
+                " timeout=120)\n"
                 "c.request('GET', u.path)\n"
                 "r = c.getresponse()\n"
                 "b = r.read()\n"
+                "dt = time.monotonic() - t0\n"
                 "assert r.status == 200, r.status\n"
-                "print(time.monotonic() - t0, len(b))\n")
+                "print(dt, len(b))\n"
+                "for l in b.split(b'\\n'):\n"
+                "    if l.startswith(b'l2tpv3d_scrape'):\n"
+                "        print(l.decode())\n")
         p = self.run([sys.executable, "-c", code, url], ns="A")
-        secs, size = p.stdout.split()
-        return float(secs), int(size)
+        lines = p.stdout.splitlines()
+        secs, size = lines[0].split()
+        gauges = dict(l.split() for l in lines[1:])
+        return float(secs), int(size), gauges
+
+    def metric_sums(self):
+        """From `show metrics` (written in slices, so counting costs the
+        loops no long stall): retransmissions in all, HELLOs
+        retransmitted, HELLOs received, summed over both daemons."""
+        want = {
+            b"l2tpv3d_tunnel_retransmits_total{": "retransmits",
+            b"l2tpv3d_tunnel_messages_retransmitted_total{": "hello_rtx",
+            b"l2tpv3d_tunnel_messages_received_total{": "hello_rx",
+        }
+        sums = {"retransmits": 0, "hello_rtx": 0, "hello_rx": 0}
+        for d in ("A", "B"):
+            for line in self.shell(d, "show metrics", timeout=300) \
+                    .splitlines():
+                for prefix, key in want.items():
+                    if not line.startswith(prefix):
+                        continue
+                    if key != "retransmits" and b'type="HELLO"' not in line:
+                        continue
+                    sums[key] += int(line.rsplit(b" ", 1)[1])
+        return sums
+
+    def probe_loop(self, stop, lat):
+        """While the scrapes run: how long A takes to answer a trivial
+        command (`show version`), every 50 ms; a loop held by a scrape
+        shows as a slow answer."""
+        while not stop.is_set():
+            t0 = time.monotonic()
+            try:
+                self.shell("A", "show version", timeout=60)
+            except (BenchError, subprocess.SubprocessError):
+                pass
+            lat.append(time.monotonic() - t0)
+            stop.wait(0.05)
+
+    def probed(self, fn):
+        import threading
+        stop, lat = threading.Event(), []
+        th = threading.Thread(target=self.probe_loop, args=(stop, lat))
+        th.start()
+        try:
+            out = fn()
+        finally:
+            stop.set()
+            th.join()
+        return out, lat
 
     def scrape(self):
-        """The metrics of n tunnels (and their sessions) while 1 s
-        hellos flow: `show metrics` through the control socket and GET
-        /metrics from the HTTP endpoint, each rendered in the loop."""
+        """The metrics of n tunnels (and their sessions) while hellos
+        flow (--hello, 1 s by default): `show metrics` through the
+        control socket and GET /metrics from the HTTP endpoint, three
+        times each, both written in slices from the loop.  A window of
+        the same length without scrapes comes first, so that what the
+        hellos lose to the machine's load alone is told apart from what
+        the scrapes cost them.  A missed hello is a HELLO retransmitted
+        (its ZLB did not come back in time)."""
         a = self.args
         n, m = a.tunnels, a.sessions
-        secs = self.establish(n, m, 1)
+        secs = self.establish(n, m, a.hello)
         self.result("establish_tunnels_seconds", round(secs, 3), "s",
-                    tunnels=n, sessions=n * m, note="for --scrape")
-        time.sleep(1.5)
-        hellos0, retrans0 = self.hello_counts()
-        t_hello0 = time.monotonic()
-        runs = []
-        for _ in range(3):
+                    tunnels=n, sessions=n * m, helloInterval=a.hello,
+                    note="for --scrape")
+        time.sleep(max(1.5, 2.0 * a.hello))  # first hellos acknowledged
+
+        def window(fn):
+            s0 = self.metric_sums()
             t0 = time.monotonic()
-            out = self.shell("A", "show metrics")
-            runs.append(time.monotonic() - t0)
+            out, lat = self.probed(fn)
+            s1 = self.metric_sums()
+            d = {k: s1[k] - s0[k] for k in s0}
+            return out, lat, d, time.monotonic() - t0
+
+        def idle():
+            time.sleep(a.scrape_window)
+
+        _, lat0, base, w0 = window(idle)
+        self.result("scrape_baseline_hellos_missed", base["hello_rtx"],
+                    "HELLOs", tunnels=n, sessions=n * m,
+                    seconds=round(w0, 2), helloInterval=a.hello,
+                    retransmits=base["retransmits"],
+                    helloReceived=base["hello_rx"],
+                    probeMaxSeconds=round(max(lat0), 4) if lat0 else None,
+                    probes=len(lat0),
+                    note="no scrape: the same window, for comparison")
+
+        def scrapes():
+            runs, http, cpu = [], [], []
+            t_end = time.monotonic() + a.scrape_window
+            out = b""
+            for _ in range(3):
+                c0, t0 = self.cpu_ticks("A"), time.monotonic()
+                out = self.shell("A", "show metrics", timeout=300)
+                runs.append(time.monotonic() - t0)
+                cpu.append(self.cpu_ticks("A") - c0)
+            for _ in range(3):
+                c0 = self.cpu_ticks("A")
+                http.append(self.http_get(
+                    "http://127.0.0.1:%d/metrics" % METRICS_PORT))
+                cpu.append(self.cpu_ticks("A") - c0)
+            time.sleep(max(0.0, t_end - time.monotonic()))
+            self.scrape_cpu = [c / os.sysconf("SC_CLK_TCK") for c in cpu]
+            return runs, http, out
+
+        (runs, http, out), lat, d, w = window(scrapes)
         series = sum(1 for l in out.splitlines() if not l.startswith(b"#"))
         self.result("scrape_show_metrics_seconds", round(min(runs), 4), "s",
                     tunnels=n, sessions=n * m, bytes=len(out),
                     series=series, worst=round(max(runs), 4),
-                    note="best of 3, l2tpsh -c 'show metrics'")
-        http = [self.http_get("http://127.0.0.1:%d/metrics" % METRICS_PORT)
-                for _ in range(3)]
+                    build=self.build_kind(),
+                    daemonCpuSeconds=self.scrape_cpu[:3],
+                    note="best of 3, l2tpsh -c 'show metrics'; "
+                    "daemonCpuSeconds: A's CPU (hellos included) "
+                    "during each")
+        g = http[-1][2]
         self.result("scrape_http_metrics_seconds",
                     round(min(h[0] for h in http), 4), "s", tunnels=n,
                     sessions=n * m, bytes=http[0][1],
                     worst=round(max(h[0] for h in http), 4),
-                    note="best of 3, GET /metrics")
-        self.hello_check("scrape", t_hello0, hellos0, retrans0)
+                    collectSeconds=float(
+                        g.get("l2tpv3d_scrape_collect_seconds", "nan")),
+                    sliceMaxSeconds=float(
+                        g.get("l2tpv3d_scrape_slice_max_seconds", "nan")),
+                    build=self.build_kind(),
+                    client="curl" if shutil.which("curl") else "python",
+                    daemonCpuSeconds=self.scrape_cpu[3:],
+                    note="best of 3, GET /metrics; collect and slice "
+                    "max as the daemon measured them for the page")
+        self.result("scrape_hellos_missed", d["hello_rtx"], "HELLOs",
+                    tunnels=n, sessions=n * m, seconds=round(w, 2),
+                    helloInterval=a.hello, retransmits=d["retransmits"],
+                    helloReceived=d["hello_rx"],
+                    baselineHellosMissed=base["hello_rtx"],
+                    probeMaxSeconds=round(max(lat), 4) if lat else None,
+                    probeBaselineMaxSeconds=round(max(lat0), 4)
+                    if lat0 else None, probes=len(lat),
+                    note="HELLOs retransmitted over both daemons while "
+                    "A was scraped 6 times; probe: `show version` on A "
+                    "every 50 ms")
+        up = min(self.count_established("A"), self.count_established("B"))
+        if up < n:
+            raise BenchError("tunnels dropped during the scrapes: %d of %d "
+                             "up" % (up, n))
         self.stop("A", timeout=120)
         self.stop("B", timeout=120)
+
+    def build_kind(self):
+        """release, or sanitizers when the daemon carries ASan."""
+        with open(os.path.join(self.build, "daemon", "l2tpv3d"), "rb") as f:
+            return "sanitizers" if b"__asan_init" in f.read() else "release"
 
     def show_json(self):
         """`show tunnel json` while 1 s hellos flow; none may be missed.
@@ -650,6 +829,33 @@ class Bench:
                            stdout=f, stderr=subprocess.DEVNULL)
         self.note("profile: " + report)
 
+    def restart_storm(self):
+        """Issue 14: the LNS (B) restarts under n tunnels and n*m
+        sessions; A's persistent tunnels must come back spread out, all
+        of them within twice the cold-start time."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        cold = self.establish(n, m, 60)
+        self.result("restart_storm_cold_seconds", round(cold, 3), "s",
+                    tunnels=n, sessions=n * m,
+                    configLoadSeconds=round(self.loaded, 3))
+        time.sleep(1)
+        pos = {"A": self.log_size("A"), "B": 0}
+        b_stop = self.stop("B", timeout=120)
+        t0 = time.monotonic()
+        self.start("B", "B", self.conf("B", n, m, 60))
+        b_loaded = time.monotonic() - t0
+        secs = self.wait_all(n, m, t0, "restart storm", pos)
+        self.result("restart_storm_seconds", round(secs, 3), "s",
+                    tunnels=n, sessions=n * m,
+                    coldSeconds=round(cold, 3),
+                    ratioToCold=round(secs / cold, 2),
+                    bStopSeconds=round(b_stop, 3),
+                    bConfigLoadSeconds=round(b_loaded, 3),
+                    target="ratioToCold <= 2")
+        self.stop("A", timeout=120)
+        self.stop("B", timeout=120)
+
     def vm_kernel(self):
         """Item 9: kernel programming against an `ip l2tp` loop, in the
         test VM (bench/vm-kernel.sh); its JSON lines become results."""
@@ -683,6 +889,9 @@ class Bench:
             return
         if a.scrape:
             self.scrape()
+            return
+        if a.restart_storm:
+            self.restart_storm()
             return
         self.udp_ceiling()
         self.codec()
@@ -769,6 +978,16 @@ def parse_args():
     p.add_argument("--scrape", action="store_true",
                    help="only the metrics scrape: establish with 1 s "
                    "hellos, time `show metrics` and GET /metrics")
+    p.add_argument("--hello", type=int, default=1,
+                   help="--scrape: hello-interval of the tunnels (s)")
+    p.add_argument("--scrape-window", type=float, default=6.0,
+                   help="--scrape: seconds of each window (the baseline "
+                   "and the one with the scrapes)")
+    p.add_argument("--ramp", type=int, default=0, metavar="K",
+                   help="bring A's tunnels up K at a time (reloads)")
+    p.add_argument("--restart-storm", action="store_true",
+                   help="only the restart storm: cold start, then the "
+                   "LNS restarts; time until everything is back")
     p.add_argument("--profile", action="store_true",
                    help="only establishment, the daemons under perf "
                    "record; keeps the work directory with the reports")

@@ -26,6 +26,7 @@ int cmd_show_tunnel(const struct cmd_match *, void *);
 int cmd_show_session(const struct cmd_match *, void *);
 int cmd_show_wireshark(const struct cmd_match *, void *);
 int cmd_show_statistics(const struct cmd_match *, void *);
+int cmd_show_statistics_daemon(const struct cmd_match *, void *);
 int cmd_show_peer(const struct cmd_match *, void *);
 int cmd_show_log(const struct cmd_match *, void *);
 int cmd_show_metrics(const struct cmd_match *, void *);

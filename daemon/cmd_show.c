@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon/cmd_impl.h"
+#include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/metrics.h"
@@ -394,6 +395,16 @@ cmd_show_statistics(const struct cmd_match *m, void *arg)
 	return cmd_legacy(arg, words, words[2] != NULL ? 3 : 2);
 }
 
+int
+cmd_show_statistics_daemon(const struct cmd_match *m, void *arg)
+{
+	struct control_req *req = arg;
+
+	(void)m;
+	ctl_global_stats(req->out, req->json);
+	return CTL_STATUS_OK;
+}
+
 static void
 peer_json(struct sbuf *sb, const struct tunnel *t)
 {
@@ -490,11 +501,34 @@ cmd_show_log(const struct cmd_match *m, void *arg)
 	return CTL_STATUS_OK;
 }
 
+static int
+metrics_more(void *sc, struct sbuf *out)
+{
+	return metrics_scrape_more(sc, out);
+}
+
+static void
+metrics_done(void *sc)
+{
+	metrics_scrape_free(sc);
+}
+
 int
 cmd_show_metrics(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
+	struct metrics_scrape *sc;
 
-	metrics_render(req->out);
+	/* In slices as the client reads (control_stream()), so that 100 000
+	 * sessions' worth of text does not hold the loop in one go. */
+	if ((sc = metrics_scrape_new()) == NULL) {
+		sbuf_puts(req->err, "out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	if (control_stream(req, metrics_more, metrics_done, sc) == 0)
+		return CTL_STATUS_OK;
+	while (metrics_scrape_more(sc, req->out) == 1)
+		;
+	metrics_scrape_free(sc);
 	return CTL_STATUS_OK;
 }

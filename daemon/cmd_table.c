@@ -15,6 +15,7 @@
 #include "daemon/cmd_impl.h"
 #include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
+#include "daemon/restart.h"
 #include "daemon/tunnel.h"
 
 #define VIEW CMD_NODE_VIEW
@@ -57,6 +58,10 @@ static const struct cmd_def cmd_defs[] = {
 	{ "show statistics [tunnel TUNNEL] [json]",
 	    H_SHOW "Message counters\nOf one tunnel\nTunnel name\n" H_JSON,
 	    VIEW, RO, cmd_show_statistics },
+	{ "show statistics daemon [json]",
+	    H_SHOW "Message counters\nThe daemon-wide counters (no tunnel's: "
+		   "refusals, drops, half-open connections)\n" H_JSON,
+	    VIEW, RO, cmd_show_statistics_daemon },
 	{ "show peer [json]", H_SHOW "The peers of the tunnels\n" H_JSON, VIEW,
 	    RO, cmd_show_peer },
 	{ "show metrics",
@@ -88,6 +93,10 @@ static const struct cmd_def cmd_defs[] = {
 	    "Negate\nDebug logging at run time\nOf a tunnel\nTunnel name\n"
 	    "Message dumps\nState transitions\nBoth (the default)",
 	    VIEW, 0, cmd_debug_tunnel },
+	{ "restart graceful",
+	    "Restart the daemon\nHand everything to a freshly executed binary "
+	    "(docs/restart.md)",
+	    VIEW, 0, cmd_restart_graceful },
 	{ "configure terminal",
 	    "Change the configuration at run time\nFrom this terminal", VIEW, 0,
 	    cmd_configure },

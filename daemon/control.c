@@ -9,6 +9,8 @@
  * an sbuf, then streamed as CTL_DATA frames only as fast as the client
  * reads (the write low watermark calls us back for more), so a slow or
  * stuck client costs memory for its own answer but never blocks the loop.
+ * A command may instead produce its answer in slices (control_stream()),
+ * each written when the previous one has been queued.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -64,6 +66,7 @@ struct ctl_client {
 	int closing; /* close once the output has drained */
 	int eof; /* the client will send nothing more */
 	struct control_later *later; /* its answer is being prepared */
+	struct control_stream *stream; /* the rest of the answer, if sliced */
 	struct control_cli cli;
 	struct sbuf ans;
 	size_t sent;
@@ -73,6 +76,12 @@ struct ctl_client {
 
 struct control_later {
 	struct ctl_client *client; /* NULL once the client has gone */
+};
+
+struct control_stream {
+	int (*more)(void *, struct sbuf *);
+	void (*done)(void *);
+	void *arg;
 };
 
 struct cmdline {
@@ -94,8 +103,19 @@ control_nclients(void)
 }
 
 static void
+stream_free(struct control_stream *st)
+{
+	if (st == NULL)
+		return;
+	st->done(st->arg);
+	free(st);
+}
+
+static void
 answer_clear(struct ctl_client *c)
 {
+	stream_free(c->stream);
+	c->stream = NULL;
 	sbuf_free(&c->ans);
 	free(c->msg);
 	c->msg = NULL;
@@ -156,6 +176,29 @@ client_put_end(struct ctl_client *c, uint32_t status, const char *msg)
 	return rc;
 }
 
+/* The answer's next slice, when it comes in slices.  After the last
+ * one, or a failure, the stream is freed; a failure ends the answer
+ * with an error (what was sent stays sent). */
+static void
+stream_next(struct ctl_client *c)
+{
+	int rc;
+
+	sbuf_reset(&c->ans);
+	c->sent = 0;
+	rc = c->stream->more(c->stream->arg, &c->ans);
+	if (rc == 1 && !c->ans.failed)
+		return;
+	stream_free(c->stream);
+	c->stream = NULL;
+	if (rc == 0 && !c->ans.failed)
+		return;
+	sbuf_reset(&c->ans);
+	c->status = CTL_STATUS_ERROR;
+	free(c->msg);
+	c->msg = strdup("out of memory: answer truncated");
+}
+
 /*
  * Queue DATA frames until the output holds about CONTROL_OUTPUT_HIGH
  * bytes, and the END frame once the whole answer is queued.
@@ -168,6 +211,10 @@ client_pump(struct ctl_client *c)
 
 	while (evbuffer_get_length(out) < CONTROL_OUTPUT_HIGH) {
 		n = c->ans.len - c->sent;
+		if (n == 0 && c->stream != NULL) {
+			stream_next(c);
+			continue;
+		}
 		if (n == 0) {
 			if (client_put_end(c, c->status, c->msg) == -1)
 				return -1;
@@ -322,9 +369,14 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 	if (req.later != NULL) {
 		/* The command answers later; drop whatever it wrote. */
 		c->later = req.later;
+		stream_free(req.stream);
 		sbuf_free(&out);
 		sbuf_free(&err);
 		return;
+	}
+	if (out.failed || err.failed || status != CTL_STATUS_OK) {
+		stream_free(req.stream);
+		req.stream = NULL;
 	}
 	if (out.failed || err.failed) {
 		status = CTL_STATUS_ERROR;
@@ -332,8 +384,25 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 		sbuf_puts(&err, "out of memory: answer truncated");
 	}
 	answer_start(c, &out, (uint32_t)status, err.len > 0 ? err.s : NULL);
+	c->stream = req.stream;
 	sbuf_free(&out);
 	sbuf_free(&err);
+}
+
+int
+control_stream(struct control_req *req, int (*more)(void *, struct sbuf *),
+    void (*done)(void *), void *arg)
+{
+	struct control_stream *st;
+
+	if (req->client == NULL || req->kind != CTL_REQUEST ||
+	    req->stream != NULL || (st = malloc(sizeof(*st))) == NULL)
+		return -1;
+	st->more = more;
+	st->done = done;
+	st->arg = arg;
+	req->stream = st;
+	return 0;
 }
 
 /*
@@ -781,6 +850,78 @@ fail:
 	return -1;
 }
 
+/* Graceful restart: listening sockets the previous process passed. */
+#define CONTROL_INHERIT_MAX 2
+static struct {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int fd;
+} inherited[CONTROL_INHERIT_MAX];
+static size_t ninherited;
+
+int
+control_inherit(const char *path, int fd)
+{
+	if (ninherited == CONTROL_INHERIT_MAX ||
+	    strlen(path) >= sizeof(inherited[0].path))
+		return -1;
+	snprintf(
+	    inherited[ninherited].path, sizeof(inherited[0].path), "%s", path);
+	inherited[ninherited++].fd = fd;
+	return 0;
+}
+
+static int
+inherited_take(const char *path)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ninherited; i++)
+		if (strcmp(inherited[i].path, path) == 0) {
+			fd = inherited[i].fd;
+			inherited[i] = inherited[--ninherited];
+			return fd;
+		}
+	return -1;
+}
+
+void
+control_inherited_close(void)
+{
+	while (ninherited > 0)
+		close(inherited[--ninherited].fd);
+}
+
+size_t
+control_sockets(const char **paths, int *fds, size_t max)
+{
+	struct ctl_listener *l;
+	size_t n = 0;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+	{
+		if (n == max)
+			break;
+		paths[n] = l->path;
+		fds[n++] = evconnlistener_get_fd(l->evl);
+	}
+	return n;
+}
+
+void
+control_pause(int paused)
+{
+	struct ctl_listener *l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+	{
+		if (paused)
+			(void)evconnlistener_disable(l->evl);
+		else
+			(void)evconnlistener_enable(l->evl);
+	}
+}
+
 int
 control_listen(
     struct event_base *base, const char *path, const char *group, int readonly)
@@ -797,10 +938,13 @@ control_listen_opts(struct event_base *base, const char *path,
 {
 	struct sockaddr_un sun;
 	struct ctl_listener *l;
+	struct stat st;
 	int fd;
 
-	if (sockaddr_for(&sun, path) == -1 || make_parent_dirs(path) == -1 ||
-	    clear_path(&sun) == -1)
+	if ((fd = inherited_take(path)) != -1)
+		; /* bound and listening: the previous process's */
+	else if (sockaddr_for(&sun, path) == -1 ||
+	    make_parent_dirs(path) == -1 || clear_path(&sun) == -1)
 		return -1;
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->path = strdup(path)) == NULL) {
@@ -811,7 +955,10 @@ control_listen_opts(struct event_base *base, const char *path,
 	l->readonly = o->readonly;
 	l->max_clients = o->max_clients > 0 ? o->max_clients : 1;
 	l->idle.tv_sec = o->idle_timeout;
-	if ((fd = open_socket(&sun, o, &l->ino)) == -1)
+	if (fd != -1) {
+		if (stat(path, &st) == 0)
+			l->ino = st.st_ino;
+	} else if ((fd = open_socket(&sun, o, &l->ino)) == -1)
 		goto fail;
 	l->evl = evconnlistener_new(base, control_accept, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);

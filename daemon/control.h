@@ -43,6 +43,7 @@ struct control_cli {
 
 struct ctl_client;
 struct control_later;
+struct control_stream;
 
 struct control_req {
 	int kind; /* CTL_REQUEST, CTL_COMPLETE, CTL_DESCRIBE, CTL_STATE */
@@ -56,7 +57,20 @@ struct control_req {
 	struct sbuf *err; /* message carried in CTL_END on failure */
 	struct ctl_client *client; /* private to control.c */
 	struct control_later *later; /* set by control_defer() */
+	struct control_stream *stream; /* set by control_stream() */
 };
+
+/*
+ * A long answer written in slices as the client reads (`show metrics`
+ * of 100 000 sessions), so that the loop runs between slices: once
+ * req->out has been sent, more() appends the next slice to out and
+ * returns 1 while more follows, 0 after the last, -1 on failure (the
+ * answer ends with an error).  done() frees arg, when the answer is
+ * complete or the client has gone.  0, or -1 (done() not called) when
+ * this request cannot stream: then write the answer whole.
+ */
+int control_stream(struct control_req *, int (*more)(void *, struct sbuf *),
+    void (*done)(void *), void *arg);
 
 /*
  * A command whose answer comes later (e.g. `write memory`, whose file is
@@ -92,6 +106,15 @@ int control_listen_opts(
 /* The same with mode 0660, CONTROL_MAX_CLIENTS and CONTROL_IDLE_TIMEOUT. */
 int control_listen(
     struct event_base *, const char *path, const char *group, int readonly);
+/* Graceful restart (docs/restart.md).  A listening socket the previous
+ * process passed: control_listen_opts() of that path takes it as it is
+ * (control_inherited_close() closes those nothing took).  Our listening
+ * sockets (path and descriptor, at most max); accepting paused or not
+ * (the clients connected go on being served). */
+int control_inherit(const char *path, int fd);
+void control_inherited_close(void);
+size_t control_sockets(const char **paths, int *fds, size_t max);
+void control_pause(int paused);
 /* Close every listener and client, unlink the socket paths. */
 void control_shutdown(void);
 /* Clients connected right now (for tests and `show` commands). */

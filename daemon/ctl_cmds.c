@@ -479,19 +479,33 @@ static void
 global_text(struct sbuf *sb)
 {
 	const struct tunnel_global_stats *g = tunnels_global_stats();
+	size_t i;
 
-	sbuf_printf(sb,
-	    "Daemon\n  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n"
-	    "  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n  %-22s %llu\n"
-	    "  %-22s %llu\n",
-	    "data packets dropped", (unsigned long long)g->data_drops,
-	    "L2TPv2 dropped", (unsigned long long)g->v2_drops, "malformed",
-	    (unsigned long long)g->malformed, "unknown CCID",
-	    (unsigned long long)g->unknown_ccid, "unknown peers",
-	    (unsigned long long)g->unknown_peer, "SCCRQ retransmissions",
-	    (unsigned long long)g->sccrq_retransmits, "half-open dropped",
-	    (unsigned long long)g->half_open_dropped, "connections replaced",
-	    (unsigned long long)g->replaced);
+	sbuf_puts(sb, "Daemon\n");
+	for (i = 0; i < tunnel_global_nfields; i++)
+		sbuf_printf(sb, "  %-22s %llu\n", tunnel_global_fields[i].text,
+		    (unsigned long long)tunnel_global_value(
+			g, &tunnel_global_fields[i]));
+}
+
+/* `show statistics daemon [json]`: the counters of no tunnel. */
+void
+ctl_global_stats(struct sbuf *sb, int json)
+{
+	const struct tunnel_global_stats *g = tunnels_global_stats();
+	size_t i;
+
+	if (!json) {
+		global_text(sb);
+		return;
+	}
+	sbuf_putc(sb, '{');
+	for (i = 0; i < tunnel_global_nfields; i++)
+		sbuf_printf(sb, "%s\"%s\":%llu", i > 0 ? "," : "",
+		    tunnel_global_fields[i].json,
+		    (unsigned long long)tunnel_global_value(
+			g, &tunnel_global_fields[i]));
+	sbuf_puts(sb, "}\n");
 }
 
 static int

@@ -19,5 +19,7 @@ void ctl_cmds_usage(struct sbuf *);
  * and its arguments arrive here.
  */
 int ctl_cmds_run(struct control_req *);
+/* The daemon-wide counters (tunnel_global_fields), as text or JSON. */
+void ctl_global_stats(struct sbuf *, int json);
 
 #endif

@@ -5,6 +5,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/log.c daemon/log.h \
 	daemon/config.c daemon/config.h \
 	daemon/reliable.c daemon/reliable.h \
+	daemon/handover.c daemon/handover.h \
+	daemon/restart.c daemon/restart.h \
 	daemon/control.c daemon/control.h \
 	daemon/ctl_cmds.c daemon/ctl_cmds.h \
 	daemon/cmd.c daemon/cmd.h daemon/cmd_impl.h daemon/cmd_table.c \

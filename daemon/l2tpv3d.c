@@ -4,7 +4,10 @@
  * main() parses the command line and the configuration, daemonises,
  * opens the sockets and runs the libevent loop.  SIGTERM/SIGINT close
  * every control connection with StopCCN and wait (bounded) for the
- * acknowledgements; SIGHUP reloads the configuration.
+ * acknowledgements; SIGHUP reloads the configuration; SIGUSR2 hands
+ * everything to a freshly executed binary (restart.c).  Started with
+ * --handover (by that hand-over, never by hand), it takes the previous
+ * process's sockets and state instead of opening its own.
  */
 #include <config.h>
 
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -30,10 +34,12 @@
 #include "daemon/config.h"
 #include "daemon/conf_save.h"
 #include "daemon/control.h"
+#include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/priv.h"
 #include "daemon/pw.h"
+#include "daemon/restart.h"
 #include "daemon/service.h"
 #include "daemon/tunnel.h"
 
@@ -154,7 +160,8 @@ on_sigchld(evutil_socket_t sig, short what, void *arg)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		pw_child_exited(pid, status);
+		if (!restart_child_exited(pid, status))
+			pw_child_exited(pid, status);
 }
 
 static void
@@ -170,6 +177,11 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
+	if (restart_busy()) {
+		log_warnx("a graceful restart is under way: %s ignored",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		return;
+	}
 	if (d->stopping) {
 		/* A second signal: stop waiting for acknowledgements. */
 		event_base_loopexit(d->base, NULL);
@@ -183,13 +195,40 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 }
 
 static void
+on_sigusr2(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	char err[512];
+
+	if (d->stopping)
+		return;
+	log_info("received SIGUSR2: graceful restart");
+	if (restart_graceful(err, sizeof(err)) == -1)
+		log_warnx("graceful restart: %s", err);
+}
+
+/* The new process of a graceful restart: what the old one passed. */
+static void
+handover_inherit(const struct ho_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlisteners; i++)
+		(void)tp_inherit(&st->listeners[i].addr,
+		    (enum l2tp_encap)st->listeners[i].encap,
+		    (enum tp_kind)st->listeners[i].kind, st->listeners[i].fd);
+	for (i = 0; i < st->nctl; i++)
+		(void)control_inherit(st->ctl[i].path, st->ctl[i].fd);
+}
+
+static void
 on_sighup(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct daemon_conf *nc;
 	char err[512];
 
-	if (d->stopping)
+	if (d->stopping || restart_busy())
 		return;
 	service_reloading();
 	if ((nc = priv_reload(d->conf_path, err, sizeof(err))) == NULL) {
@@ -331,7 +370,13 @@ main(int argc, char *argv[])
 {
 	struct daemon d;
 	struct daemon_conf *conf;
-	struct event *sigs[4];
+	struct event *sigs[5];
+	static const struct option longopts[] = {
+		{ "handover", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ho_state st;
+	const char *handover = NULL;
 	const char *socks[3];
 	char err[512];
 	int ch, foreground = 0, verbose = 0, check = 0, pid_opt = 0;
@@ -343,8 +388,13 @@ main(int argc, char *argv[])
 	d.conf_path = L2TPV3D_CONF;
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
-	while ((ch = getopt(argc, argv, "c:dfG:np:R:S:u:")) != -1) {
+	memset(&st, 0, sizeof(st));
+	while ((ch = getopt_long(
+		    argc, argv, "c:dfG:np:R:S:u:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'H':
+			handover = optarg;
+			break;
 		case 'c':
 			d.conf_path = optarg;
 			break;
@@ -381,7 +431,11 @@ main(int argc, char *argv[])
 		usage();
 
 	log_init(1, verbose, "l2tpv3d");
+	if (handover != NULL)
+		restart_handover_load(handover, &st);
 	if ((conf = config_load(d.conf_path, err, sizeof(err))) == NULL) {
+		if (handover != NULL)
+			restart_handover_fail("%s", err);
 		fprintf(stderr, "l2tpv3d: %s\n", err);
 		return 1;
 	}
@@ -397,16 +451,31 @@ main(int argc, char *argv[])
 	    priv_scripts_ok(conf, err, sizeof(err)) == -1 ||
 	    priv_setup(conf, d.conf_path, d.user, verbose, err, sizeof(err)) ==
 		-1) {
+		if (handover != NULL)
+			restart_handover_fail("%s", err);
 		fprintf(stderr, "l2tpv3d: %s\n", err);
 		return 1;
 	}
+	if (handover != NULL && priv_engine_uid() != geteuid())
+		restart_handover_fail("graceful restart needs the "
+				      "non-separated mode (user = root)");
 	tp_set_owner(priv_engine_uid());
 	/* Our pid file outlives only a run that did not end cleanly (it is
 	 * created when locked: look first). */
-	unclean = (!foreground || pid_opt) && access(d.pid_path, F_OK) == 0;
-	/* Before the fork: the parent and the engine hold the locks. */
-	lock_instance(&d, !foreground || pid_opt, &ctl_lock);
-	if (!foreground) {
+	unclean = handover == NULL && (!foreground || pid_opt) &&
+	    access(d.pid_path, F_OK) == 0;
+	/* Before the fork: the parent and the engine hold the locks (in a
+	 * graceful restart, the ones passed: still locked). */
+	if (handover != NULL) {
+		d.pid_fd = st.pid_fd;
+		ctl_lock = st.ctl_lock_fd;
+	} else
+		lock_instance(&d, !foreground || pid_opt, &ctl_lock);
+	if (handover != NULL) {
+		/* Detached already, by the first process. */
+		if (!foreground)
+			log_init(0, verbose, "l2tpv3d");
+	} else if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose, "l2tpv3d");
@@ -433,10 +502,16 @@ main(int argc, char *argv[])
 	sigs[1] = add_signal(&d, SIGINT, on_sigterm);
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
 	sigs[3] = add_signal(&d, SIGCHLD, on_sigchld);
+	sigs[4] = add_signal(&d, SIGUSR2, on_sigusr2);
+	restart_init(d.base, argc, argv, d.pid_fd, ctl_lock);
+	handover_inherit(&st);
 	/* Before the tunnels: static ones are created at start. */
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	if (handover != NULL &&
+	    tunnels_handover_import(&st, err, sizeof(err)) == -1)
+		restart_handover_fail("%s", err);
 	if (unclean)
 		tunnels_recover();
 	release_parser_memory();
@@ -445,11 +520,17 @@ main(int argc, char *argv[])
 	if (d.ro_sock_path != NULL &&
 	    control_listen_opts(d.base, d.ro_sock_path, &d.ro) == -1)
 		fatalx("cannot open the control socket %s", d.ro_sock_path);
+	/* What the previous process had and we no longer use. */
+	tp_inherited_close();
+	control_inherited_close();
 	if (metrics_http_start(d.base, tunnels_conf()) == -1)
 		fatalx("cannot serve metrics-listen");
 	write_pidfile(&d);
 	priv_drop(tunnels_conf(), pw_active());
-	log_info("l2tpv3d %s started", PACKAGE_VERSION);
+	log_info("l2tpv3d %s started%s", PACKAGE_VERSION,
+	    handover != NULL ? " (graceful restart)" : "");
+	ho_state_free(&st);
+	restart_handover_ready();
 	service_init(d.base);
 
 	event_base_dispatch(d.base);

@@ -18,8 +18,19 @@
 
 /* Note the start time (for l2tpv3d_uptime_seconds). */
 void metrics_init(void);
-/* Append every metric to out.  Renders in the loop, from the live
- * objects: a walk over the tunnels per metric family. */
+/*
+ * A scrape, written in slices so that the event loop runs between them
+ * (metrics.c says how): _new() copies the counters out of the tunnels
+ * and sessions (NULL when out of memory); _more() appends the next
+ * slice, about METRICS_SLICE bytes, and returns 1 while more follows,
+ * 0 after the last one, -1 when out of memory.
+ */
+#define METRICS_SLICE (32 * 1024)
+struct metrics_scrape;
+struct metrics_scrape *metrics_scrape_new(void);
+int metrics_scrape_more(struct metrics_scrape *, struct sbuf *out);
+void metrics_scrape_free(struct metrics_scrape *);
+/* The whole page at once (out->failed set when out of memory). */
 void metrics_render(struct sbuf *out);
 
 /* The HTTP endpoint (libmicrohttpd), when the configuration has

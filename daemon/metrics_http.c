@@ -3,14 +3,16 @@
  * the daemon's own loop: MHD runs without threads of its own, in epoll
  * mode, and its one epoll descriptor is watched by libevent.  When it
  * is readable, or MHD's timeout (idle connections) expires, MHD_run()
- * does the work that is ready, without blocking.  The page is rendered
- * in the loop from the live objects, like `show metrics`; MHD then
- * writes it out as the client reads.
+ * does the work that is ready, without blocking.  The page is written
+ * in slices (metrics_scrape_more()) as MHD asks for more of it, that is
+ * as the client reads, so one scrape of 100 000 sessions never holds the
+ * loop for more than a slice.
  */
 #include <config.h>
 
 #include <sys/socket.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +36,94 @@ static struct {
 	struct event *ev_timer;
 } mh;
 
+/* A short fixed answer (404, 405). */
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int code, char *body, size_t len,
-    enum MHD_ResponseMemoryMode mode, const char *type)
+reply(struct MHD_Connection *c, unsigned int code, const char *body)
 {
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
-	if ((r = MHD_create_response_from_buffer(len, body, mode)) == NULL) {
-		if (mode == MHD_RESPMEM_MUST_FREE)
-			free(body);
+	r = MHD_create_response_from_buffer(
+	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
 		return MHD_NO;
-	}
-	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	(void)MHD_add_response_header(
+	    r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		(void)MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	rc = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* A page being sent: the slice in hand and what is left to write. */
+struct page {
+	struct metrics_scrape *sc;
+	struct sbuf slice;
+	size_t off;
+	int last; /* the slice in hand is the last */
+};
+
+/* MHD's content reader: up to max bytes at pos (always where the last
+ * call ended: the response is not seekable). */
+static ssize_t
+page_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct page *p = cls;
+	size_t n;
+	int rc;
+
+	while (p->off == p->slice.len) {
+		if (p->last)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		sbuf_reset(&p->slice);
+		p->off = 0;
+		if ((rc = metrics_scrape_more(p->sc, &p->slice)) == -1)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		p->last = rc == 0;
+	}
+	n = p->slice.len - p->off;
+	if (n > max)
+		n = max;
+	memcpy(buf, p->slice.s + p->off, n);
+	p->off += n;
+	return (ssize_t)n;
+}
+
+static void
+page_free(void *cls)
+{
+	struct page *p = cls;
+
+	metrics_scrape_free(p->sc);
+	sbuf_free(&p->slice);
+	free(p);
+}
+
+static enum MHD_Result
+metrics_reply(struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	struct page *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return MHD_NO;
+	sbuf_init(&p->slice);
+	if ((p->sc = metrics_scrape_new()) == NULL) {
+		page_free(p);
+		return MHD_NO; /* out of memory: close the connection */
+	}
+	r = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, METRICS_SLICE, page_read, p, page_free);
+	if (r == NULL) {
+		page_free(p);
+		return MHD_NO;
+	}
+	(void)MHD_add_response_header(
+	    r, MHD_HTTP_HEADER_CONTENT_TYPE, METRICS_CONTENT_TYPE);
+	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return rc;
 }
@@ -60,32 +133,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_len, void **state)
 {
-	static char not_found[] = "not found: try /metrics\n";
-	static char not_allowed[] = "method not allowed\n";
-	struct sbuf sb;
-	size_t len;
-	char *text;
-
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, not_allowed,
-		    sizeof(not_allowed) - 1, MHD_RESPMEM_PERSISTENT,
-		    "text/plain");
+		return reply(
+		    c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
 	if (strcmp(url, "/metrics") != 0)
-		return reply(c, MHD_HTTP_NOT_FOUND, not_found,
-		    sizeof(not_found) - 1, MHD_RESPMEM_PERSISTENT,
-		    "text/plain");
-	sbuf_init(&sb);
-	metrics_render(&sb);
-	if (sb.failed) {
-		sbuf_free(&sb);
-		return MHD_NO; /* out of memory: close the connection */
-	}
-	len = sb.len;
-	if ((text = sbuf_take(&sb)) == NULL)
-		return MHD_NO;
-	return reply(c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE,
-	    METRICS_CONTENT_TYPE);
+		return reply(
+		    c, MHD_HTTP_NOT_FOUND, "not found: try /metrics\n");
+	return metrics_reply(c);
 }
 
 /* MHD's next deadline, if it has one, as a libevent timer. */

@@ -5,6 +5,7 @@
  * socketpairs (one message per request, never split or merged):
  *
  *   main channel  engine -> parent  PRIV_SCRIPT (no answer)
+ *                                   PRIV_NOTIFY (no answer)
  *                                   PRIV_RELOAD -> answer + memfd
  *   save channel  engine -> parent  PRIV_SAVE + memfd -> answer
  *
@@ -41,6 +42,9 @@
 #include <unistd.h>
 
 #include <cap-ng.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "daemon/conf_save.h"
 #include "daemon/log.h"
@@ -50,6 +54,7 @@
 #define PRIV_SCRIPT 1
 #define PRIV_RELOAD 2
 #define PRIV_SAVE 3
+#define PRIV_NOTIFY 4
 
 #define PRIV_ENV_MAX 24
 #define PRIV_ENV_LEN 160
@@ -58,7 +63,8 @@
  * limit is lower). */
 #define PRIV_TEXT_MAX (64u << 20)
 
-/* Every request has this size; only PRIV_SCRIPT uses the fields. */
+/* Every request has this size; PRIV_SCRIPT uses the fields, PRIV_NOTIFY
+ * only path (the notification's text). */
 struct priv_req {
 	uint32_t type;
 	char path[CONF_PATH_MAX];
@@ -410,6 +416,48 @@ priv_env_ok(const char *e)
 	return 1;
 }
 
+/* One line of a service notification the engine may send. */
+static int
+notify_line_ok(const char *l, size_t n)
+{
+	static const char *const fixed[] = { "READY=1", "RELOADING=1",
+		"STOPPING=1", "WATCHDOG=1" };
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (n == strlen(fixed[i]) && memcmp(l, fixed[i], n) == 0)
+			return 1;
+	return n > 7 && memcmp(l, "STATUS=", 7) == 0;
+}
+
+/*
+ * systemd takes notifications only from the main process (the parent,
+ * here) unless told NotifyAccess=all: the engine's come through the
+ * parent, which passes on only the assignments service.c sends.
+ */
+static int
+parent_notify(const struct priv_req *r)
+{
+	const char *l, *e;
+	int rc = 0;
+
+	if (!field_ok(r->path, sizeof(r->path)) || r->path[0] == '\0')
+		return -1;
+	for (l = r->path; *l != '\0'; l = *e == '\0' ? e : e + 1) {
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		if (!notify_line_ok(l, (size_t)(e - l)))
+			return -1;
+	}
+#ifdef HAVE_LIBSYSTEMD
+	rc = sd_notify(0, r->path);
+#endif
+	if (rc < 0)
+		log_debug("privileged parent: sd_notify: %s", strerror(-rc));
+	return 0;
+}
+
 static int
 parent_script(struct parent *p, const struct priv_req *r)
 {
@@ -587,6 +635,8 @@ parent_main_request(struct parent *p)
 	}
 	if (r.type == PRIV_SCRIPT)
 		return parent_script(p, &r);
+	if (r.type == PRIV_NOTIFY)
+		return parent_notify(&r);
 	if (r.type != PRIV_RELOAD)
 		return -1;
 	memset(&a, 0, sizeof(a));
@@ -775,6 +825,8 @@ priv_fork(const char *pid_path, const char *const *sockets)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	/* Graceful restart: the engine says it cannot (restart.c). */
+	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGCHLD);
 	/* Blocked before the fork: a signal cannot fall between. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -837,6 +889,24 @@ priv_run_script(const char *path, const char *action, char *const envp[])
 	else
 		log_info("%s-script %s: asked the privileged parent to run it",
 		    action, path);
+}
+
+int
+priv_notify(const char *msg)
+{
+	static struct priv_req r;
+
+	if (!priv.active)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_NOTIFY;
+	if (strlen(msg) >= sizeof(r.path))
+		return -1;
+	memcpy(r.path, msg, strlen(msg));
+	if (send_fd_msg(priv.chan, &r, sizeof(r), -1) == -1)
+		log_debug("service notification: privileged parent: %s",
+		    strerror(errno));
+	return 0;
 }
 
 /* A request and its answer (and fd) on chan.  0 or -1 (err filled). */

@@ -40,6 +40,10 @@ int priv_setup(const struct daemon_conf *, const char *conf_path,
 void priv_fork(const char *pid_path, const char *const *sockets);
 /* 1 in the separated child. */
 int priv_active(void);
+/* In the separated child: pass a service notification (sd_notify's
+ * text) to the parent, the process systemd watches; 0.  -1 when not
+ * separated (notify directly) or the text is too long. */
+int priv_notify(const char *msg);
 /* The pid that signals go to: the parent when separated. */
 long priv_main_pid(void);
 /* The user the protocol engine runs as once started (the caller's when

@@ -59,6 +59,7 @@
  * again this often, this many times (about 2 s in all). */
 #define PW_BUSY_RETRY_MS 50
 #define PW_BUSY_RETRIES 40
+#define PW_ADDR_RECHECKS 20 /* 1 s of looks after an address event */
 #define PW_LINK_RCVBUF (8 * 1024 * 1024)
 
 static struct {
@@ -640,6 +641,36 @@ pw_session_up(struct session *s)
 }
 
 void
+pw_handover_tunnel(struct tunnel *t, int had)
+{
+	struct dp_tunnel_cfg have;
+
+	if (pw.dp == NULL || !had || t->dp_up)
+		return;
+	dp_tunnel_cfg_init(&have);
+	if (dp_tunnel_get(pw.dp, t->local_ccid, &have) != 1) {
+		pw_tunnel_up(t);
+		return;
+	}
+	t->dp_up = 1;
+	log_info(
+	    "tunnel %s: kernel tunnel %u taken over", tname(t), t->local_ccid);
+}
+
+void
+pw_handover_session(struct session *s, int had)
+{
+	if (pw.dp == NULL || !had || s->dp_up || !s->tunnel->dp_up)
+		return;
+	if (dp_session_get(
+		pw.dp, s->tunnel->local_ccid, s->local_id, NULL, NULL) != 1) {
+		pw_session_up(s);
+		return;
+	}
+	session_attached(s, 0);
+}
+
+void
 pw_session_down(struct session *s)
 {
 	/* Every path that frees a session comes here (call_end()). */
@@ -729,13 +760,21 @@ static_session_program(struct session *s)
 }
 
 static int static_program(struct tunnel *);
+static int static_retry_soon(struct tunnel *);
 
 static void
 static_busy_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct tunnel *t = arg;
+
 	(void)fd;
 	(void)what;
-	(void)static_program(arg);
+	(void)static_program(t);
+	/* Still no local address after its event (static_addr_appeared):
+	 * a few more looks, then only events again. */
+	if (!t->dp_up && pw_wait_what(t) != NULL &&
+	    t->dp_busy_tries < PW_ADDR_RECHECKS)
+		(void)static_retry_soon(t);
 }
 
 /*
@@ -746,14 +785,22 @@ static_busy_cb(evutil_socket_t fd, short what, void *arg)
 static int
 static_busy(struct tunnel *t)
 {
-	struct timeval tv = { 0, PW_BUSY_RETRY_MS * 1000 };
-
-	if (t->dp_busy_tries++ >= PW_BUSY_RETRIES) {
+	if (t->dp_busy_tries >= PW_BUSY_RETRIES) {
 		log_warnx("tunnel %s: the kernel still holds its IDs after "
 			  "%d ms; not programmed",
 		    tname(t), PW_BUSY_RETRY_MS * PW_BUSY_RETRIES);
 		return -1;
 	}
+	return static_retry_soon(t);
+}
+
+/* static_program() again in PW_BUSY_RETRY_MS, from the loop. */
+static int
+static_retry_soon(struct tunnel *t)
+{
+	struct timeval tv = { 0, PW_BUSY_RETRY_MS * 1000 };
+
+	t->dp_busy_tries++;
 	if (t->ev_dp_busy == NULL &&
 	    (t->ev_dp_busy = evtimer_new(tunnels_base(), static_busy_cb, t)) ==
 		NULL) {
@@ -867,6 +914,12 @@ static_addr_appeared(void *arg)
 		log_info("tunnel %s: local address present: kernel tunnel %u "
 			 "programmed",
 		    tname(t), t->local_ccid);
+	else if (!t->dp_up && pw_wait_what(t) != NULL)
+		/* The kernel announces a new IPv4 address before it adds
+		 * the address's local route, so bind() can still fail just
+		 * after the event.  Look again shortly (it still waits for
+		 * events if the address really went away again). */
+		(void)static_retry_soon(t);
 }
 
 int

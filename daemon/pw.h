@@ -38,6 +38,11 @@ int pw_active(void);
 void pw_tunnel_up(struct tunnel *);
 void pw_tunnel_down(struct tunnel *);
 void pw_session_up(struct session *);
+/* Graceful restart: take up the kernel tunnel (session) the previous
+ * process left, as it is, or create it when it is gone; nothing when
+ * the previous process had none. */
+void pw_handover_tunnel(struct tunnel *, int had_kernel_tunnel);
+void pw_handover_session(struct session *, int had_kernel_session);
 void pw_session_down(struct session *);
 /* The peer's circuit status changed (s->remote_down). */
 void pw_session_remote_circuit(struct session *);

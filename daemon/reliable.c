@@ -528,3 +528,78 @@ rl_timer(struct rl *rl, uint64_t now_ms)
 	if (rl->ack_deadline != 0 && now_ms >= rl->ack_deadline)
 		send_ack_now(rl);
 }
+
+void
+rl_export(const struct rl *rl, struct rl_snapshot *s,
+    void (*each)(void *, const uint8_t *, size_t), void *arg)
+{
+	const struct rl_txmsg *m;
+
+	memset(s, 0, sizeof(*s));
+	s->params = rl->p;
+	s->stats = rl->stats;
+	s->tx_una = rl->tx_una;
+	s->tx_ns = rl->tx_ns;
+	s->in_flight = rl->in_flight;
+	s->cwnd = rl->cwnd;
+	s->ssthresh = rl->ssthresh;
+	s->ca_acks = rl->ca_acks;
+	s->rx_nr = rl->rx_nr;
+	s->ack_owed = (uint8_t)rl->ack_owed;
+	s->dead = (uint8_t)rl->dead;
+	s->rto_ms = rl->rto_ms;
+	s->retries = rl->retries;
+	s->rtx_deadline = rl->rtx_deadline;
+	s->ack_deadline = rl->ack_deadline;
+	STAILQ_FOREACH(m, &rl->txq, entry)
+	each(arg, m->dgram, m->len);
+}
+
+static void
+dgrams_free(uint8_t **dgrams, size_t from, size_t n)
+{
+	for (; from < n; from++)
+		free(dgrams[from]);
+}
+
+struct rl *
+rl_import(const struct rl_snapshot *s, uint8_t **dgrams, const size_t *lens,
+    size_t n, const struct rl_ops *ops, void *arg)
+{
+	struct rl_txmsg *m;
+	struct rl *rl;
+	size_t i;
+
+	if (s->in_flight > n || (uint16_t)(s->tx_ns - s->tx_una) != n ||
+	    (rl = rl_new(&s->params, ops, arg)) == NULL) {
+		dgrams_free(dgrams, 0, n);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((m = calloc(1, sizeof(*m))) == NULL) {
+			dgrams_free(dgrams, i, n);
+			rl_free(rl);
+			return NULL;
+		}
+		m->dgram = dgrams[i];
+		m->len = lens[i];
+		STAILQ_INSERT_TAIL(&rl->txq, m, entry);
+		if (i == s->in_flight)
+			rl->tx_next = m;
+	}
+	rl->stats = s->stats;
+	rl->tx_una = s->tx_una;
+	rl->tx_ns = s->tx_ns;
+	rl->in_flight = s->in_flight;
+	rl->cwnd = s->cwnd;
+	rl->ssthresh = s->ssthresh;
+	rl->ca_acks = s->ca_acks;
+	rl->rx_nr = s->rx_nr;
+	rl->ack_owed = s->ack_owed;
+	rl->dead = s->dead;
+	rl->rto_ms = s->rto_ms;
+	rl->retries = s->retries;
+	rl->rtx_deadline = s->rtx_deadline;
+	rl->ack_deadline = s->ack_deadline;
+	return rl;
+}

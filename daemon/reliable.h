@@ -115,4 +115,38 @@ uint16_t rl_cwnd(const struct rl *);
  * (for `show memory` and the per-tunnel budget). */
 size_t rl_memory(const struct rl *);
 
+/*
+ * Graceful restart (daemon/handover.c): the layer's state, to be
+ * carried to a new process.  The send queue goes separately, oldest
+ * first (the first in_flight of it transmitted); out-of-order messages
+ * waiting in the receive ring do not go (the peer sends them again).
+ * Deadlines are absolute, on the owner's clock (CLOCK_MONOTONIC).
+ */
+struct rl_snapshot {
+	struct rl_params params;
+	struct rl_stats stats;
+	uint16_t tx_una;
+	uint16_t tx_ns;
+	uint16_t in_flight;
+	uint16_t cwnd;
+	uint16_t ssthresh;
+	uint16_t ca_acks;
+	uint16_t rx_nr;
+	uint8_t ack_owed;
+	uint8_t dead;
+	uint32_t rto_ms;
+	uint32_t retries;
+	uint64_t rtx_deadline;
+	uint64_t ack_deadline;
+};
+
+/* The state, and each queued datagram to each() (oldest first). */
+void rl_export(const struct rl *, struct rl_snapshot *,
+    void (*each)(void *, const uint8_t *, size_t), void *arg);
+/* A layer in that state; takes the n malloc'd datagrams (freed even on
+ * failure).  NULL when the snapshot is inconsistent (in_flight more
+ * than n, n not tx_ns - tx_una) or out of memory. */
+struct rl *rl_import(const struct rl_snapshot *, uint8_t **dgrams,
+    const size_t *lens, size_t n, const struct rl_ops *, void *arg);
+
 #endif

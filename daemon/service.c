@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
 
 #include "daemon/log.h"
+#include "daemon/priv.h"
 #include "daemon/service.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
@@ -67,7 +69,7 @@ notify(const char *msg)
 #ifdef HAVE_LIBSYSTEMD
 	int rc;
 
-	if (!svc.enabled)
+	if (!svc.enabled || priv_notify(msg) == 0)
 		return;
 	if ((rc = sd_notify(0, msg)) < 0)
 		log_debug("sd_notify: %s", strerror(-rc));
@@ -115,6 +117,31 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 	notify("WATCHDOG=1");
 }
 
+#ifdef HAVE_LIBSYSTEMD
+/*
+ * The watchdog period systemd asks for, or 0.  Under privilege
+ * separation WATCHDOG_PID names the parent, the process systemd
+ * started, and the engine's pings reach systemd through it
+ * (priv_notify), so that pid is the engine's parent's.
+ */
+static uint64_t
+watchdog_usec(void)
+{
+	uint64_t usec = 0;
+	const char *pid, *u;
+	char *end;
+
+	if (sd_watchdog_enabled(0, &usec) > 0)
+		return usec;
+	if (!priv_active() || (pid = getenv("WATCHDOG_PID")) == NULL ||
+	    (u = getenv("WATCHDOG_USEC")) == NULL ||
+	    strtol(pid, &end, 10) != (long)getppid() || *end != '\0')
+		return 0;
+	usec = strtoull(u, &end, 10);
+	return *end == '\0' ? usec : 0;
+}
+#endif
+
 static void
 watchdog_start(void)
 {
@@ -122,7 +149,7 @@ watchdog_start(void)
 	uint64_t usec = 0;
 	struct timeval tv;
 
-	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+	if ((usec = watchdog_usec()) == 0)
 		return;
 	usec /= 2;
 	tv.tv_sec = (time_t)(usec / 1000000);

@@ -23,6 +23,7 @@
 
 #include <openssl/rand.h>
 
+#include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/service.h"
@@ -1069,4 +1070,85 @@ session_act_wen(struct session *s)
 {
 	s->wen_received++;
 	return 0;
+}
+
+/* --- graceful restart ---------------------------------------------- */
+
+void
+session_handover_export(const struct session *s, struct ho_session *h)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", s->conf->name);
+	h->local_id = s->local_id;
+	h->remote_id = s->remote_id;
+	h->call_serial = s->call_serial;
+	h->tie_breaker = s->tie_breaker;
+	h->up_since = (int64_t)s->up_since;
+	h->state = (uint8_t)s->state;
+	h->initiator = s->initiator;
+	h->cisco = s->cisco;
+	h->remote_down = s->remote_down;
+	h->local_down = s->local_down;
+	h->peer_seq = s->peer_seq;
+	h->l2ss_default = s->l2ss_default;
+	h->dp_up = s->dp_up;
+	h->peer_mtu = s->peer_mtu;
+	h->sli_received = s->sli_received;
+	h->sli_sent = s->sli_sent;
+	h->wen_received = s->wen_received;
+	h->local_cookie_len = s->local_cookie_len;
+	memcpy(h->local_cookie, s->local_cookie, sizeof(h->local_cookie));
+	h->peer_cookie_len = s->peer_cookie_len;
+	memcpy(h->peer_cookie, s->peer_cookie, sizeof(h->peer_cookie));
+	snprintf(h->ifname, sizeof(h->ifname), "%s", s->dp_ifname);
+}
+
+int
+session_handover_import(struct tunnel *t, const struct ho_session *h)
+{
+	struct session *s;
+
+	if (h->state != SS_ESTABLISHED || h->local_id == 0 ||
+	    (s = session_find(t, h->name)) == NULL || s->state != SS_IDLE ||
+	    table_ready() == -1 || session_by_id(h->local_id) != NULL ||
+	    h->local_cookie_len > sizeof(s->local_cookie) ||
+	    h->peer_cookie_len > sizeof(s->peer_cookie))
+		return -1;
+	retry_cancel(s);
+	s->local_id = h->local_id;
+	idt_insert(&ss.by_id, &s->by_id, s->local_id);
+	s->in_table = 1;
+	s->remote_id = h->remote_id;
+	s->call_serial = h->call_serial;
+	s->tie_breaker = h->tie_breaker;
+	s->up_since = (time_t)h->up_since;
+	s->initiator = h->initiator;
+	s->cisco = h->cisco;
+	s->remote_down = h->remote_down;
+	s->local_down = h->local_down;
+	s->peer_seq = h->peer_seq;
+	s->l2ss_default = h->l2ss_default;
+	s->peer_mtu = h->peer_mtu;
+	s->sli_received = h->sli_received;
+	s->sli_sent = h->sli_sent;
+	s->wen_received = h->wen_received;
+	s->local_cookie_len = h->local_cookie_len;
+	memcpy(s->local_cookie, h->local_cookie, sizeof(s->local_cookie));
+	s->peer_cookie_len = h->peer_cookie_len;
+	memcpy(s->peer_cookie, h->peer_cookie, sizeof(s->peer_cookie));
+	snprintf(s->dp_ifname, sizeof(s->dp_ifname), "%s", h->ifname);
+	/* Not through session_set_state(): the call is not new. */
+	s->state = SS_ESTABLISHED;
+	pw_handover_session(s, h->dp_up);
+	return 0;
+}
+
+void
+session_handover_resume(struct tunnel *t)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (s->state == SS_IDLE && s->conf->initiate)
+		ssfsm_event(s, SSE_OPEN);
 }

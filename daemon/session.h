@@ -124,6 +124,17 @@ int session_l2ss_default(const struct session *);
 /* Its interface MTU, for the current call. */
 unsigned int session_mtu(const struct session *);
 
+/* Graceful restart (daemon/handover.h): an established call's state,
+ * and a call of t's session of that name taken up in that state, with
+ * its kernel session adopted as it is.  Calls not established are not
+ * carried: an initiator places them again.  -1 when t has no session
+ * of that name, it is busy, or the ID is taken. */
+struct ho_session;
+void session_handover_export(const struct session *, struct ho_session *);
+int session_handover_import(struct tunnel *, const struct ho_session *);
+/* After the import: place the calls that were not carried. */
+void session_handover_resume(struct tunnel *);
+
 /* Used by the FSM (session_fsm.c). */
 void session_set_state(struct session *, int);
 void session_set_cdn(

@@ -286,6 +286,80 @@ tp_open_owned(int family, enum l2tp_encap encap, enum tp_kind *kind)
 	return fd;
 }
 
+/*
+ * Graceful restart: listeners the previous process passed us, bound
+ * and with their options set.  Binding anew would fail (the previous
+ * process keeps its sockets until we are ready), so tp_listen() takes
+ * one of these first.  Few: a linear search.
+ */
+#define TP_INHERIT_MAX 16
+static struct {
+	struct sockaddr_storage addr;
+	enum l2tp_encap encap;
+	enum tp_kind kind;
+	int fd;
+} tp_inh[TP_INHERIT_MAX];
+static size_t tp_ninh;
+
+int
+tp_inherit(const struct sockaddr_storage *addr, enum l2tp_encap encap,
+    enum tp_kind kind, int fd)
+{
+	if (tp_ninh == TP_INHERIT_MAX)
+		return -1;
+	tp_inh[tp_ninh].addr = *addr;
+	tp_inh[tp_ninh].encap = encap;
+	tp_inh[tp_ninh].kind = kind;
+	tp_inh[tp_ninh].fd = fd;
+	tp_ninh++;
+	return 0;
+}
+
+static int
+tp_inherited_take(const struct sockaddr_storage *addr, enum l2tp_encap encap,
+    enum tp_kind *kind)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < tp_ninh; i++) {
+		if (tp_inh[i].encap != encap ||
+		    !tp_addr_equal(&tp_inh[i].addr, addr) ||
+		    (encap == L2TP_ENCAP_UDP &&
+			tp_port(&tp_inh[i].addr) != tp_port(addr)))
+			continue;
+		fd = tp_inh[i].fd;
+		*kind = tp_inh[i].kind;
+		tp_inh[i] = tp_inh[--tp_ninh];
+		return fd;
+	}
+	return -1;
+}
+
+void
+tp_inherited_close(void)
+{
+	while (tp_ninh > 0)
+		close(tp_inh[--tp_ninh].fd);
+}
+
+int
+tp_listener_fd(const struct tp_listener *l)
+{
+	return l->fd;
+}
+
+void
+tp_listener_pause(struct tp_listener *l, int paused)
+{
+	if (l->ev == NULL)
+		return;
+	if (paused)
+		(void)event_del(l->ev);
+	else
+		(void)event_add(l->ev, NULL);
+}
+
 struct tp_listener *
 tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
     enum l2tp_encap encap, tp_input_cb cb, void *arg)
@@ -303,6 +377,8 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 	l->addr = *addr;
 	l->cb = cb;
 	l->arg = arg;
+	if ((l->fd = tp_inherited_take(addr, encap, &l->kind)) != -1)
+		goto watch; /* bound and set up by the previous process */
 	l->fd = tp_open_owned(l->family, encap, &l->kind);
 	if (l->fd == -1) {
 		log_warn("socket for %s listener on %s",
@@ -348,6 +424,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 	    setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ==
 		-1)
 		log_warn("SO_REUSEPORT");
+watch:
 	l->ev =
 	    event_new(base, l->fd, EV_READ | EV_PERSIST, tp_listener_read, l);
 	/* The lowest priority when the loop has three (l2tpv3d.c): what

@@ -57,6 +57,15 @@ void tp_set_owner(uid_t);
 struct tp_listener *tp_listen(struct event_base *,
     const struct sockaddr_storage *, enum l2tp_encap, tp_input_cb, void *);
 void tp_listener_close(struct tp_listener *);
+/* Graceful restart: a listener socket the previous process passed
+ * (tp_listen() of that address takes it instead of opening one); the
+ * ones nothing took are closed by tp_inherited_close().  A listener's
+ * socket, and reading from it paused or not. */
+int tp_inherit(
+    const struct sockaddr_storage *, enum l2tp_encap, enum tp_kind, int fd);
+void tp_inherited_close(void);
+int tp_listener_fd(const struct tp_listener *);
+void tp_listener_pause(struct tp_listener *, int paused);
 /* Ask for a receive buffer of size bytes on any socket (past rmem_max
  * when we may): listeners and the link-event socket take bursts. */
 void tp_set_rcvbuf(int fd, int size);

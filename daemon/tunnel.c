@@ -13,12 +13,14 @@
  */
 #include <config.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/service.h"
@@ -52,11 +54,13 @@ static struct {
 	size_t nhalf;
 	uint64_t half_seq;
 	struct tunnel_list tunnels;
+	size_t ntunnels; /* in tunnels */
 	struct tp_listener *listeners[TN_MAX_LISTENERS];
 	size_t nlisteners;
 	struct tunnel_global_stats stats;
 	struct v2_seen v2_seen[TN_V2_LOG_SLOTS];
 	int shutting_down;
+	int frozen; /* a graceful restart is under way */
 	struct event *ev_shutdown;
 	uint64_t shutdown_deadline;
 	void (*shutdown_done)(void *);
@@ -405,7 +409,8 @@ tunnel_send_msg(struct tunnel *t, const uint8_t *buf, size_t len)
 {
 	uint8_t *copy;
 
-	if (t->rl == NULL)
+	/* Frozen, the Ns it would take is already the new process's. */
+	if (t->rl == NULL || tn.frozen)
 		return -1;
 	if ((copy = malloc(len)) == NULL) {
 		log_warn("tunnel %s", t->conf->name);
@@ -683,6 +688,7 @@ tunnel_alloc(
 		tc->secret_len) == -1)
 		log_warnx("tunnel %s: cannot set up the digest", tc->name);
 	TAILQ_INSERT_TAIL(&tn.tunnels, t, entry);
+	tn.ntunnels++;
 	return t;
 }
 
@@ -721,6 +727,7 @@ tunnel_free(struct tunnel *t)
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
 	TAILQ_REMOVE(&tn.tunnels, t, entry);
+	tn.ntunnels--;
 	event_free(t->ev_rl);
 	event_free(t->ev_state);
 	session_tunnel_detach(t);
@@ -746,10 +753,64 @@ tunnel_demote(struct tunnel *t, int replace)
 	}
 	if (replace && (n = tunnel_new(t->conf, t, 0)) != NULL) {
 		n->failures = t->failures;
+		n->peer_going = t->peer_going;
 		n->ctr = t->ctr;
 		memset(&t->ctr, 0, sizeof(t->ctr));
 	}
 	return n;
+}
+
+/* --- daemon-wide counters ----------------------------------------- */
+
+#define GF(f) offsetof(struct tunnel_global_stats, f)
+const struct tunnel_global_field tunnel_global_fields[] = {
+	{ "data packets dropped", "dataPacketsDropped",
+	    "l2tpv3d_data_packets_dropped_total",
+	    "Data packets that reached the daemon's sockets (the kernel "
+	    "carries data).",
+	    GF(data_drops) },
+	{ "L2TPv2 dropped", "l2tpv2Dropped",
+	    "l2tpv3d_l2tpv2_packets_dropped_total", "L2TPv2 packets dropped.",
+	    GF(v2_drops) },
+	{ "malformed", "malformed", "l2tpv3d_malformed_packets_total",
+	    "Packets without a valid control header, owned by no tunnel.",
+	    GF(malformed) },
+	{ "unknown CCID", "unknownCcid", "l2tpv3d_unknown_ccid_total",
+	    "Control messages for a Control Connection ID we do not have.",
+	    GF(unknown_ccid) },
+	{ "unknown peers", "unknownPeers", "l2tpv3d_sccrq_refused_total",
+	    "SCCRQs refused: the peer is not configured.", GF(unknown_peer) },
+	{ "stateless StopCCNs", "statelessStopccn",
+	    "l2tpv3d_stateless_stopccn_total",
+	    "StopCCNs sent without a tunnel (answers to refused SCCRQs).",
+	    GF(stateless_stopccn) },
+	{ "SCCRQ retransmissions", "sccrqRetransmissions",
+	    "l2tpv3d_sccrq_retransmissions_total",
+	    "SCCRQs that repeated one a half-open connection answered.",
+	    GF(sccrq_retransmits) },
+	{ "half-open dropped", "halfOpenDropped",
+	    "l2tpv3d_half_open_dropped_total",
+	    "Half-open connections dropped, the oldest first, to make room "
+	    "(max-half-open, max-half-open-per-peer).",
+	    GF(half_open_dropped) },
+	{ "connections replaced", "connectionsReplaced",
+	    "l2tpv3d_connections_replaced_total",
+	    "Connections retired once a new one from the same peer was "
+	    "proven.",
+	    GF(replaced) },
+};
+#undef GF
+const size_t tunnel_global_nfields =
+    sizeof(tunnel_global_fields) / sizeof(tunnel_global_fields[0]);
+
+uint64_t
+tunnel_global_value(
+    const struct tunnel_global_stats *g, const struct tunnel_global_field *f)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)g + f->off, sizeof(v));
+	return v;
 }
 
 /* --- half-open connections and candidates -------------------------- */
@@ -945,20 +1006,43 @@ tunnel_promote(struct tunnel *c)
 	return 0;
 }
 
+/*
+ * The first retry after a loss comes soon, TN_FIRST_RETRY_MS plus a
+ * random share of a window that grows with the number of tunnels
+ * (TN_STORM_US each, at most retry-interval): when a peer that holds
+ * all of them restarts, they come back spread out at a pace it can
+ * take, and a lone tunnel does not wait for nothing.  Later retries
+ * back off from retry-interval, with up to a quarter more at random.
+ */
+#define TN_FIRST_RETRY_MS 1000
+#define TN_STORM_US 400
+
+static uint64_t
+first_retry_ms(uint64_t base_s)
+{
+	uint64_t window = (uint64_t)tn.ntunnels * TN_STORM_US / 1000;
+
+	if (window > base_s * 1000)
+		window = base_s * 1000;
+	return TN_FIRST_RETRY_MS + arc4random_uniform((uint32_t)window + 1);
+}
+
 static void
 tunnel_schedule_retry(struct tunnel *t)
 {
 	uint64_t base =
 	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
-	uint64_t delay = base << (t->failures < 16 ? t->failures : 16);
+	uint64_t delay, ms;
 
-	uint64_t ms;
-
-	if (delay > TN_RETRY_CAP_S)
-		delay = TN_RETRY_CAP_S;
-	/* Up to a quarter more, at random: the tunnels of a peer that
-	 * restarted come back spread out, not in lock-step. */
-	ms = delay * 1000 + arc4random_uniform((uint32_t)(delay * 250) + 1);
+	if (t->failures == 0)
+		ms = first_retry_ms(base);
+	else {
+		delay = base << (t->failures < 16 ? t->failures - 1 : 15);
+		if (delay > TN_RETRY_CAP_S)
+			delay = TN_RETRY_CAP_S;
+		ms = delay * 1000 +
+		    arc4random_uniform((uint32_t)(delay * 250) + 1);
+	}
 	t->failures++;
 	log_info("tunnel %s: retrying in %llu.%03llu s", t->conf->name,
 	    (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
@@ -985,10 +1069,19 @@ tunnel_settle(struct tunnel *t)
 		tunnel_schedule_retry(t);
 }
 
+/* Frozen for a graceful restart: the timer waits (the new process has
+ * its deadline); at a thaw it fires a moment late. */
+#define TN_FROZEN_POLL_MS 20
+
 static void
 tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel *t = arg;
+
+	if (tn.frozen) {
+		timer_arm(t->ev_state, TN_FROZEN_POLL_MS);
+		return;
+	}
 
 	switch (t->state) {
 	case CC_IDLE:
@@ -1018,6 +1111,10 @@ tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel *t = arg;
 
+	if (tn.frozen) {
+		timer_arm(t->ev_rl, TN_FROZEN_POLL_MS);
+		return;
+	}
 	t->rl_deadline = 0;
 	if (t->rl != NULL)
 		rl_timer(t->rl, now_ms());
@@ -1033,6 +1130,39 @@ tunnel_hello_rearm(struct tunnel *t)
 }
 
 /* --- FSM actions --------------------------------------------------- */
+
+/*
+ * A persistent tunnel whose connection ends does not wait for it: the
+ * old connection lingers in closing (it still acknowledges a
+ * retransmitted StopCCN) while a new primary tries again on
+ * tunnel_schedule_retry's schedule (soon after the loss of an
+ * established connection, backing off after failed attempts).  A peer
+ * that restarted gets its tunnels back within seconds, not after the
+ * closing hold (31 s).
+ */
+#define TN_PEER_GOING_MAX 30
+
+static void
+tunnel_reopen_soon(struct tunnel *t)
+{
+	struct tunnel *n;
+
+	if (!t->primary || tn.shutting_down ||
+	    t->conf->mode != TUNNEL_DYNAMIC || !t->conf->initiate ||
+	    !t->conf->persist)
+		return;
+	if ((n = tunnel_demote(t, 1)) == NULL)
+		return;
+	/* A peer that says it is shutting down is likely restarting: no
+	 * failure of ours, so no backoff for a while (TN_PEER_GOING_MAX
+	 * such refusals in a row, about as many seconds). */
+	if (!t->stop_sent && t->stop_result == L2TP_STOPCCN_SHUTTING_DOWN &&
+	    t->peer_going < TN_PEER_GOING_MAX) {
+		n->failures = 0;
+		n->peer_going = t->peer_going + 1;
+	}
+	tunnel_schedule_retry(n);
+}
 
 void
 tunnel_set_state(struct tunnel *t, int state)
@@ -1060,6 +1190,7 @@ tunnel_set_state(struct tunnel *t, int state)
 	case CC_ESTABLISHED:
 		t->up_since = now_s();
 		t->failures = 0;
+		t->peer_going = 0;
 		t->recovering = 0;
 		tunnel_hello_rearm(t);
 		break;
@@ -1080,6 +1211,8 @@ tunnel_set_state(struct tunnel *t, int state)
 		session_tunnel_down(t);
 		pw_tunnel_down(t);
 	}
+	if (state == CC_CLOSING)
+		tunnel_reopen_soon(t);
 }
 
 void
@@ -1948,25 +2081,42 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	return 0;
 }
 
-/* Up to this many ms of jitter, so that 10 000 tunnels do not open in
- * lock-step after a crash. */
-#define TN_RECOVER_JITTER_MS 2000
+/*
+ * After a crash the connections open spread over a window that grows
+ * with their number, TN_RECOVER_SPREAD_MS apart on average (500 a
+ * second), at most TN_RECOVER_WINDOW_MS: 10 000 tunnels do not open in
+ * lock-step, and one tunnel does not wait for nothing.
+ */
+#define TN_RECOVER_SPREAD_MS 2
+#define TN_RECOVER_WINDOW_MS 20000
+
+static int
+recoverable(const struct tunnel *t)
+{
+	return t->primary && t->state == CC_IDLE &&
+	    t->conf->mode == TUNNEL_DYNAMIC && !t->conf->initiate;
+}
 
 void
 tunnels_recover(void)
 {
 	struct tunnel *t;
-	unsigned int n = 0;
+	unsigned int n = 0, window;
 
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
 	{
-		if (!t->primary || t->state != CC_IDLE ||
-		    t->conf->mode != TUNNEL_DYNAMIC || t->conf->initiate)
+		if (recoverable(t))
+			n++;
+	}
+	window = n * TN_RECOVER_SPREAD_MS;
+	if (window > TN_RECOVER_WINDOW_MS)
+		window = TN_RECOVER_WINDOW_MS;
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!recoverable(t))
 			continue;
 		t->recovering = 1;
-		timer_arm(
-		    t->ev_state, arc4random_uniform(TN_RECOVER_JITTER_MS));
-		n++;
+		timer_arm(t->ev_state, arc4random_uniform(window + 1));
 	}
 	if (n > 0)
 		log_info("the last run did not end cleanly: opening %u "
@@ -2211,4 +2361,330 @@ tunnels_free(void)
 	idt_destroy(&tn.by_half);
 	config_free(tn.conf);
 	tn.conf = NULL;
+}
+
+/* --- graceful restart ---------------------------------------------- */
+
+void
+tunnels_freeze(int frozen)
+{
+	struct tunnel *t;
+	size_t i;
+
+	tn.frozen = frozen;
+	for (i = 0; i < tn.nlisteners; i++)
+		tp_listener_pause(tn.listeners[i], frozen);
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	if (t->ev_sock != NULL) {
+		if (frozen)
+			(void)event_del(t->ev_sock);
+		else
+			(void)event_add(t->ev_sock, NULL);
+	}
+}
+
+/* The counters, flat, in a fixed order (the format's). */
+static size_t
+counters_pack(const struct tunnel_counters *c, uint64_t *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		v[n++] = c->sent[i];
+		v[n++] = c->received[i];
+		v[n++] = c->retransmitted[i];
+	}
+	v[n++] = c->digest_failures;
+	v[n++] = c->malformed;
+	v[n++] = c->bad_nr;
+	v[n++] = c->state_changes;
+	v[n++] = c->zlb_sent;
+	v[n++] = c->ack_sent;
+	v[n++] = c->duplicates;
+	v[n++] = c->retransmits;
+	return n;
+}
+
+static void
+counters_unpack(struct tunnel_counters *c, const uint64_t *v, size_t nv)
+{
+	uint64_t all[HO_NCTR_MAX] = { 0 };
+	size_t i, n = 0;
+
+	memcpy(all, v, (nv < HO_NCTR_MAX ? nv : HO_NCTR_MAX) * sizeof(*v));
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		c->sent[i] = (uint32_t)all[n++];
+		c->received[i] = (uint32_t)all[n++];
+		c->retransmitted[i] = (uint32_t)all[n++];
+	}
+	c->digest_failures = all[n++];
+	c->malformed = all[n++];
+	c->bad_nr = all[n++];
+	c->state_changes = all[n++];
+	c->zlb_sent = all[n++];
+	c->ack_sent = all[n++];
+	c->duplicates = all[n++];
+	c->retransmits = all[n++];
+}
+
+static void
+count_msg(void *arg, const uint8_t *dgram, size_t len)
+{
+	(*(size_t *)arg)++;
+}
+
+static void
+export_msg(void *arg, const uint8_t *dgram, size_t len)
+{
+	struct ho_tunnel *h = arg;
+	struct ho_msg *m = &h->msgs[h->nmsgs];
+
+	if ((m->data = malloc(len)) == NULL)
+		return; /* the count stays short: the export fails */
+	memcpy(m->data, dgram, len);
+	m->len = len;
+	h->nmsgs++;
+}
+
+/* When the state timer (the hello) fires, on the monotonic clock: the
+ * event's expiry is on the wall clock (libevent's event_pending()). */
+static uint64_t
+hello_deadline(const struct tunnel *t)
+{
+	struct timeval tv, now;
+	int64_t left;
+
+	if (!evtimer_pending(t->ev_state, &tv))
+		return 0;
+	evutil_gettimeofday(&now, NULL);
+	left = ((int64_t)tv.tv_sec - now.tv_sec) * 1000 +
+	    ((int64_t)tv.tv_usec - now.tv_usec) / 1000;
+	return now_ms() + (uint64_t)(left > 0 ? left : 0);
+}
+
+static int
+tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
+{
+	struct session *s;
+	size_t n;
+
+	snprintf(h->name, sizeof(h->name), "%s", t->conf->name);
+	h->local_ccid = t->local_ccid;
+	h->peer_ccid = t->peer_ccid;
+	h->tie_breaker = t->tie_breaker;
+	h->state = (uint8_t)t->state;
+	h->kind = (uint8_t)t->kind;
+	h->encap = (uint8_t)t->conf->encap;
+	h->framing = (uint8_t)t->framing;
+	h->initiator = t->initiator;
+	h->cisco = t->cisco;
+	h->dp_up = t->dp_up;
+	h->fd = t->fd;
+	h->local = t->local;
+	h->peer = t->peer;
+	h->peer_rws = t->peer_rws;
+	h->peer_router_id = t->peer_router_id;
+	snprintf(
+	    h->peer_hostname, sizeof(h->peer_hostname), "%s", t->peer_hostname);
+	snprintf(h->peer_vendor, sizeof(h->peer_vendor), "%s", t->peer_vendor);
+	h->digest = (uint8_t)t->auth.alg;
+	h->local_nonce_len = (uint8_t)t->auth.local_nonce_len;
+	memcpy(h->local_nonce, t->auth.local_nonce, sizeof(h->local_nonce));
+	h->peer_nonce_len = (uint8_t)t->auth.peer_nonce_len;
+	memcpy(h->peer_nonce, t->auth.peer_nonce, sizeof(h->peer_nonce));
+	h->up_since = (int64_t)t->up_since;
+	h->hello_deadline = hello_deadline(t);
+	n = 0;
+	rl_export(t->rl, &h->rl, count_msg, &n);
+	if (n > 0 && (h->msgs = calloc(n, sizeof(*h->msgs))) == NULL)
+		return -1;
+	rl_export(t->rl, &h->rl, export_msg, h);
+	if ((uint16_t)(h->rl.tx_ns - h->rl.tx_una) != h->nmsgs)
+		return -1;
+	h->nctr = counters_pack(&t->ctr, h->ctr);
+	n = 0;
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	n++;
+	if (n > 0 && (h->sessions = calloc(n, sizeof(*h->sessions))) == NULL)
+		return -1;
+	TAILQ_FOREACH(s, &t->sessions, entry)
+	if (s->state == SS_ESTABLISHED)
+		session_handover_export(s, &h->sessions[h->nsessions++]);
+	return 0;
+}
+
+int
+tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+{
+	struct ho_listener *l;
+	struct tunnel *t;
+	size_t i, n = 0;
+
+	if (tn.shutting_down) {
+		snprintf(err, errlen, "the daemon is shutting down");
+		return -1;
+	}
+	st->listeners = calloc(tn.nlisteners + 1, sizeof(*st->listeners));
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	n++;
+	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
+	if (st->listeners == NULL || st->tunnels == NULL)
+		goto oom;
+	for (i = 0; i < tn.nlisteners; i++) {
+		l = &st->listeners[st->nlisteners++];
+		l->encap = (uint8_t)tp_listener_encap(tn.listeners[i]);
+		l->kind = (uint8_t)tp_listener_kind(tn.listeners[i]);
+		l->fd = tp_listener_fd(tn.listeners[i]);
+		l->addr = *tp_listener_addr(tn.listeners[i]);
+	}
+	/* Established primaries only: a connection being set up or closed
+	 * is left to the peer's retransmissions (docs/restart.md). */
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	{
+		if (!t->primary || t->state != CC_ESTABLISHED ||
+		    t->conf->mode != TUNNEL_DYNAMIC || t->rl == NULL)
+			continue;
+		if (tunnel_export(t, &st->tunnels[st->ntunnels++]) == -1)
+			goto oom;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static int
+import_check(
+    const struct tunnel *t, const struct ho_tunnel *h, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (t == NULL)
+		why = "not in the configuration";
+	else if (t->conf->mode != TUNNEL_DYNAMIC)
+		why = "not dynamic in the configuration";
+	else if (t->state != CC_IDLE || t->rl != NULL)
+		why = "busy";
+	else if ((uint8_t)t->conf->encap != h->encap)
+		why = "its encapsulation changed";
+	else if (!tp_addr_is_any(&t->conf->remote) &&
+	    !tp_addr_equal(&t->conf->remote, &h->peer))
+		why = "its peer address changed";
+	else if ((uint8_t)t->auth.alg != h->digest)
+		why = "its digest changed";
+	else if (tunnel_by_ccid(h->local_ccid) != NULL || h->local_ccid == 0)
+		why = "its connection ID is taken";
+	else if (h->fd < 0 && h->kind != TP_RAWIP)
+		why = "it has no socket";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "tunnel %s (connection %u): %s", h->name,
+	    h->local_ccid, why);
+	return -1;
+}
+
+static int
+tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
+{
+	uint8_t **dgrams;
+	size_t *lens, i;
+	uint64_t now;
+
+	evtimer_del(t->ev_state); /* no SCCRQ: it is open */
+	dgrams = calloc(h->nmsgs + 1, sizeof(*dgrams));
+	lens = calloc(h->nmsgs + 1, sizeof(*lens));
+	if (dgrams != NULL && lens != NULL)
+		for (i = 0; i < h->nmsgs; i++) {
+			dgrams[i] = h->msgs[i].data;
+			lens[i] = h->msgs[i].len;
+			h->msgs[i].data = NULL;
+		}
+	if (dgrams != NULL && lens != NULL)
+		t->rl = rl_import(
+		    &h->rl, dgrams, lens, h->nmsgs, &tunnel_rl_ops, t);
+	free(dgrams);
+	free(lens);
+	if (t->rl == NULL) {
+		snprintf(
+		    err, errlen, "tunnel %s: inconsistent send queue", h->name);
+		return -1;
+	}
+	t->local_ccid = h->local_ccid;
+	idt_insert(&tn.by_ccid, &t->by_ccid, t->local_ccid);
+	t->in_ccid = 1;
+	t->peer_ccid = h->peer_ccid;
+	t->tie_breaker = h->tie_breaker;
+	t->kind = (enum tp_kind)h->kind;
+	t->framing = (enum l2tp_encap)h->framing;
+	t->initiator = h->initiator;
+	t->cisco = h->cisco;
+	t->local = h->local;
+	t->peer = h->peer;
+	t->peer_rws = h->peer_rws;
+	t->peer_router_id = h->peer_router_id;
+	snprintf(
+	    t->peer_hostname, sizeof(t->peer_hostname), "%s", h->peer_hostname);
+	snprintf(t->peer_vendor, sizeof(t->peer_vendor), "%s", h->peer_vendor);
+	t->auth.local_nonce_len = h->local_nonce_len;
+	memcpy(t->auth.local_nonce, h->local_nonce, h->local_nonce_len);
+	t->auth.peer_nonce_len = h->peer_nonce_len;
+	memcpy(t->auth.peer_nonce, h->peer_nonce, h->peer_nonce_len);
+	t->up_since = (time_t)h->up_since;
+	counters_unpack(&t->ctr, h->ctr, h->nctr);
+	if (h->fd >= 0) {
+		t->ev_sock = event_new(
+		    tn.base, h->fd, EV_READ | EV_PERSIST, tunnel_sock_cb, t);
+		if (t->ev_sock == NULL || event_add(t->ev_sock, NULL) == -1) {
+			snprintf(err, errlen,
+			    "tunnel %s: cannot watch its "
+			    "socket",
+			    h->name);
+			return -1;
+		}
+		t->fd = h->fd;
+		h->fd = -1;
+	} else
+		t->shared = listener_get(t->peer.ss_family, L2TP_ENCAP_IP);
+	/* Not through tunnel_set_state(): nothing about it is new. */
+	t->state = CC_ESTABLISHED;
+	pw_handover_tunnel(t, h->dp_up);
+	for (i = 0; i < h->nsessions; i++)
+		if (session_handover_import(t, &h->sessions[i]) == -1) {
+			snprintf(err, errlen,
+			    "tunnel %s: session %s (%u) does not match the "
+			    "configuration",
+			    h->name, h->sessions[i].name,
+			    h->sessions[i].local_id);
+			return -1;
+		}
+	now = now_ms();
+	if (h->hello_deadline != 0)
+		timer_arm(t->ev_state,
+		    h->hello_deadline > now ? h->hello_deadline - now : 0);
+	else
+		tunnel_hello_rearm(t);
+	tunnel_rl_rearm(t);
+	return 0;
+}
+
+int
+tunnels_handover_import(struct ho_state *st, char *err, size_t errlen)
+{
+	struct ho_tunnel *h;
+	struct tunnel *t;
+	size_t i;
+
+	for (i = 0; i < st->ntunnels; i++) {
+		h = &st->tunnels[i];
+		t = tunnel_find(h->name);
+		if (import_check(t, h, err, errlen) == -1 ||
+		    tunnel_import(t, h, err, errlen) == -1)
+			return -1;
+	}
+	/* Calls that were being set up: placed again. */
+	for (i = 0; i < st->ntunnels; i++)
+		session_handover_resume(tunnel_find(st->tunnels[i].name));
+	log_info("graceful restart: %zu connection%s taken over", st->ntunnels,
+	    st->ntunnels == 1 ? "" : "s");
+	return 0;
 }

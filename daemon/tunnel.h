@@ -129,6 +129,7 @@ struct tunnel {
 	uint16_t stop_error;
 	char stop_msg[TUNNEL_TEXT_MAX];
 	uint32_t failures; /* consecutive; persist backoff */
+	uint8_t peer_going; /* attempts refused by a peer shutting down */
 	time_t up_since; /* monotonic seconds; 0 when down */
 	time_t recover_at; /* last SCCRQ for a peer we lost (monotonic s) */
 	struct tunnel_counters ctr;
@@ -148,6 +149,21 @@ struct tunnel_global_stats {
 	uint64_t replaced; /* connections retired by a proven one */
 };
 
+/* One daemon-wide counter, for every output that shows them: the text
+ * of `show statistics`, the JSON of `show statistics daemon json`, and
+ * the metrics (a Prometheus counter). */
+struct tunnel_global_field {
+	const char *text;
+	const char *json;
+	const char *metric;
+	const char *help;
+	size_t off; /* in struct tunnel_global_stats, a uint64_t */
+};
+extern const struct tunnel_global_field tunnel_global_fields[];
+extern const size_t tunnel_global_nfields;
+uint64_t tunnel_global_value(
+    const struct tunnel_global_stats *, const struct tunnel_global_field *);
+
 int tunnels_init(struct event_base *, struct daemon_conf *);
 /* Apply a new configuration (takes ownership): new tunnels start,
  * removed ones stop with StopCCN, changed ones restart. */
@@ -161,6 +177,22 @@ void tunnels_recover(void);
  * acknowledged or after timeout_ms. */
 void tunnels_shutdown(unsigned int timeout_ms, void (*done)(void *), void *arg);
 void tunnels_free(void);
+
+/*
+ * Graceful restart (docs/restart.md).  Freeze: stop reading the
+ * sockets and running the connections' timers (nothing is sent until
+ * thawed), so that the state exported stays true.  Export: the
+ * listeners and the established connections with their established
+ * calls, the descriptors named in it (left open here).  Import, in the
+ * new process after tunnels_init(): each connection checked against
+ * the configuration (a dynamic tunnel of that name, idle, with the same
+ * encapsulation, peer address and digest) and taken up where it was;
+ * -1 with the reason in err when anything does not match.
+ */
+struct ho_state;
+void tunnels_freeze(int frozen);
+int tunnels_handover_export(struct ho_state *, char *err, size_t errlen);
+int tunnels_handover_import(struct ho_state *, char *err, size_t errlen);
 const struct daemon_conf *tunnels_conf(void);
 struct event_base *tunnels_base(void);
 const struct tunnel_global_stats *tunnels_global_stats(void);

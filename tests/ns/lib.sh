@@ -340,3 +340,24 @@ tshark_frames() {
 	# shellcheck disable=SC2034 # the result, read by the caller
 	FRAMES=$(tr '\n' ' ' <"$WORK/tshark.out" | sed 's/ $//')
 }
+
+# assert_ns_continuous PCAP SRC: each new control message SRC sent (not
+# its acknowledgements) carries the highest Ns so far + 1; any other is
+# an earlier one again (a retransmission, of the oldest unacknowledged,
+# which may come after newer ones, and of the same type): no gap, no Ns
+# used for two messages.  Leaves them, "Ns type" a line, in
+# $WORK/ns.txt.
+assert_ns_continuous() {
+	"${TSHARK:-tshark}" -n -r "$1" -Y \
+	    "ip.src == $2 and l2tp.avp.message_type and l2tp.avp.message_type != 20" \
+	    -T fields -e l2tp.Ns -e l2tp.avp.message_type >"$WORK/ns.txt" ||
+	    fail "tshark -r $1 failed"
+	awk 'NR == 1 { max = $1; type[$1] = $2; next }
+	    { d = ($1 - max + 65536) % 65536 }
+	    d == 1 { max = $1; type[$1] = $2; next }
+	    d != 0 && d < 32768 { print "Ns " $1 " after at most " max; bad = 1 }
+	    ($1 in type) && type[$1] != $2 {
+		print "Ns " $1 " for types " type[$1] " and " $2; bad = 1 }
+	    END { exit bad }' "$WORK/ns.txt" >"$WORK/ns.bad" ||
+	    fail "$2's Ns jumped: $(cat "$WORK/ns.bad")"
+}

@@ -175,5 +175,13 @@ echo "(b) fds $fd0 -> $fd1; RSS $rss0 -> $rss1 -> $rss2 kB;" \
 grep -q "similar suppressed" "$WORK/A.log" ||
     fail "(b) no count of suppressed lines in the log"
 sed -n "$((log0 + 1)),\$p" "$WORK/A.log"
+# The flood is counted where an operator looks: the daemon-wide JSON and
+# the metrics agree, and say that half-open connections were dropped.
+dropped=$(json_get A "show statistics daemon" .halfOpenDropped)
+[ "${dropped:-0}" -gt 0 ] ||
+    fail "(b) show statistics daemon json: halfOpenDropped ${dropped:-missing}"
+l2tpsh A "show metrics" | grep -qx "l2tpv3d_half_open_dropped_total $dropped" ||
+    fail "(b) the metrics do not say $dropped half-open connections dropped"
+echo "(b) $dropped half-open connections dropped, in JSON and metrics"
 daemon_stop A || fail "A did not exit cleanly (leak or error at exit)"
 echo "PASS"

@@ -4,7 +4,8 @@
 # tunnel and peer labels and the message counters by type, and follow
 # the tunnel down (the l2tpv3d_tunnel_up == 0 alert of
 # docs/operations.md).  The HTTP server answers 404 and 405 where it
-# should, and serves while the loop keeps the tunnel's hellos going.
+# should, and serves while the loop keeps the tunnel's hellos going.  A
+# page of many slices comes out whole and the same either way.
 . "$(dirname "$0")/lib.sh"
 ns_init
 command -v promtool >/dev/null 2>&1 ||
@@ -82,4 +83,60 @@ dataplane = none
 CONF
 ns_exec "$NS_B" ss -Htln >"$WORK/ss.out"
 grep -q 9735 "$WORK/ss.out" && fail "C listens on 9735: $(cat "$WORK/ss.out")"
+# A page of many slices (metrics.c writes about 32 KiB per turn of the
+# loop; this one is some 40 of them): both ways it is valid, whole (a
+# series per tunnel and per session in each family, none twice), and
+# the same text either way but for the clocks.  300 tunnels of 10
+# sessions each, idle (initiate = no), on a daemon of its own; A, whose
+# SCCRQs for B would reach it, goes first.
+daemon_stop A
+{
+	echo 'hostname = "lcce-d"'
+	echo 'dataplane = none'
+	echo 'metrics-listen = "127.0.0.1:9736"'
+	i=0
+	while [ $i -lt 300 ]; do
+		printf 'tunnel t%d {\n\tlocal = %s\n\tremote = 10.201.%d.%d\n\tinitiate = no\n' \
+		    $i "$V4_B" $((i / 200)) $((i % 200 + 1))
+		j=0
+		while [ $j -lt 10 ]; do
+			printf '\tsession s%d { remote-end-id = "%d" }\n' $j $j
+			j=$((j + 1))
+		done
+		echo '}'
+		i=$((i + 1))
+	done
+} | daemon_start D "$NS_B"
+l2tpsh D "show metrics" >"$WORK/big-show.txt" || fail "D: show metrics failed"
+ns_exec "$NS_B" $HTTP http://127.0.0.1:9736/metrics >"$WORK/big-http.raw" ||
+    fail "D: GET /metrics failed"
+[ "$(sed -n 1p "$WORK/big-http.raw")" = 200 ] ||
+    fail "D: GET /metrics: $(head -2 "$WORK/big-http.raw")"
+sed 1,2d "$WORK/big-http.raw" >"$WORK/big-http.txt"
+for f in big-show big-http; do
+	[ "$(wc -c <"$WORK/$f.txt")" -gt $((8 * 32768)) ] ||
+	    fail "$f: a page of $(wc -c <"$WORK/$f.txt") bytes is no test of slices"
+	promtool_check "$WORK/$f.txt" "$f"
+	# Every family whole: 300 tunnel series, 3000 session series.
+	for fam in l2tpv3d_tunnel_up l2tpv3d_tunnel_sessions \
+	    l2tpv3d_tunnel_ack_sent_total l2tpv3d_tunnel_state; do
+		n=$(grep -c "^$fam{" "$WORK/$f.txt")
+		[ "$n" = 300 ] || fail "$f: $n series of $fam, want 300"
+	done
+	n=$(grep -c '^l2tpv3d_session_up{' "$WORK/$f.txt")
+	[ "$n" = 3000 ] || fail "$f: $n series of l2tpv3d_session_up, want 3000"
+	n=$(grep -v '^#' "$WORK/$f.txt" | sort | uniq -d | wc -l)
+	[ "$n" = 0 ] || fail "$f: $n series twice"
+	has "$WORK/$f.txt" 'l2tpv3d_session_up{tunnel="t299",session="s9"} 0'
+	has "$WORK/$f.txt" 'l2tpv3d_tunnel_sessions{tunnel="t0",peer="10.201.0.1"} 0'
+done
+# The same tunnel and session series either way (the daemon-wide
+# lines hold clocks, and counters a stray datagram may move).
+grep -E '^l2tpv3d_(tunnel|session)_' "$WORK/big-show.txt" >"$WORK/p1"
+grep -E '^l2tpv3d_(tunnel|session)_' "$WORK/big-http.txt" >"$WORK/p2"
+cmp -s "$WORK/p1" "$WORK/p2" ||
+    fail "show metrics and GET /metrics differ: $(diff "$WORK/p1" "$WORK/p2" | head)"
+# Both pages were counted as written in full.
+l2tpsh D "show metrics" | grep -qx 'l2tpv3d_scrapes_total 2' ||
+    fail "l2tpv3d_scrapes_total is not 2 after two pages"
 exit 0

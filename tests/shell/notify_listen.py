@@ -5,7 +5,8 @@ notify_listen.py SOCKET LOG L2TPSH CONTROL-SOCKET PIDFILE
 
 Binds an AF_UNIX datagram socket at SOCKET (what systemd passes as
 NOTIFY_SOCKET) and appends every datagram to LOG, one line per
-assignment, prefixed with the monotonic time.  When a datagram carries
+assignment, prefixed with the monotonic time and the sender's pid
+(SCM_CREDENTIALS, as systemd checks it against NotifyAccess=main).  When a datagram carries
 READY=1 it immediately asks the daemon's control socket for `show
 version` through l2tpsh and logs `CHECK ok` or `CHECK failed ...`: a
 daemon that announced readiness before its control socket answers
@@ -21,6 +22,7 @@ before them, deterministically.
 """
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -53,6 +55,7 @@ def blocked_check(pidfile, ctl):
 def main():
     path, log, l2tpsh, ctl, pidfile = sys.argv[1:6]
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
     s.bind(path)
     os.chmod(path, 0o666)
     filler = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -70,11 +73,17 @@ def main():
         for _ in range(nfill):
             s.recv(16)
         while True:
-            data = s.recv(4096).decode("utf-8", "replace")
+            raw, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+            data = raw.decode("utf-8", "replace")
+            pid = -1
+            for level, kind, cdata in anc:
+                if level == socket.SOL_SOCKET and \
+                        kind == socket.SCM_CREDENTIALS and len(cdata) >= 12:
+                    pid = struct.unpack("=iII", cdata[:12])[0]
             t = time.monotonic()
             for line in data.split("\n"):
                 if line:
-                    out.write("%.3f %s\n" % (t, line))
+                    out.write("%.3f pid=%d %s\n" % (t, pid, line))
             if "READY=1" in data.split("\n"):
                 r = subprocess.run([l2tpsh, "-S", ctl, "-c", "show version"],
                                    capture_output=True, text=True)

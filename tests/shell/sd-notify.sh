@@ -82,4 +82,54 @@ wait_count 'READY=1' 2 5
 
 daemon_stop A
 wait_notify 'STOPPING=1' 5
+grep -q "pid=$(cat "$WORK/A.pid") STOPPING=1" "$NLOG" ||
+    fail "STOPPING=1 not from the daemon's pid: $(grep STOPPING "$NLOG")"
+
+# Privilege separation: systemd watches the process it started (the
+# root parent) and, with NotifyAccess=main, takes notifications only
+# from it; it names that pid in WATCHDOG_PID.  The engine's READY,
+# STATUS and watchdog pings must reach the socket from the parent.
+command -v useradd >/dev/null 2>&1 || fail "useradd missing"
+U="l2tpn$$"
+useradd -M -N -g nogroup "$U" || fail "useradd"
+trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
+NLOG=$WORK/notify-c.log
+$PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify-c.sock" "$NLOG" \
+    "$L2TPSH" "$WORK/C.sock" "$WORK/C.pid" &
+echo $! >"$WORK/listener-c.pid"
+BG_PIDFILES="$BG_PIDFILES $WORK/listener-c.pid"
+i=0
+until grep -q LISTENING "$NLOG" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 50 ] && fail "notify listener did not start"
+	sleep 0.1
+done
+# What systemd does between fork and exec: WATCHDOG_PID is the pid it
+# is about to run the daemon as.
+printf '#!/bin/sh\nWATCHDOG_PID=$$ exec "%s" "$@"\n' "$L2TPV3D" \
+    >"$WORK/l2tpv3d-wd"
+chmod 755 "$WORK/l2tpv3d-wd"
+real=$L2TPV3D
+L2TPV3D=$WORK/l2tpv3d-wd
+export NOTIFY_SOCKET="$WORK/notify-c.sock" WATCHDOG_USEC=400000
+ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
+    daemon_start C "$NS_A" -u "$U"
+unset NOTIFY_SOCKET WATCHDOG_USEC
+L2TPV3D=$real
+main=$(cat "$WORK/C.pid")
+engine=$(cat "/proc/$main/task/$main/children" 2>/dev/null | tr -d ' ')
+[ -n "$engine" ] && [ "$engine" != "$main" ] ||
+    fail "C: no separate protocol engine"
+wait_notify 'READY=1'
+wait_notify '^CHECK'
+grep -q '^BLOCKED ok' "$NLOG" || fail "$(grep BLOCKED "$NLOG")"
+grep -q '^CHECK ok' "$NLOG" || fail "C: $(grep CHECK "$NLOG")"
+before=$(grep -c 'WATCHDOG=1' "$NLOG")
+sleep 1.5
+after=$(grep -c 'WATCHDOG=1' "$NLOG")
+[ $((after - before)) -ge 5 ] ||
+    fail "watchdog under privilege separation: $((after - before)) pings in 1.5 s, want >= 5"
+daemon_stop C
+wait_notify 'STOPPING=1' 5
+others=$(grep -E '^[0-9.]+ pid=' "$NLOG" | grep -v "^[0-9.]* pid=$main ") &&
+    fail "notifications not from the main process $main (engine $engine): $others"
 exit 0

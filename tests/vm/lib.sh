@@ -139,7 +139,7 @@ expect_ge()
 #   l2d_get NAME CMD EXPR     jq EXPR over `CMD json`
 #   l2d_wait NAME CMD EXPR [S]  poll until jq EXPR over `CMD json` is true
 #   wait_until WHAT S CMD...  poll CMD for up to S seconds
-L2TPV3D=$top_builddir/daemon/l2tpv3d
+L2TPV3D=${L2TPV3D:-$top_builddir/daemon/l2tpv3d}
 L2TPSH=$top_builddir/cli/l2tpsh
 JQ=${JQ:-jq}
 

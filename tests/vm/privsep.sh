@@ -119,4 +119,9 @@ for ns in "$A" "$B"; do
 done
 grep -q "seccomp: denied" "$TESTDIR/A.log" "$TESTDIR/B.log" &&
     die "a system call was denied"
+# The engine sets arp_notify and ndisc_notify itself: /proc/sys/net
+# grants a holder of CAP_NET_ADMIN root's access.
+grep -E "(arp|ndisc)_notify|cannot set the Ethernet address" \
+    "$TESTDIR/A.log" "$TESTDIR/B.log" &&
+    die "an unprivileged engine could not set up its interfaces"
 echo "PASS: unprivileged engines (CAP_NET_ADMIN only), kernel dataplane, scripts as script-user"

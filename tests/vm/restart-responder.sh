@@ -1,16 +1,21 @@
 #!/bin/sh
-# Issue 10: a daemon that only answers (initiate = no), killed with -9
-# and started again, has its pseudowire carrying pings again within 10 s.
-# Its kernel tunnel died with its socket; the peer's HELLOs for the lost
-# connection prompt it to open a new one at once, instead of waiting
-# until the peer's retransmissions run out (79.7 s before the rule).
+# Issues 10 and 14: either side of a dynamic pseudowire killed with -9
+# and started again; the pseudowire carries pings again within 5 s of
+# the start.
+#   - B only answers (initiate = no).  Its kernel tunnel died with its
+#     socket; the pid file it left says the last run did not end
+#     cleanly, so it opens a connection at once, and the peer's HELLOs
+#     for the lost connection would prompt it too (79.7 s before these
+#     rules: the peer's retransmissions had to run out first).
+#   - A initiates: started again, it opens a new connection, which B
+#     takes in place of the lost one once the new one is proven.
 . "$(dirname "$0")/lib.sh"
 vm_enter "$@"
 require_cmd jq
 
 A=pe-a
 B=pe-b
-LIMIT=10
+LIMIT=5
 make_tmpdir
 wan_pair "$A" "$B" 10.1.0
 no_ipv6_links "$A" "$B"
@@ -68,6 +73,26 @@ new=$(l2d_get A "show tunnel t" .t.remoteCcid)
 # end), or A's next message for the lost connection.
 grep -Eq "did not end cleanly|for a connection we do not know" \
     "$TESTDIR/B.log" || die "B did not say why it opened a connection"
+ping_ok "$B" 10.9.7.1
+
+step "kill -9 A (the initiator), start it again: pings pass within $LIMIT s"
+old=$(l2d_get B "show tunnel t" .t.remoteCcid)
+apid=$(cat "$TESTDIR/A.pid")
+kill -KILL "$apid"
+wait_until "A to die" 10 sh -c "! kill -0 $apid 2>/dev/null"
+t0=$(date +%s%N)
+l2d_start A "$A" <"$TESTDIR/a.in"
+until in_ns "$A" ping -n -q -c 1 -W 1 10.9.7.2 >/dev/null 2>&1; do
+	[ $((($(date +%s%N) - t0) / 1000000)) -le $((LIMIT * 1000 + 5000)) ] ||
+	    die "no ping through the pseudowire $((LIMIT + 5)) s after A restarted"
+done
+took=$((($(date +%s%N) - t0) / 1000000))
+echo "pings pass again $took ms after A restarted"
+[ "$took" -le $((LIMIT * 1000)) ] ||
+    die "pings came back after $took ms (limit $LIMIT s)"
+new=$(l2d_get B "show tunnel t" .t.remoteCcid)
+[ "$new" != "$old" ] || die "B still runs A's old connection $old"
+expect "kernel tunnels in B" "$("$IP" -n "$B" l2tp show tunnel | grep -c '^Tunnel')" 1
 ping_ok "$B" 10.9.7.1
 
 step "teardown"

@@ -116,8 +116,10 @@ in_ns "$A" ping -D -n -i 0.1 -c 150 10.42.1.2 >"$TESTDIR/ping.out" 2>&1 &
 pinger=$!
 sleep 3
 # Not l2d_stop: its polling adds to the gap; wait is immediate.
+t_kill=$(date +%s.%N)
 kill -TERM "$(cat "$TESTDIR/B.pid")"
 wait "$(cat "$TESTDIR/B.pid")" || die "B exited with status $?"
+t_exit=$(date +%s.%N)
 l2d_start B "$B" <"$TESTDIR/b.in"
 l2d_wait B "show session" '.ref.lan.kernel.interface == "l2tpeth0"' 20
 wait "$pinger"
@@ -150,6 +152,12 @@ resume=$(echo "$3 - $2" | bc)
 resume_pings=$(echo "($3 - $2) * 10 / 1" | bc)
 echo "B without l2tpeth0 for ${gap} s (its restart); pings lost: $lost of $sent, 0.1 s apart"
 echo "A's pings answered again ${resume} s after B's l2tpeth0 came up (${resume_pings} pings)"
+# Where B's gap went: the old process from SIGTERM to deleting its
+# interface and on to its exit, then the new one from its start to its
+# interface up (process start under emulation included).
+echo "B's gap: SIGTERM to delete $(echo "$1 - $t_kill" | bc) s," \
+    "delete to exit $(echo "$t_exit - $1" | bc) s," \
+    "exit to interface up $(echo "$2 - $t_exit" | bc) s"
 expect "B's address after the restart" "$(b_mac)" "$mac"
 [ "$resume_pings" -le 10 ] ||
     die "$resume_pings pings lost after B's interface came back (at most 10)"
@@ -167,6 +175,12 @@ wait_until "B's interface to take $new" 10 sh -c \
 # No traffic from A meanwhile: only B's announcements can teach A.
 wait_until "A's entry for 10.42.1.2 to be $new" 3 sh -c \
     "'$IP' -n '$A' neigh show dev l2tpeth0 to 10.42.1.2 | grep -q '$new'"
+# The NA follows B's duplicate address detection (the link went down
+# for the change, so its IPv6 addresses were flushed and re-added):
+# wait for it on the wire, then for A's cache.
+wait_until "B's unsolicited NA for fd00:42::2" 15 sh -c \
+    "'$IP' netns exec '$A' tcpdump -n -e -r '$TESTDIR/hup.pcap' 2>/dev/null |
+    grep -q '^[0-9:.]* $new > .*neighbor advertisement, tgt is fd00:42::2'"
 wait_until "A's entry for fd00:42::2 to be $new" 5 sh -c \
     "'$IP' -n '$A' neigh show dev l2tpeth0 to fd00:42::2 | grep -q '$new'"
 a_capture_stop "$TESTDIR/hup.pcap"
@@ -175,7 +189,8 @@ grep -E "who-has 10.42.1.2 tell 10.42.1.2|neighbor advertisement, tgt is fd00:42
 grep -q "^[0-9:.]* $new > .*tell 10.42.1.2" "$TESTDIR/hup.pcap.txt" ||
     die "no gratuitous ARP from $new"
 grep -q "^[0-9:.]* $new > .*neighbor advertisement, tgt is fd00:42::2" \
-    "$TESTDIR/hup.pcap.txt" || die "no unsolicited NA from $new"
+    "$TESTDIR/hup.pcap.txt" ||
+    die "no unsolicited NA from $new: $(cat "$TESTDIR/hup.pcap.txt"; "$IP" -n "$B" -6 addr show dev l2tpeth0)"
 expect "show running-config" \
     "$(l2d_sh B "show running-config" | sed -n 's/^[[:space:]]*mac-address = //p')" \
     "\"$new\""

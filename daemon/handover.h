@@ -1,0 +1,126 @@
+/*
+ * Graceful restart: the state one l2tpv3d hands to the next (a freshly
+ * executed binary, perhaps a newer build), and its byte format.  This
+ * file and handover.c are pure: no I/O, no daemon objects; tunnel.c
+ * fills and applies the structs, l2tpv3d.c moves the bytes (a memfd).
+ *
+ * Format: the magic "L2TPHOVR", a format version (u32), then the
+ * records in a fixed order, integers big-endian, every count bounded.
+ * A reader that meets another version refuses the whole state with a
+ * message: it never guesses at a layout it does not know.  Bump
+ * HO_VERSION on any change of layout or meaning.
+ */
+#ifndef L2TP_DAEMON_HANDOVER_H
+#define L2TP_DAEMON_HANDOVER_H
+
+#include <sys/socket.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/reliable.h"
+
+#define HO_MAGIC "L2TPHOVR"
+#define HO_MAGIC_LEN 8
+#define HO_VERSION 1
+#define HO_NAME_MAX 64
+#define HO_TEXT_MAX 64
+#define HO_NONCE_MAX 64
+#define HO_COOKIE_MAX 8
+#define HO_IFNAME_MAX 16
+#define HO_PATH_MAX 108
+#define HO_NCTR_MAX 128 /* counters per tunnel */
+#define HO_MSGS_MAX 32768 /* queued messages per tunnel */
+#define HO_MSG_LEN_MAX 65535
+#define HO_CTL_MAX 2
+
+struct ho_session {
+	char name[HO_NAME_MAX]; /* its configured name */
+	uint32_t local_id;
+	uint32_t remote_id;
+	uint32_t call_serial;
+	uint64_t tie_breaker;
+	int64_t up_since; /* monotonic seconds */
+	uint8_t state; /* enum ss_state */
+	uint8_t initiator, cisco, remote_down, local_down, peer_seq;
+	uint8_t l2ss_default, dp_up;
+	uint16_t peer_mtu;
+	uint32_t sli_received, sli_sent, wen_received;
+	uint8_t local_cookie_len;
+	uint8_t local_cookie[HO_COOKIE_MAX];
+	uint8_t peer_cookie_len;
+	uint8_t peer_cookie[HO_COOKIE_MAX];
+	char ifname[HO_IFNAME_MAX];
+};
+
+struct ho_msg {
+	uint8_t *data; /* malloc'd */
+	size_t len;
+};
+
+struct ho_tunnel {
+	char name[HO_NAME_MAX];
+	uint32_t local_ccid;
+	uint32_t peer_ccid;
+	uint64_t tie_breaker;
+	uint8_t state; /* enum cc_state */
+	uint8_t kind; /* enum tp_kind */
+	uint8_t encap; /* enum l2tp_encap: the configuration's */
+	uint8_t framing; /* enum l2tp_encap: how proto/ reads it */
+	uint8_t initiator, cisco, dp_up;
+	int32_t fd; /* its socket, passed by exec; -1: none */
+	struct sockaddr_storage local;
+	struct sockaddr_storage peer;
+	uint16_t peer_rws;
+	uint32_t peer_router_id;
+	char peer_hostname[HO_TEXT_MAX];
+	char peer_vendor[HO_TEXT_MAX];
+	uint8_t digest; /* enum l2tp_digest_alg */
+	uint8_t local_nonce_len;
+	uint8_t local_nonce[HO_NONCE_MAX];
+	uint8_t peer_nonce_len;
+	uint8_t peer_nonce[HO_NONCE_MAX];
+	int64_t up_since; /* monotonic seconds */
+	uint64_t hello_deadline; /* monotonic ms; 0: none */
+	struct rl_snapshot rl;
+	size_t nmsgs;
+	struct ho_msg *msgs; /* the send queue, oldest first */
+	size_t nctr;
+	uint64_t ctr[HO_NCTR_MAX];
+	size_t nsessions;
+	struct ho_session *sessions;
+};
+
+struct ho_listener {
+	uint8_t encap; /* enum l2tp_encap */
+	uint8_t kind; /* enum tp_kind */
+	int32_t fd;
+	struct sockaddr_storage addr;
+};
+
+struct ho_ctl {
+	char path[HO_PATH_MAX];
+	int32_t fd;
+};
+
+struct ho_state {
+	uint32_t version; /* written: HO_VERSION unless a test says */
+	int32_t pid_fd; /* the locked pid file, or -1 */
+	int32_t ctl_lock_fd; /* the control socket's lock, or -1 */
+	size_t nctl;
+	struct ho_ctl ctl[HO_CTL_MAX];
+	size_t nlisteners;
+	struct ho_listener *listeners;
+	size_t ntunnels;
+	struct ho_tunnel *tunnels;
+};
+
+/* Bytes of st in a malloc'd buffer (*out, *len); -1 when out of memory. */
+int ho_encode(const struct ho_state *st, uint8_t **out, size_t *len);
+/* st from bytes; on failure -1 with the reason in err (a version
+ * mismatch says both versions), and st holds nothing to free. */
+int ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,
+    size_t errlen);
+/* Frees what ho_decode (or a caller filling st) allocated. */
+void ho_state_free(struct ho_state *st);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * Graceful restart (docs/restart.md): the daemon hands its sockets and
+ * protocol state to a freshly executed binary and exits without a
+ * StopCCN or CDN; the kernel objects stay.  restart.c runs the hand-over
+ * on both sides; the state's format is handover.c's, the tunnels' part
+ * tunnel.c's.
+ */
+#ifndef L2TP_DAEMON_RESTART_H
+#define L2TP_DAEMON_RESTART_H
+
+#include <sys/types.h>
+
+#include <event2/event.h>
+
+struct ho_state;
+struct cmd_match;
+
+/* At start, before anything changes the current directory: what to
+ * execute (/proc/self/exe resolved now, so an upgrade in place runs the
+ * new file), with which arguments, and the locked pid file and control
+ * socket lock (-1 for none) to pass on. */
+void restart_init(struct event_base *, int argc, char *const argv[], int pid_fd,
+    int ctl_lock_fd);
+/* Start a graceful restart (SIGUSR2, `restart graceful`); 0, or -1 with
+ * the reason in err when it cannot start (then nothing changed).  The
+ * outcome is logged; the old process exits soon after a success. */
+int restart_graceful(char *err, size_t errlen);
+/* SIGCHLD: 1 when pid was the new process of a graceful restart (then
+ * its exit is logged here). */
+int restart_child_exited(pid_t pid, int status);
+/* A hand-over is under way (then the old process must neither stop nor
+ * reload: its state is no longer its own). */
+int restart_busy(void);
+/* `restart graceful`: answers when the new process is ready or has
+ * failed. */
+int cmd_restart_graceful(const struct cmd_match *, void *);
+
+/* The new process.  arg is --handover's "STATEFD,READYFD": the state is
+ * read and decoded into st (its descriptors get FD_CLOEXEC again).  On
+ * any failure restart_handover_fail() tells the old process why and
+ * exits without touching anything. */
+void restart_handover_load(const char *arg, struct ho_state *st);
+void restart_handover_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Everything taken up: the old process may go. */
+void restart_handover_ready(void);
+
+#endif
