@@ -489,12 +489,12 @@ line_of(struct sbuf *sb, int argc, char **argv)
 
 /* "% Unknown command: show tunel" and a caret under the bad word. */
 static void
-err_unknown(struct sbuf *err, int argc, char **argv, int bad)
+err_caret(struct sbuf *err, const char *what, int argc, char **argv, int bad)
 {
-	size_t col = strlen("% Unknown command: ");
+	size_t col = strlen(what);
 	int i;
 
-	sbuf_puts(err, "% Unknown command: ");
+	sbuf_puts(err, what);
 	line_of(err, argc, argv);
 	for (i = 0; i < bad; i++)
 		col += strlen(argv[i]) + 1;
@@ -590,6 +590,38 @@ next_tokens(const struct cmd_tree *tree, unsigned int node, struct walk *w,
 			cand_add(c, s->tok[w->argc]->text);
 	}
 	qsort(c->v, (size_t)c->n, sizeof(c->v[0]), cand_cmp);
+}
+
+/*
+ * The word at `bad` matches nothing: after a command's first word, a
+ * value that is not what the command takes, so say what it takes
+ * (`hello-interval 99999`: "% Out of range", "% expected: <0-86400>").
+ */
+static void
+err_unknown(const struct cmd_tree *tree, unsigned int node, struct walk *w,
+    int bad, struct sbuf *err)
+{
+	struct candidates c;
+	const char *word = w->argv[bad];
+	int argc = w->argc, i, range = 0;
+
+	if (bad == 0) {
+		err_caret(err, "% Unknown command: ", argc, w->argv, bad);
+		return;
+	}
+	w->argc = bad;
+	next_tokens(tree, node, w, &c);
+	w->argc = argc;
+	for (i = 0; i < c.n; i++)
+		range |= c.v[i][0] == '<';
+	err_caret(err,
+	    range && word[strspn(word, "0123456789")] == '\0'
+		? "% Out of range: "
+		: "% Unknown command: ",
+	    argc, w->argv, bad);
+	sbuf_puts(err, "\n% expected:");
+	for (i = 0; i < c.n; i++)
+		sbuf_printf(err, "%s %s", i > 0 ? " |" : "", c.v[i]);
 }
 
 /* >0 when a beats b, word by word. */
@@ -693,7 +725,7 @@ cmd_match(const struct cmd_tree *tree, unsigned int node, int argc, char **argv,
 			sbuf_printf(err, " %s", c.v[i]);
 		return CMD_INCOMPLETE;
 	}
-	err_unknown(err, argc, argv, maxk);
+	err_unknown(tree, node, &w, maxk, err);
 	return CMD_UNKNOWN;
 }
 

@@ -2,11 +2,14 @@
  * `configure terminal` and its nodes: run-time changes to tunnels and
  * sessions, and `write memory`.
  *
- * A change is made on the text of the running configuration, as
- * config_print() writes it (one "option = value" a line, every tunnel and
- * session a block), and the result is loaded by config_load() exactly as
- * a file would be: the same validation, the same messages, and what runs
- * is by construction what `write memory` saves and a restart loads.  The
+ * A change is made on the text of what the operator set, as
+ * config_print_flags() writes it (one "option = value" a line, every
+ * tunnel and session a block, no defaults: values derived from others,
+ * such as the MTU, are derived again), and the result is loaded by
+ * config_load() exactly as a file would be: the same validation, the
+ * same messages, and what runs is by construction what `write memory`
+ * saves and a restart loads.  Which options exist, in which node, and
+ * their grammar come from config.c's option table (cmd_table.c).  The
  * new configuration goes to tunnels_reload(), which restarts the tunnels
  * whose settings changed and leaves the others alone.
  *
@@ -99,14 +102,14 @@ remove_option(
 	return 0;
 }
 
-/* "INDENT OPT = "VALUE"\n", quoted as config_print quotes. */
+/* "INDENT OPT OP "VALUE"\n", quoted as config_print quotes. */
 static void
-option_line(
-    struct sbuf *sb, const char *indent, const char *opt, const char *value)
+option_assign(struct sbuf *sb, const char *indent, const char *opt,
+    const char *op, const char *value)
 {
 	const char *s;
 
-	sbuf_printf(sb, "%s%s = \"", indent, opt);
+	sbuf_printf(sb, "%s%s %s \"", indent, opt, op);
 	for (s = value; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\' || *s == '$')
 			sbuf_putc(sb, '\\');
@@ -115,13 +118,38 @@ option_line(
 	sbuf_puts(sb, "\"\n");
 }
 
+static void
+option_line(
+    struct sbuf *sb, const char *indent, const char *opt, const char *value)
+{
+	option_assign(sb, indent, opt, "=", value);
+}
+
+/* "INDENT OPT OP "VALUE"" inserted at `at` (OP "+=": a list element). */
+static int
+insert_option(char **text, size_t at, const char *indent, const char *opt,
+    const char *op, const char *value)
+{
+	struct sbuf line;
+	char *next;
+
+	sbuf_init(&line);
+	option_assign(&line, indent, opt, op, value);
+	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
+	sbuf_free(&line);
+	if (next == NULL)
+		return -1;
+	free(*text);
+	*text = next;
+	return 0;
+}
+
 /* Set (value != NULL) or remove an option right inside a block. */
 static int
 edit_option(char **text, size_t start, size_t end, const char *indent,
     const char *opt, const char *value)
 {
-	struct sbuf line;
-	char *next, *nl;
+	char *nl;
 	size_t at;
 
 	if (remove_option(text, start, &end, indent, opt) == -1)
@@ -132,15 +160,7 @@ edit_option(char **text, size_t start, size_t end, const char *indent,
 	at = start;
 	if (*indent != '\0' && (nl = strchr(*text + start, '\n')) != NULL)
 		at = (size_t)(nl - *text) + 1;
-	sbuf_init(&line);
-	option_line(&line, indent, opt, value);
-	next = line.failed ? NULL : text_splice(*text, at, 0, line.s);
-	sbuf_free(&line);
-	if (next == NULL)
-		return -1;
-	free(*text);
-	*text = next;
-	return 0;
+	return insert_option(text, at, indent, opt, "=", value);
 }
 
 /* --- loading and applying -------------------------------------------- */
@@ -551,76 +571,127 @@ cmd_session_delete(const struct cmd_match *m, void *arg)
 	return rc;
 }
 
-/* An option of the node's tunnel or session, set or back to default. */
+/* Where the node's options are in text: [*start, *end), their indent,
+ * and where a list element goes (before the block's closing line). */
+static int
+node_region(struct control_req *req, const char *text, size_t *start,
+    size_t *end, size_t *append_at, const char **indent)
+{
+	struct control_cli *cli = req->cli;
+	const char *first;
+
+	switch (cli->node) {
+	case CMD_NODE_CONFIG:
+		/* The globals: everything before the first tunnel. */
+		first = strstr(text, "\ntunnel \"");
+		*start = 0;
+		*end =
+		    first != NULL ? (size_t)(first - text) + 1 : strlen(text);
+		*append_at = *end;
+		*indent = "";
+		return 0;
+	case CMD_NODE_SESSION:
+		*indent = "\t\t";
+		if (session_block(
+			text, cli->tunnel, cli->session, start, end) == -1)
+			break;
+		*append_at = *end - strlen("\t}\n");
+		return 0;
+	default:
+		*indent = "\t";
+		if (tunnel_block(text, cli->tunnel, start, end) == -1)
+			break;
+		*append_at = *end - strlen("}\n");
+		return 0;
+	}
+	sbuf_printf(req->err, "%% %s %s no longer exists",
+	    cli->node == CMD_NODE_SESSION ? "session" : "tunnel",
+	    cli->node == CMD_NODE_SESSION ? cli->session : cli->tunnel);
+	return -1;
+}
+
+static enum conf_scope
+node_scope(const struct control_req *req)
+{
+	switch (req->cli->node) {
+	case CMD_NODE_CONFIG:
+		return CONF_SCOPE_GLOBAL;
+	case CMD_NODE_SESSION:
+		return CONF_SCOPE_SESSION;
+	}
+	return CONF_SCOPE_TUNNEL;
+}
+
+/* An option of the node (the globals, a tunnel or a session), set or
+ * back to its default; a list option's value is one more element. */
 static int
 node_option(struct control_req *req, const char *opt, const char *value)
 {
 	struct control_cli *cli = req->cli;
-	size_t start, end;
+	struct conf_optinfo info;
+	enum conf_scope scope = node_scope(req);
+	const char *indent;
+	size_t start, end, at;
 	char *text;
-	int rc, found;
+	int rc, idx = config_opt_find(scope, opt), list;
 
+	if (idx == -1 || !config_opt(scope, (size_t)idx, &info)) {
+		sbuf_printf(req->err, "%% unknown option %s", opt);
+		return CTL_STATUS_ERROR;
+	}
+	list = value != NULL && (info.flags & CONF_OPT_LIST);
 	if (cli->node == CMD_NODE_TUNNEL && !tunnel_exists(cli->tunnel))
 		return pending_edit(req, opt, value);
 	if ((text = running(req)) == NULL)
 		return CTL_STATUS_ERROR;
-	if (cli->node == CMD_NODE_SESSION)
-		found = session_block(
-		    text, cli->tunnel, cli->session, &start, &end);
-	else
-		found = tunnel_block(text, cli->tunnel, &start, &end);
-	if (found == -1) {
+	if (node_region(req, text, &start, &end, &at, &indent) == -1) {
 		free(text);
-		sbuf_printf(req->err, "%% %s %s no longer exists",
-		    cli->node == CMD_NODE_SESSION ? "session" : "tunnel",
-		    cli->node == CMD_NODE_SESSION ? cli->session : cli->tunnel);
 		return CTL_STATUS_ERROR;
 	}
-	if (edit_option(&text, start, end,
-		cli->node == CMD_NODE_SESSION ? "\t\t" : "\t", opt,
-		value) == -1) {
+	if ((list ? insert_option(&text, at, indent, opt, "+=", value)
+		  : edit_option(&text, start, end, indent, opt, value)) == -1) {
 		free(text);
 		sbuf_puts(req->err, "% out of memory");
 		return CTL_STATUS_ERROR;
 	}
-	rc = apply_edit(req, &text, opt);
+	rc = scope == CONF_SCOPE_GLOBAL ? apply_text(req, text)
+					: apply_edit(req, &text, opt);
 	free(text);
+	if (rc == CTL_STATUS_OK && info.apply == CONF_APPLY_START)
+		sbuf_printf(req->out,
+		    "%% %s: in the running configuration; it takes effect at "
+		    "the next start\n",
+		    opt);
 	return rc;
 }
 
+/* The value the words after the option's name spell: keywords in full
+ * ("dyn" is dynamic), the rest as typed. */
 int
 cmd_set_option(const struct cmd_match *m, void *arg)
 {
-	return node_option(arg, m->tok[0]->text, cmd_arg(m, m->tok[1]->text));
+	struct sbuf v;
+	int i, rc;
+
+	sbuf_init(&v);
+	for (i = 1; i < m->nwords; i++)
+		sbuf_printf(&v, "%s%s", i > 1 ? " " : "",
+		    m->tok[i]->kind == CMD_TOK_KEYWORD ? m->tok[i]->text
+						       : m->words[i]);
+	if (v.failed) {
+		sbuf_free(&v);
+		sbuf_puts(((struct control_req *)arg)->err, "% out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	rc = node_option(arg, m->tok[0]->text, v.s != NULL ? v.s : "");
+	sbuf_free(&v);
+	return rc;
 }
 
 int
 cmd_unset_option(const struct cmd_match *m, void *arg)
 {
 	return node_option(arg, m->tok[1]->text, NULL);
-}
-
-int
-cmd_hostname(const struct cmd_match *m, void *arg)
-{
-	struct control_req *req = arg;
-	char *text, *first;
-	size_t end;
-	int rc;
-
-	if ((text = running(req)) == NULL)
-		return CTL_STATUS_ERROR;
-	first = strstr(text, "\ntunnel \"");
-	end = first != NULL ? (size_t)(first - text) + 1 : strlen(text);
-	if (edit_option(&text, 0, end, "", "hostname", cmd_arg(m, "NAME")) ==
-	    -1) {
-		free(text);
-		sbuf_puts(req->err, "% out of memory");
-		return CTL_STATUS_ERROR;
-	}
-	rc = apply_text(req, text);
-	free(text);
-	return rc;
 }
 
 /* --- write memory ----------------------------------------------------- */

@@ -17,8 +17,9 @@
 int cmd_legacy(struct control_req *, const char *const *words, int n);
 
 /* cmd_show.c */
-/* The configuration text as config_print() writes it (malloc'd). */
-char *cmd_running_text(size_t *len, int hide_secrets);
+/* The configuration text as config_print_flags() writes it with flags
+ * (CONF_PRINT_*; 0: what the operator set), malloc'd. */
+char *cmd_running_text(size_t *len, int flags);
 int cmd_show_version(const struct cmd_match *, void *);
 int cmd_show_running(const struct cmd_match *, void *);
 int cmd_show_tunnel(const struct cmd_match *, void *);
@@ -38,7 +39,6 @@ int cmd_session_enter(const struct cmd_match *, void *);
 int cmd_session_delete(const struct cmd_match *, void *);
 int cmd_set_option(const struct cmd_match *, void *);
 int cmd_unset_option(const struct cmd_match *, void *);
-int cmd_hostname(const struct cmd_match *, void *);
 int cmd_write_memory(const struct cmd_match *, void *);
 /* Leaving a tunnel node whose new tunnel never became complete. */
 void cmd_config_leave(struct control_req *);

@@ -43,20 +43,17 @@ cmd_show_version(const struct cmd_match *m, void *arg)
 	return cmd_legacy(arg, words, 2);
 }
 
-/* The configuration text, exactly as `write memory` writes it, or with
- * the secrets hidden. */
+/* The configuration text in one of config_print_flags()'s forms; 0 is
+ * what `write memory` writes. */
 char *
-cmd_running_text(size_t *len, int hide_secrets)
+cmd_running_text(size_t *len, int flags)
 {
 	char *text = NULL;
 	FILE *fp;
 
 	if ((fp = open_memstream(&text, len)) == NULL)
 		return NULL;
-	if (hide_secrets)
-		config_print_hidden(tunnels_conf(), fp);
-	else
-		config_print(tunnels_conf(), fp);
+	config_print_flags(tunnels_conf(), fp, flags);
 	if (fclose(fp) != 0) {
 		free(text);
 		return NULL;
@@ -71,8 +68,11 @@ cmd_show_running(const struct cmd_match *m, void *arg)
 	size_t len;
 	char *text;
 
-	/* The read-only socket is a lower tier: no secrets there. */
-	if ((text = cmd_running_text(&len, req->readonly)) == NULL) {
+	/* What the operator set, or with `all` every value in effect.  The
+	 * read-only socket is a lower tier: no secrets there. */
+	if ((text = cmd_running_text(&len,
+		 (cmd_has(m, "all") ? CONF_PRINT_ALL : 0) |
+		     (req->readonly ? CONF_PRINT_HIDE : 0))) == NULL) {
 		sbuf_puts(req->err, "% out of memory");
 		return CTL_STATUS_ERROR;
 	}

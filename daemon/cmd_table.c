@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,165 +35,13 @@ static int cmd_terminal_length(const struct cmd_match *, void *);
 static int cmd_list(const struct cmd_match *, void *);
 static int cmd_script_refused(const struct cmd_match *, void *);
 
-/* Tunnel options: the configuration file's own names and values. */
-#define TUNNEL_OPTS \
-	{ "mode (dynamic|static)", \
-		"Signalling mode\nControl connection (RFC 3931)\n" \
-		"No control connection, like ip l2tp", \
-		TUN, 0, cmd_set_option }, \
-	    { "encap (udp|ip)", "Encapsulation\nUDP\nIP protocol 115", TUN, 0, \
-		    cmd_set_option }, \
-	    { "remote ADDRESS", "Peer address\nIPv4 or IPv6 address", TUN, 0, \
-		    cmd_set_option }, \
-	    { "local ADDRESS", "Local address\nIPv4 or IPv6 address", TUN, 0, \
-		    cmd_set_option }, \
-	    { "local-port <1-65535>", "Local UDP port\nPort", TUN, 0, \
-		    cmd_set_option }, \
-	    { "remote-port <1-65535>", "Peer UDP port\nPort", TUN, 0, \
-		    cmd_set_option }, \
-	    { "peer-hostname HOSTNAME", \
-		    "Accept SCCRQs only with this Host Name\nHost Name", TUN, \
-		    0, cmd_set_option }, \
-	    { "initiate (yes|no)", "Send the SCCRQ\n" H_YESNO, TUN, 0, \
-		    cmd_set_option }, \
-	    { "persist (yes|no)", "Re-establish after failures\n" H_YESNO, \
-		    TUN, 0, cmd_set_option }, \
-	    { "peer-dialect (auto|ietf|cisco)", \
-		    "AVP dialect toward the peer\nAs the peer speaks\n" \
-		    "RFC 3931\nCisco draft mode", \
-		    TUN, 0, cmd_set_option }, \
-	    { "digest (none|md5|sha1)", \
-		    "Message Digest\nNo authentication\nHMAC-MD5\nHMAC-SHA-1", \
-		    TUN, 0, cmd_set_option }, \
-	    { "digest-key (md5|same-hash)", \
-		    "Digest key derivation\nHMAC-MD5 (Wireshark's)\n" \
-		    "The digest's own hash", \
-		    TUN, 0, cmd_set_option }, \
-	    { "secret SECRET", "Shared secret\nThe secret", TUN, 0, \
-		    cmd_set_option }, \
-	    { "hello-interval <0-86400>", \
-		    "HELLO after this much silence\nSeconds, 0 = never", TUN, \
-		    0, cmd_set_option }, \
-	    { "receive-window <1-1024>", "Our receive window\nMessages", TUN, \
-		    0, cmd_set_option }, \
-	    { "retransmit-initial <100-60000>", \
-		    "First retransmission timeout\nMilliseconds", TUN, 0, \
-		    cmd_set_option }, \
-	    { "retransmit-cap <100-600000>", \
-		    "Longest retransmission timeout\nMilliseconds", TUN, 0, \
-		    cmd_set_option }, \
-	    { "retries <1-100>", "Retransmissions before giving up\nCount", \
-		    TUN, 0, cmd_set_option }, \
-	    { "retry-interval <1-86400>", \
-		    "Persistent re-establishment base\nSeconds", TUN, 0, \
-		    cmd_set_option }, \
-	    { "local-tunnel-id <1-4294967295>", \
-		    "Static mode: our tunnel ID\nID", TUN, 0, \
-		    cmd_set_option }, \
-	    { "remote-tunnel-id <1-4294967295>", \
-		    "Static mode: the peer's tunnel ID\nID", TUN, 0, \
-		    cmd_set_option }, \
-	    { "keep-on-exit (yes|no)", \
-		    "Static mode: leave it in the kernel at exit\n" H_YESNO, \
-		    TUN, 0, cmd_set_option }, \
-	    { "debug (yes|no)", "Debug logging for this tunnel\n" H_YESNO, \
-		    TUN, 0, cmd_set_option }, \
-	{ \
-		"no (mode|encap|local|local-port|remote-port|peer-hostname|" \
-		"initiate|persist|peer-dialect|digest|digest-key|secret|" \
-		"hello-interval|receive-window|retransmit-initial|" \
-		"retransmit-cap|retries|retry-interval|local-tunnel-id|" \
-		"remote-tunnel-id|keep-on-exit|debug)", \
-		    "Return an option to its default\nSignalling mode\n" \
-		    "Encapsulation\nLocal address\nLocal UDP port\n" \
-		    "Peer UDP port\nPeer Host Name\nSend the SCCRQ\n" \
-		    "Re-establish\nAVP dialect\nMessage Digest\n" \
-		    "Digest key derivation\nShared secret\nHELLO interval\n" \
-		    "Receive window\nFirst retransmission timeout\n" \
-		    "Longest retransmission timeout\nRetransmissions\n" \
-		    "Re-establishment base\nOur tunnel ID\n" \
-		    "The peer's tunnel ID\nKeep at exit\nDebug logging", \
-		    TUN, 0, cmd_unset_option \
-	}
-
-#define SESSION_OPTS \
-	{ "pw-type (ethernet|ethernet-vlan)", \
-		"Pseudowire type\nEthernet (5)\nEthernet VLAN (4)", SESS, 0, \
-		cmd_set_option }, \
-	    { "vlan-id <1-4094>", "VLAN of an ethernet-vlan pseudowire\nID", \
-		    SESS, 0, cmd_set_option }, \
-	    { "remote-end-id ID", "Remote End ID (Cisco VC ID)\nThe ID", SESS, \
-		    0, cmd_set_option }, \
-	    { "local-session-id <1-4294967295>", \
-		    "Static mode: our session ID\nID", SESS, 0, \
-		    cmd_set_option }, \
-	    { "remote-session-id <1-4294967295>", \
-		    "Static mode: the peer's session ID\nID", SESS, 0, \
-		    cmd_set_option }, \
-	    { "cookie-length (0|4|8)", \
-		    "Length of the cookie we assign\nNo cookie\n4 bytes\n" \
-		    "8 bytes", \
-		    SESS, 0, cmd_set_option }, \
-	    { "local-cookie HEX", "Static mode: cookie we send\nHex bytes", \
-		    SESS, 0, cmd_set_option }, \
-	    { "peer-cookie HEX", "Static mode: cookie we expect\nHex bytes", \
-		    SESS, 0, cmd_set_option }, \
-	    { "l2spec (none|default)", \
-		    "L2-Specific Sublayer\nNone\nDefault (RFC 3931)", SESS, 0, \
-		    cmd_set_option }, \
-	    { "sequencing (none|send|recv|both)", \
-		    "Data sequencing\nNone\nSend sequence numbers\n" \
-		    "Require them\nBoth", \
-		    SESS, 0, cmd_set_option }, \
-	    { "reorder-timeout <0-60000>", "Reordering wait\nMilliseconds", \
-		    SESS, 0, cmd_set_option }, \
-	    { "interface IFNAME", "Interface name\nName", SESS, 0, \
-		    cmd_set_option }, \
-	    { "mtu <68-65535>", "Interface MTU\nBytes", SESS, 0, \
-		    cmd_set_option }, \
-	    { "bridge IFNAME", "Bridge to enslave the interface to\nName", \
-		    SESS, 0, cmd_set_option }, \
-	    { "mac-address MAC", \
-		    "Ethernet address of the interface (default: derived)\n" \
-		    "Six hex bytes, 02:00:00:00:00:01", \
-		    SESS, 0, cmd_set_option }, \
-	    { "ipv6-link-local (auto|yes|no)", \
-		    "IPv6 link-local address on the interface\n" \
-		    "Only with addresses of ours\nAlways\nNever", \
-		    SESS, 0, cmd_set_option }, \
-	    { "up-script PATH", "Run when the session comes up\nPath", SESS, \
-		    0, cmd_script_refused }, \
-	    { "down-script PATH", "Run when the session goes down\nPath", \
-		    SESS, 0, cmd_script_refused }, \
-	    { "no (up-script|down-script)", \
-		    "Return an option to its default\nUp script\n" \
-		    "Down script", \
-		    SESS, 0, cmd_script_refused }, \
-	    { "initiate (yes|no)", "Send the ICRQ\n" H_YESNO, SESS, 0, \
-		    cmd_set_option }, \
-	    { "debug (yes|no)", "Debug logging for this session\n" H_YESNO, \
-		    SESS, 0, cmd_set_option }, \
-	{ \
-		"no (pw-type|vlan-id|remote-end-id|local-session-id|" \
-		"remote-session-id|cookie-length|local-cookie|peer-cookie|" \
-		"l2spec|sequencing|reorder-timeout|interface|mtu|bridge|" \
-		"mac-address|ipv6-link-local|initiate|debug)", \
-		    "Return an option to its default\nPseudowire type\n" \
-		    "VLAN\nRemote End ID\nOur session ID\n" \
-		    "The peer's session ID\nCookie length\nCookie we send\n" \
-		    "Cookie we expect\nL2-Specific Sublayer\n" \
-		    "Data sequencing\nReordering wait\nInterface name\n" \
-		    "Interface MTU\nBridge\nEthernet address\n" \
-		    "IPv6 link-local\n" \
-		    "Send the ICRQ\nDebug logging", \
-		    SESS, 0, cmd_unset_option \
-	}
-
 static const struct cmd_def cmd_defs[] = {
 	{ "show version [json]", H_SHOW "Version of l2tpv3d\n" H_JSON, VIEW, RO,
 	    cmd_show_version },
-	{ "show running-config [json]",
-	    H_SHOW "The configuration as `write memory` writes it\n" H_JSON,
+	{ "show running-config [all] [json]",
+	    H_SHOW
+	    "What the operator set, as `write memory` writes it\n"
+	    "Every value in effect, defaults and derived ones too\n" H_JSON,
 	    VIEW, RO, cmd_show_running },
 	{ "show tunnel [TUNNEL] [detail] [json]",
 	    H_SHOW "Control connections\nTunnel name or local CCID\n"
@@ -265,8 +114,6 @@ static const struct cmd_def cmd_defs[] = {
 	{ "quit", "Leave this node (or the shell)", VIEW | ANYCONF, RO,
 	    cmd_exit },
 	{ "end", "Back to the top node", ANYCONF, 0, cmd_end },
-	{ "hostname NAME", "Our Host Name (AVP 7)\nName", CONF, 0,
-	    cmd_hostname },
 	{ "tunnel TUNNEL", "Configure a tunnel (new or existing)\nName",
 	    CONF | TUN | SESS, 0, cmd_tunnel_enter },
 	{ "no tunnel TUNNEL", "Negate\nDelete a tunnel (StopCCN)\nName", CONF,
@@ -275,21 +122,82 @@ static const struct cmd_def cmd_defs[] = {
 	    TUN | SESS, 0, cmd_session_enter },
 	{ "no session SESSION", "Negate\nDelete a session (CDN)\nName", TUN, 0,
 	    cmd_session_delete },
-	TUNNEL_OPTS,
-	SESSION_OPTS,
 };
+#define NSTATIC (sizeof(cmd_defs) / sizeof(cmd_defs[0]))
 
 static struct cmd_tree *tree;
+/* cmd_defs, then two commands per option of the option table: set it,
+ * and `no` it back to its default or derived value. */
+static struct cmd_def *defs;
+static size_t ndefs;
+
+static const unsigned int scope_node[] = {
+	[CONF_SCOPE_GLOBAL] = CONF,
+	[CONF_SCOPE_TUNNEL] = TUN,
+	[CONF_SCOPE_SESSION] = SESS,
+};
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatalx("command table: out of memory");
+	va_end(ap);
+	return s;
+}
+
+static void
+add_option(const struct conf_optinfo *o, enum conf_scope scope)
+{
+	struct cmd_def *set = &defs[ndefs++], *no = &defs[ndefs++];
+	int file_only = o->flags & CONF_OPT_FILE_ONLY;
+
+	set->syntax = xasprintf("%s %s", o->name, o->arg);
+	set->help = xasprintf("%s", o->help);
+	no->syntax = xasprintf("no %s", o->name);
+	no->help = xasprintf("Return an option to its default\n%.*s",
+	    (int)strcspn(o->help, "\n"), o->help);
+	set->nodes = no->nodes = scope_node[scope];
+	set->run = file_only ? cmd_script_refused : cmd_set_option;
+	no->run = file_only ? cmd_script_refused : cmd_unset_option;
+}
+
+/* The grammar of every option comes from config.c's option table. */
+static void
+build_defs(void)
+{
+	struct conf_optinfo o;
+	size_t n = NSTATIC, i;
+	int sc;
+
+	for (sc = CONF_SCOPE_GLOBAL; sc <= CONF_SCOPE_SESSION; sc++)
+		for (i = 0; config_opt(sc, i, &o); i++)
+			n += 2;
+	if ((defs = calloc(n, sizeof(*defs))) == NULL)
+		fatalx("command table: out of memory");
+	memcpy(defs, cmd_defs, sizeof(cmd_defs));
+	ndefs = NSTATIC;
+	for (sc = CONF_SCOPE_GLOBAL; sc <= CONF_SCOPE_SESSION; sc++)
+		for (i = 0; config_opt(sc, i, &o); i++)
+			add_option(&o, sc);
+}
 
 static struct cmd_tree *
 table(void)
 {
 	char why[256];
 
-	if (tree == NULL &&
-	    (tree = cmd_tree_new(cmd_defs,
-		 sizeof(cmd_defs) / sizeof(cmd_defs[0]), why, sizeof(why))) ==
-		NULL)
+	if (tree != NULL)
+		return tree;
+	build_defs();
+	if ((tree = cmd_tree_new(defs, ndefs, why, sizeof(why))) == NULL)
 		fatalx("command table: %s", why);
 	return tree;
 }
@@ -412,9 +320,10 @@ cmd_list(const struct cmd_match *m, void *arg)
 	struct control_req *req = arg;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmd_defs) / sizeof(cmd_defs[0]); i++)
-		if (cmd_defs[i].nodes & node_of(req))
-			sbuf_printf(req->out, "%s\n", cmd_defs[i].syntax);
+	(void)table();
+	for (i = 0; i < ndefs; i++)
+		if (defs[i].nodes & node_of(req))
+			sbuf_printf(req->out, "%s\n", defs[i].syntax);
 	return CTL_STATUS_OK;
 }
 
@@ -542,15 +451,18 @@ control_dispatch(struct control_req *req)
 }
 
 /* Scripts run as script-user (root by default): who may use the shell
- * must not choose what runs (docs/security.md). */
+ * must not choose what runs, nor as whom (docs/security.md). */
 static int
 cmd_script_refused(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 
-	sbuf_puts(req->err,
-	    "% up-script and down-script can be set only in the "
-	    "configuration file (they run as script-user; see "
-	    "l2tpv3d.conf(5))");
+	sbuf_printf(req->err,
+	    "%% %s can be set only in the configuration file (scripts run "
+	    "as script-user; see l2tpv3d.conf(5))",
+	    m->tok[0]->kind == CMD_TOK_KEYWORD &&
+		    strcmp(m->tok[0]->text, "no") == 0
+		? m->tok[1]->text
+		: m->tok[0]->text);
 	return CTL_STATUS_ERROR;
 }

@@ -132,9 +132,47 @@ write_tmp(struct conf_save *s)
 	return 0;
 }
 
+/* 1 when the file at path was written by a save: it begins with the
+ * header config_print_flags() writes (CONF_SAVE_HEADER). */
+static int
+saved_by_us(const char *path)
+{
+	char head[sizeof(CONF_SAVE_HEADER)];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, head, sizeof(head) - 1);
+	close(fd);
+	return n == (ssize_t)sizeof(head) - 1 &&
+	    memcmp(head, CONF_SAVE_HEADER, sizeof(head) - 1) == 0;
+}
+
 /*
- * Temp file, the old file kept as FILE.bak (a hard link, so FILE itself
- * is never missing), rename over FILE, sync the directory.
+ * The operator's own file (comments, layout), kept as FILE.orig by the
+ * first save over a file no save wrote; never replaced after that, so
+ * two saves in a row cannot lose it (FILE.bak is only the last one).
+ */
+static int
+keep_orig(struct conf_save *s)
+{
+	char orig[SAVE_PATH_MAX + 8];
+
+	snprintf(orig, sizeof(orig), "%s.orig", s->path);
+	if (access(orig, F_OK) == 0 || saved_by_us(s->path))
+		return 0;
+	if (link(s->path, orig) == -1 && errno != ENOENT) {
+		save_fail(s, "keep the original as", orig);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Temp file, the operator's original kept as FILE.orig (once), the old
+ * file kept as FILE.bak (a hard link, so FILE itself is never missing),
+ * rename over FILE, sync the directory.
  */
 static void
 save_file(struct conf_save *s)
@@ -143,6 +181,10 @@ save_file(struct conf_save *s)
 
 	if (write_tmp(s) == -1)
 		return;
+	if (keep_orig(s) == -1) {
+		unlink(s->tmp);
+		return;
+	}
 	snprintf(bak, sizeof(bak), "%s.bak", s->path);
 	if ((unlink(bak) == -1 && errno != ENOENT) ||
 	    (link(s->path, bak) == -1 && errno != ENOENT)) {

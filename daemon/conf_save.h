@@ -16,8 +16,13 @@
  * (err says which step failed and why). */
 typedef void conf_save_done_fn(void *arg, const char *err);
 
+/* The first line of what a save writes (config_print_flags()'s): a file
+ * without it is the operator's, kept as path.orig by the first save. */
+#define CONF_SAVE_HEADER "# l2tpv3d configuration\n"
+
 /*
- * Write text to path atomically, keeping the old file as path.bak.
+ * Write text to path atomically, keeping the old file as path.bak, and
+ * the operator's own file, the first time, as path.orig.
  * Takes over text (malloc'd) in every case.  0 when the save started
  * (done runs later, never from inside this call); -1 with err filled
  * when it could not start (another save still running, out of memory).

@@ -58,15 +58,19 @@ _Static_assert(CONF_MAX_ADDRS < LIST_LINES, "LIST_LINES");
 
 /* Constraints that depend on other options of the same tunnel (for a
  * session: of its tunnel). */
-#define OPT_DYNAMIC 0x01 /* only with mode = dynamic */
-#define OPT_STATIC 0x02 /* only with mode = static */
-#define OPT_UDP 0x04 /* only with encap = udp */
-#define OPT_DIGEST 0x08 /* only with a digest */
-#define OPT_LIST 0x10 /* a list: { "a", "b" } */
+#define OPT_DYNAMIC CONF_OPT_DYNAMIC
+#define OPT_STATIC CONF_OPT_STATIC
+#define OPT_UDP CONF_OPT_UDP
+#define OPT_DIGEST CONF_OPT_DIGEST
+#define OPT_LIST CONF_OPT_LIST
+#define OPT_FILE CONF_OPT_FILE_ONLY
+_Static_assert(CONF_OPTS_MAX <= 32, "one set bit per option");
 
+/* A keyword value; help NULL: an alias the shell does not offer. */
 struct keyword {
 	const char *name;
 	int value;
+	const char *help;
 };
 
 /* Where an option was set: the last time for a scalar, per element for a
@@ -137,6 +141,22 @@ struct optref {
 	void *obj;
 };
 
+/* One value being printed: obj is the daemon_conf, tunnel_conf or
+ * session_conf (the build structs begin with them). */
+struct printref {
+	FILE *fp;
+	const struct optdef *def;
+	const void *obj;
+	const char *indent;
+	int flags; /* CONF_PRINT_* */
+};
+
+/*
+ * The option table's row: how the loader parses and checks the value
+ * (set, min/max or kw), how the printers write it (print), and what the
+ * shell offers (arg, help) and says a change does (apply).  NUM and KW
+ * rows derive arg and the range from min/max and kw.
+ */
 struct optdef {
 	const char *name;
 	int (*set)(const struct optref *, const char *);
@@ -145,6 +165,12 @@ struct optdef {
 	uint32_t min, max;
 	const struct keyword *kw;
 	int flags;
+	void (*print)(const struct printref *);
+	const char *arg; /* the shell's grammar for the value; NULL: derived */
+	const char *help; /* the option, then one line per token of arg */
+	const char *example; /* valid, not the default: for tests */
+	const char *needs; /* lines the example needs in its section */
+	enum conf_apply apply;
 };
 
 struct section_def {
@@ -178,88 +204,88 @@ struct session_build {
 static struct load_ctx *loading;
 
 static const struct keyword kw_bool[] = {
-	{ "yes", 1 },
-	{ "no", 0 },
-	{ "true", 1 },
-	{ "false", 0 },
-	{ "on", 1 },
-	{ "off", 0 },
-	{ NULL, 0 },
+	{ "yes", 1, "Yes" },
+	{ "no", 0, "No" },
+	{ "true", 1, NULL },
+	{ "false", 0, NULL },
+	{ "on", 1, NULL },
+	{ "off", 0, NULL },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_mode[] = {
-	{ "dynamic", TUNNEL_DYNAMIC },
-	{ "static", TUNNEL_STATIC },
-	{ NULL, 0 },
+	{ "dynamic", TUNNEL_DYNAMIC, "Control connection (RFC 3931)" },
+	{ "static", TUNNEL_STATIC, "No control connection, like ip l2tp" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_encap[] = {
-	{ "udp", L2TP_ENCAP_UDP },
-	{ "ip", L2TP_ENCAP_IP },
-	{ NULL, 0 },
+	{ "udp", L2TP_ENCAP_UDP, "UDP" },
+	{ "ip", L2TP_ENCAP_IP, "IP protocol 115" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_sock_mode[] = {
-	{ "0660", 0660 },
-	{ "0666", 0666 },
-	{ NULL, 0 },
+	{ "0660", 0660, "Owner and group" },
+	{ "0666", 0666, "Every local user" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_dataplane[] = {
-	{ "kernel", DATAPLANE_KERNEL },
-	{ "none", DATAPLANE_NONE },
-	{ NULL, 0 },
+	{ "kernel", DATAPLANE_KERNEL, "Linux's l2tp modules" },
+	{ "none", DATAPLANE_NONE, "Control plane only" },
+	{ NULL, 0, NULL },
 };
 /* syslog facilities an operator may pick (syslog.h's values). */
 static const struct keyword kw_facility[] = {
-	{ "daemon", LOG_DAEMON },
-	{ "user", LOG_USER },
-	{ "local0", LOG_LOCAL0 },
-	{ "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 },
-	{ "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 },
-	{ "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 },
-	{ "local7", LOG_LOCAL7 },
-	{ NULL, 0 },
+	{ "daemon", LOG_DAEMON, "LOG_DAEMON" },
+	{ "user", LOG_USER, "LOG_USER" },
+	{ "local0", LOG_LOCAL0, "LOG_LOCAL0" },
+	{ "local1", LOG_LOCAL1, "LOG_LOCAL1" },
+	{ "local2", LOG_LOCAL2, "LOG_LOCAL2" },
+	{ "local3", LOG_LOCAL3, "LOG_LOCAL3" },
+	{ "local4", LOG_LOCAL4, "LOG_LOCAL4" },
+	{ "local5", LOG_LOCAL5, "LOG_LOCAL5" },
+	{ "local6", LOG_LOCAL6, "LOG_LOCAL6" },
+	{ "local7", LOG_LOCAL7, "LOG_LOCAL7" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_dialect[] = {
-	{ "auto", DIALECT_AUTO },
-	{ "ietf", DIALECT_IETF },
-	{ "cisco", DIALECT_CISCO },
-	{ NULL, 0 },
+	{ "auto", DIALECT_AUTO, "As the peer speaks" },
+	{ "ietf", DIALECT_IETF, "RFC 3931" },
+	{ "cisco", DIALECT_CISCO, "Cisco draft mode" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_digest[] = {
-	{ "none", L2TP_DIGEST_NONE },
-	{ "md5", L2TP_DIGEST_MD5 },
-	{ "sha1", L2TP_DIGEST_SHA1 },
-	{ NULL, 0 },
+	{ "none", L2TP_DIGEST_NONE, "No authentication" },
+	{ "md5", L2TP_DIGEST_MD5, "HMAC-MD5" },
+	{ "sha1", L2TP_DIGEST_SHA1, "HMAC-SHA-1" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_kdf[] = {
-	{ "md5", L2TP_KDF_MD5 },
-	{ "same-hash", L2TP_KDF_SAME_HASH },
-	{ NULL, 0 },
+	{ "md5", L2TP_KDF_MD5, "HMAC-MD5 (Wireshark's)" },
+	{ "same-hash", L2TP_KDF_SAME_HASH, "The digest's own hash" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_pw_type[] = {
-	{ "ethernet", L2TP_PW_ETH },
-	{ "ethernet-vlan", L2TP_PW_ETH_VLAN },
-	{ NULL, 0 },
+	{ "ethernet", L2TP_PW_ETH, "Ethernet (5)" },
+	{ "ethernet-vlan", L2TP_PW_ETH_VLAN, "Ethernet VLAN (4)" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_l2spec[] = {
-	{ "none", L2TP_L2SS_NONE },
-	{ "default", L2TP_L2SS_DEFAULT },
-	{ "auto", CONF_L2SS_AUTO },
-	{ NULL, 0 },
+	{ "none", L2TP_L2SS_NONE, "None" },
+	{ "default", L2TP_L2SS_DEFAULT, "Default (RFC 3931)" },
+	{ "auto", CONF_L2SS_AUTO, "What the peer asks for" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_ipv6_ll[] = {
-	{ "auto", CONF_IPV6_LL_AUTO },
-	{ "yes", CONF_IPV6_LL_YES },
-	{ "no", CONF_IPV6_LL_NO },
-	{ NULL, 0 },
+	{ "auto", CONF_IPV6_LL_AUTO, "Only with addresses of ours" },
+	{ "yes", CONF_IPV6_LL_YES, "Always" },
+	{ "no", CONF_IPV6_LL_NO, "Never" },
+	{ NULL, 0, NULL },
 };
 static const struct keyword kw_seq[] = {
-	{ "none", SEQ_NONE },
-	{ "send", SEQ_SEND },
-	{ "recv", SEQ_RECV },
-	{ "both", SEQ_BOTH },
-	{ NULL, 0 },
+	{ "none", SEQ_NONE, "None" },
+	{ "send", SEQ_SEND, "Send sequence numbers" },
+	{ "recv", SEQ_RECV, "Require them" },
+	{ "both", SEQ_BOTH, "Both" },
+	{ NULL, 0, NULL },
 };
 
 _Static_assert(sizeof(enum tunnel_mode) == sizeof(int), "enum size");
@@ -678,10 +704,10 @@ keyword_list(const struct keyword *kw, char *buf, size_t len)
 	size_t used = 0;
 	int n, i, count;
 
-	for (count = 0; kw[count].name != NULL; count++)
+	/* Aliases (no help) are not suggested: yes and no, not on. */
+	for (count = 0; kw[count].name != NULL && kw[count].help != NULL;
+	     count++)
 		;
-	if (kw == kw_bool)
-		count = 2; /* suggest only yes and no */
 	buf[0] = '\0';
 	for (i = 0; i < count && used < len; i++) {
 		n = snprintf(buf + used, len - used, "%s%s",
@@ -1305,102 +1331,479 @@ set_route(const struct optref *ref, const char *s)
 	return 0;
 }
 
-/* Option tables */
+/* Printing one option: "INDENT NAME = VALUE", in the file's own syntax.
+ * A printer writes nothing when the option has no value to show. */
 
-#define OPT_NUM(name, type, member, lo, hi, flags) \
-	{ \
-		name, set_uint, offsetof(type, member), \
-		    FIELD_SIZE(type, member), lo, hi, NULL, flags \
+static void
+print_quoted(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		/* `$` too: libconfuse expands ${VAR} inside double quotes. */
+		if (*s == '"' || *s == '\\' || *s == '$')
+			fputc('\\', fp);
+		fputc(*s, fp);
 	}
-#define OPT_KW(name, type, member, table, flags) \
-	{ \
-		name, set_keyword, offsetof(type, member), \
-		    FIELD_SIZE(type, member), 0, 0, table, flags \
+	fputc('"', fp);
+}
+
+static void
+print_hostport(FILE *fp, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(ss, a, sizeof(a));
+	if (ss->ss_family == AF_INET6)
+		fprintf(fp, "\"[%s]:%u\"", a, addr_port(ss));
+	else
+		fprintf(fp, "\"%s:%u\"", a, addr_port(ss));
+}
+
+static void
+print_prefix(FILE *fp, const struct conf_prefix *p)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(p->family, &p->addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	fprintf(fp, "%s", a);
+	if (p->len != prefix_max(p->family))
+		fprintf(fp, "/%u", p->len);
+}
+
+static const void *
+pr_field(const struct printref *pr)
+{
+	return (const char *)pr->obj + pr->def->off;
+}
+
+static FILE *
+pr_begin(const struct printref *pr)
+{
+	fprintf(pr->fp, "%s%s = ", pr->indent, pr->def->name);
+	return pr->fp;
+}
+
+static void
+pr_uint(const struct printref *pr)
+{
+	const void *p = pr_field(pr);
+	uint32_t v;
+
+	if (pr->def->size == sizeof(uint8_t))
+		v = *(const uint8_t *)p;
+	else if (pr->def->size == sizeof(uint16_t))
+		v = *(const uint16_t *)p;
+	else
+		v = *(const uint32_t *)p;
+	fprintf(pr_begin(pr), "%u\n", v);
+}
+
+static void
+pr_kw(const struct printref *pr)
+{
+	fprintf(pr_begin(pr), "%s\n",
+	    kw_name(pr->def->kw, *(const int *)pr_field(pr)));
+}
+
+static void
+pr_string(const struct printref *pr, const char *v)
+{
+	if (v == NULL || v[0] == '\0')
+		return;
+	print_quoted(pr_begin(pr), v);
+	fputc('\n', pr->fp);
+}
+
+static void
+pr_text(const struct printref *pr)
+{
+	pr_string(pr, pr_field(pr));
+}
+
+static void
+pr_router_id(const struct printref *pr)
+{
+	uint32_t id = *(const uint32_t *)pr_field(pr);
+
+	fprintf(pr_begin(pr), "%u.%u.%u.%u\n", id >> 24, (id >> 16) & 0xff,
+	    (id >> 8) & 0xff, id & 0xff);
+}
+
+static void
+pr_listen(const struct printref *pr)
+{
+	const struct daemon_conf *conf = pr->obj;
+	size_t i;
+
+	fprintf(pr_begin(pr), "{ ");
+	for (i = 0; i < conf->nlisten; i++) {
+		if (i > 0)
+			fprintf(pr->fp, ", ");
+		print_hostport(pr->fp, &conf->listen[i]);
 	}
-#define OPT_FN(name, fn, type, member, flags) \
-	{ \
-		name, fn, offsetof(type, member), FIELD_SIZE(type, member), 0, \
-		    0, NULL, flags \
+	fprintf(pr->fp, " }\n");
+}
+
+static void
+pr_metrics_listen(const struct printref *pr)
+{
+	const struct sockaddr_storage *ss = pr_field(pr);
+
+	if (ss->ss_family == AF_UNSPEC)
+		return;
+	print_hostport(pr_begin(pr), ss);
+	fputc('\n', pr->fp);
+}
+
+static void
+pr_local(const struct printref *pr)
+{
+	const struct tunnel_conf *t = pr->obj;
+	char a[INET6_ADDRSTRLEN];
+
+	if (t->has_local)
+		fprintf(
+		    pr_begin(pr), "%s\n", addr_str(&t->local, a, sizeof(a)));
+}
+
+static void
+pr_remote(const struct printref *pr)
+{
+	const struct tunnel_conf *t = pr->obj;
+	char a[INET6_ADDRSTRLEN];
+
+	fprintf(pr_begin(pr), "%s\n", addr_str(&t->remote, a, sizeof(a)));
+}
+
+/* The ports live in the addresses once loaded. */
+static void
+pr_local_port(const struct printref *pr)
+{
+	fprintf(pr_begin(pr), "%u\n",
+	    addr_port(&((const struct tunnel_conf *)pr->obj)->local));
+}
+
+static void
+pr_remote_port(const struct printref *pr)
+{
+	fprintf(pr_begin(pr), "%u\n",
+	    addr_port(&((const struct tunnel_conf *)pr->obj)->remote));
+}
+
+static void
+pr_secret(const struct printref *pr)
+{
+	const struct tunnel_conf *t = pr->obj;
+
+	if (t->secret_len > 0)
+		pr_string(pr,
+		    pr->flags & CONF_PRINT_HIDE ? CONF_SECRET_HIDDEN
+						: t->secret);
+}
+
+static void
+pr_end_id(const struct printref *pr)
+{
+	pr_string(pr, ((const struct session_conf *)pr->obj)->remote_end_id);
+}
+
+static void
+pr_cookie(const struct printref *pr)
+{
+	const struct conf_cookie *c = pr_field(pr);
+	size_t i;
+
+	if (c->len == 0)
+		return;
+	fprintf(pr_begin(pr), "\"");
+	for (i = 0; i < c->len; i++)
+		fprintf(pr->fp, "%02x", c->bytes[i]);
+	fprintf(pr->fp, "\"\n");
+}
+
+/* 0: none (local-tunnel-id: a random one). */
+static void
+pr_nonzero(const struct printref *pr)
+{
+	if (*(const uint32_t *)pr_field(pr) != 0)
+		pr_uint(pr);
+}
+
+/* Shown in the full form only where it applies. */
+static void
+pr_vlan(const struct printref *pr)
+{
+	if (((const struct session_conf *)pr->obj)->pw_type == L2TP_PW_ETH_VLAN)
+		pr_uint(pr);
+}
+
+static void
+pr_reorder(const struct printref *pr)
+{
+	if (((const struct session_conf *)pr->obj)->seq & SEQ_RECV)
+		pr_uint(pr);
+}
+
+static void
+pr_mtu(const struct printref *pr)
+{
+	const struct session_conf *s = pr->obj;
+
+	/* auto: the MTU is the call's (session_mtu()); one printed here
+	 * would freeze it when read back. */
+	if (s->mtu_set || s->l2spec != CONF_L2SS_AUTO)
+		pr_uint(pr);
+}
+
+static void
+pr_mac(const struct printref *pr)
+{
+	const struct conf_mac *m = pr_field(pr);
+
+	/* Only when set: the derived address is not configuration. */
+	if (m->set)
+		fprintf(pr_begin(pr), "\"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
+		    m->addr[0], m->addr[1], m->addr[2], m->addr[3], m->addr[4],
+		    m->addr[5]);
+}
+
+/* One element of address or route: "A[/LEN]" or "A[/LEN] WORD B[/LEN]". */
+static void
+pr_prefix_pair(const struct printref *pr, size_t i, const struct conf_prefix *a,
+    const char *word, const struct conf_prefix *b)
+{
+	fprintf(i == 0 ? pr_begin(pr) : pr->fp, "%s\"", i > 0 ? ", " : "{ ");
+	print_prefix(pr->fp, a);
+	if (b->family != 0) {
+		fprintf(pr->fp, " %s ", word);
+		print_prefix(pr->fp, b);
 	}
-/* Timers exist globally and per tunnel, with the same names and ranges. */
+	fprintf(pr->fp, "\"");
+}
+
+static void
+pr_addrs(const struct printref *pr)
+{
+	const struct session_conf *s = pr->obj;
+	size_t i;
+
+	for (i = 0; i < s->naddrs; i++)
+		pr_prefix_pair(
+		    pr, i, &s->addrs[i].local, "peer", &s->addrs[i].peer);
+	if (s->naddrs > 0)
+		fprintf(pr->fp, " }\n");
+}
+
+static void
+pr_routes(const struct printref *pr)
+{
+	const struct session_conf *s = pr->obj;
+	size_t i;
+
+	for (i = 0; i < s->nroutes; i++)
+		pr_prefix_pair(
+		    pr, i, &s->routes[i].dst, "via", &s->routes[i].via);
+	if (s->nroutes > 0)
+		fprintf(pr->fp, " }\n");
+}
+
+static void
+pr_script(const struct printref *pr)
+{
+	pr_string(pr, *(char *const *)pr_field(pr));
+}
+
+/*
+ * Option tables: the one place an option is described (issue 12).  The
+ * loader, the printers, the shell's grammar (cmd_table.c) and the tests
+ * (tests/conf/test_config.c walks them) all read these rows.
+ */
+
+#define OPT_ROW(name, fn, pr, type, member, lo, hi, kw, flags) \
+	name, fn, offsetof(type, member), FIELD_SIZE(type, member), lo, hi, \
+	    kw, flags, pr
+/* name, type, member, lo, hi, flags, apply, help, example, needs */
+#define OPT_NUM(name, type, member, lo, hi, flags, apply, help, ex, needs) \
+	{ \
+		OPT_ROW(name, set_uint, pr_uint, type, member, lo, hi, NULL, \
+		    flags), \
+		    NULL, help, ex, needs, apply \
+	}
+#define OPT_KW(name, type, member, table, flags, apply, help, ex, needs) \
+	{ \
+		OPT_ROW(name, set_keyword, pr_kw, type, member, 0, 0, table, \
+		    flags), \
+		    NULL, help, ex, needs, apply \
+	}
+/* A value of its own syntax: its parser, printer and shell grammar. */
+#define OPT_FN(name, fn, pr, arg, type, member, flags, apply, help, ex, needs) \
+	{ \
+		OPT_ROW(name, fn, pr, type, member, 0, 0, NULL, flags), arg, \
+		    help, ex, needs, apply \
+	}
+#define OPT_END \
+	{ \
+		NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, \
+		    CONF_APPLY_IN_PLACE \
+	}
+#define IN_PLACE CONF_APPLY_IN_PLACE
+#define RESTART_SESSION CONF_APPLY_SESSION
+#define RESTART_TUNNEL CONF_APPLY_TUNNEL
+#define NEXT_START CONF_APPLY_START
+
+/* Timers exist globally and per tunnel, with the same names and ranges;
+ * they change in place (tunnel_reload_timers). */
 #define TIMER_OPTS(type, t, flags) \
-	OPT_NUM("hello-interval", type, t.hello_interval, 0, 86400, flags), \
-	    OPT_NUM("receive-window", type, t.rx_window, 1, 1024, flags), \
+	OPT_NUM("hello-interval", type, t.hello_interval, 0, 86400, flags, \
+	    IN_PLACE, "HELLO after this much silence\nSeconds, 0 = never", \
+	    "45", NULL), \
+	    OPT_NUM("receive-window", type, t.rx_window, 1, 1024, flags, \
+		IN_PLACE, "Our receive window\nMessages", "16", NULL), \
 	    OPT_NUM("retransmit-initial", type, t.retransmit_initial, 100, \
-		60000, flags), \
-	    OPT_NUM( \
-		"retransmit-cap", type, t.retransmit_cap, 100, 600000, flags), \
-	    OPT_NUM("retries", type, t.retries, 1, 100, flags), \
-	    OPT_NUM("retry-interval", type, t.retry_interval, 1, 86400, flags)
+		60000, flags, IN_PLACE, \
+		"First retransmission timeout\nMilliseconds", "500", NULL), \
+	    OPT_NUM("retransmit-cap", type, t.retransmit_cap, 100, 600000, \
+		flags, IN_PLACE, \
+		"Longest retransmission timeout\nMilliseconds", "16000", \
+		NULL), \
+	    OPT_NUM("retries", type, t.retries, 1, 100, flags, IN_PLACE, \
+		"Retransmissions before giving up\nCount", "7", NULL), \
+	    OPT_NUM("retry-interval", type, t.retry_interval, 1, 86400, flags, \
+		IN_PLACE, "Persistent re-establishment base\nSeconds", "30", \
+		NULL)
 
+#define TB struct tunnel_build
 static const struct optdef tunnel_opts[] = {
-	OPT_KW("mode", struct tunnel_build, t.mode, kw_mode, 0),
-	OPT_KW("encap", struct tunnel_build, t.encap, kw_encap, 0),
-	OPT_FN("remote", set_remote, struct tunnel_build, t.remote, 0),
-	OPT_FN("local", set_local, struct tunnel_build, t.local, 0),
-	OPT_NUM(
-	    "local-port", struct tunnel_build, local_port, 1, 65535, OPT_UDP),
-	OPT_NUM(
-	    "remote-port", struct tunnel_build, remote_port, 1, 65535, OPT_UDP),
-	OPT_FN("peer-hostname", set_text, struct tunnel_build, t.peer_hostname,
-	    OPT_DYNAMIC),
-	OPT_KW(
-	    "initiate", struct tunnel_build, t.initiate, kw_bool, OPT_DYNAMIC),
-	OPT_KW("persist", struct tunnel_build, t.persist, kw_bool, OPT_DYNAMIC),
-	OPT_KW("peer-dialect", struct tunnel_build, t.dialect, kw_dialect,
-	    OPT_DYNAMIC),
-	OPT_KW("digest", struct tunnel_build, t.digest, kw_digest, OPT_DYNAMIC),
-	OPT_KW("digest-key", struct tunnel_build, t.digest_kdf, kw_kdf,
-	    OPT_DYNAMIC | OPT_DIGEST),
-	OPT_FN(
-	    "secret", set_secret, struct tunnel_build, t.secret, OPT_DYNAMIC),
-	TIMER_OPTS(struct tunnel_build, t.timers, OPT_DYNAMIC),
-	OPT_NUM("local-tunnel-id", struct tunnel_build, t.local_tunnel_id, 1,
-	    UINT32_MAX, OPT_STATIC),
-	OPT_NUM("remote-tunnel-id", struct tunnel_build, t.remote_tunnel_id, 1,
-	    UINT32_MAX, OPT_STATIC),
-	OPT_KW("keep-on-exit", struct tunnel_build, t.keep_on_exit, kw_bool,
-	    OPT_STATIC),
-	OPT_KW("debug", struct tunnel_build, t.debug, kw_bool, 0),
-	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+	OPT_KW("mode", TB, t.mode, kw_mode, 0, RESTART_TUNNEL,
+	    "Signalling mode", "static",
+	    "remote-tunnel-id = 7\nlocal = 192.0.2.1"),
+	OPT_KW("encap", TB, t.encap, kw_encap, 0, RESTART_TUNNEL,
+	    "Encapsulation", "ip", NULL),
+	OPT_FN("local", set_local, pr_local, "ADDRESS", TB, t.local, 0,
+	    RESTART_TUNNEL, "Local address\nIPv4 or IPv6 address", "192.0.2.1",
+	    NULL),
+	OPT_FN("remote", set_remote, pr_remote, "ADDRESS", TB, t.remote, 0,
+	    RESTART_TUNNEL, "Peer address\nIPv4 or IPv6 address", "192.0.2.9",
+	    NULL),
+	/* The ports are kept apart while loading, in the addresses after. */
+	{ OPT_ROW("local-port", set_uint, pr_local_port, TB, local_port, 1,
+	      65535, NULL, OPT_UDP),
+	    NULL, "Local UDP port\nPort", "1702", NULL, RESTART_TUNNEL },
+	{ OPT_ROW("remote-port", set_uint, pr_remote_port, TB, remote_port, 1,
+	      65535, NULL, OPT_UDP),
+	    NULL, "Peer UDP port\nPort", "1703", NULL, RESTART_TUNNEL },
+	OPT_FN("peer-hostname", set_text, pr_text, "HOSTNAME", TB,
+	    t.peer_hostname, OPT_DYNAMIC, RESTART_TUNNEL,
+	    "Accept SCCRQs only with this Host Name\nHost Name", "pe2", NULL),
+	OPT_KW("initiate", TB, t.initiate, kw_bool, OPT_DYNAMIC, RESTART_TUNNEL,
+	    "Send the SCCRQ", "no", NULL),
+	OPT_KW("persist", TB, t.persist, kw_bool, OPT_DYNAMIC, RESTART_TUNNEL,
+	    "Re-establish after failures", "no", NULL),
+	OPT_KW("peer-dialect", TB, t.dialect, kw_dialect, OPT_DYNAMIC,
+	    RESTART_TUNNEL, "AVP dialect toward the peer", "cisco", NULL),
+	OPT_KW("digest", TB, t.digest, kw_digest, OPT_DYNAMIC, RESTART_TUNNEL,
+	    "Message Digest", "sha1", "secret = \"s3cret\""),
+	OPT_KW("digest-key", TB, t.digest_kdf, kw_kdf, OPT_DYNAMIC | OPT_DIGEST,
+	    RESTART_TUNNEL, "Digest key derivation", "same-hash",
+	    "secret = \"s3cret\""),
+	OPT_FN("secret", set_secret, pr_secret, "SECRET", TB, t.secret,
+	    OPT_DYNAMIC, RESTART_TUNNEL,
+	    "Shared secret (alone: digest md5)\nThe secret", "s3cret", NULL),
+	TIMER_OPTS(TB, t.timers, OPT_DYNAMIC),
+	{ OPT_ROW("local-tunnel-id", set_uint, pr_nonzero, TB,
+	      t.local_tunnel_id, 1, UINT32_MAX, NULL, OPT_STATIC),
+	    NULL, "Static mode: our tunnel ID (default: random)\nID", "5", NULL,
+	    RESTART_TUNNEL },
+	OPT_NUM("remote-tunnel-id", TB, t.remote_tunnel_id, 1, UINT32_MAX,
+	    OPT_STATIC, RESTART_TUNNEL, "Static mode: the peer's tunnel ID\nID",
+	    "6", NULL),
+	OPT_KW("keep-on-exit", TB, t.keep_on_exit, kw_bool, OPT_STATIC,
+	    IN_PLACE, "Static mode: leave it in the kernel at exit", "yes",
+	    NULL),
+	OPT_KW("debug", TB, t.debug, kw_bool, 0, IN_PLACE,
+	    "Debug logging for this tunnel", "yes", NULL),
+	OPT_END,
 };
+#undef TB
 
 /* Table order is the order of checks and of config_print's output. */
+#define SB struct session_build
 static const struct optdef session_opts[] = {
-	OPT_KW("pw-type", struct session_build, s.pw_type, kw_pw_type, 0),
-	OPT_NUM("vlan-id", struct session_build, s.vlan_id, 1, 4094, 0),
-	OPT_FN("remote-end-id", set_text, struct session_build, remote_end_id,
-	    OPT_DYNAMIC),
-	OPT_NUM("local-session-id", struct session_build, s.local_session_id, 1,
-	    UINT32_MAX, OPT_STATIC),
-	OPT_NUM("remote-session-id", struct session_build, s.remote_session_id,
-	    1, UINT32_MAX, OPT_STATIC),
-	OPT_FN("cookie-length", set_cookie_len, struct session_build,
-	    s.cookie_len, OPT_DYNAMIC),
-	OPT_FN("local-cookie", set_cookie, struct session_build, s.cookie,
-	    OPT_STATIC),
-	OPT_FN("peer-cookie", set_cookie, struct session_build, s.peer_cookie,
-	    OPT_STATIC),
-	OPT_KW("l2spec", struct session_build, s.l2spec, kw_l2spec, 0),
-	OPT_KW("sequencing", struct session_build, s.seq, kw_seq, 0),
-	OPT_NUM("reorder-timeout", struct session_build, s.reorder_timeout, 0,
-	    60000, 0),
-	OPT_FN("interface", set_ifname, struct session_build, s.ifname, 0),
-	OPT_NUM("mtu", struct session_build, s.mtu, 68, 65535, 0),
-	OPT_FN("bridge", set_ifname, struct session_build, s.bridge, 0),
-	OPT_FN("mac-address", set_mac, struct session_build, s.mac, 0),
-	OPT_FN("address", set_ifaddr, struct session_build, s.addrs, OPT_LIST),
-	OPT_FN("route", set_route, struct session_build, s.routes, OPT_LIST),
-	OPT_KW(
-	    "ipv6-link-local", struct session_build, s.ipv6_ll, kw_ipv6_ll, 0),
-	OPT_FN("up-script", set_script, struct session_build, s.up_script, 0),
-	OPT_FN(
-	    "down-script", set_script, struct session_build, s.down_script, 0),
-	OPT_KW(
-	    "initiate", struct session_build, s.initiate, kw_bool, OPT_DYNAMIC),
-	OPT_KW("debug", struct session_build, s.debug, kw_bool, 0),
-	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+	OPT_KW("pw-type", SB, s.pw_type, kw_pw_type, 0, RESTART_SESSION,
+	    "Pseudowire type", "ethernet-vlan", "vlan-id = 10"),
+	{ OPT_ROW(
+	      "vlan-id", set_uint, pr_vlan, SB, s.vlan_id, 1, 4094, NULL, 0),
+	    NULL, "VLAN (alone: pw-type ethernet-vlan)\nID", "10", NULL,
+	    RESTART_SESSION },
+	OPT_FN("remote-end-id", set_text, pr_end_id, "ID", SB, remote_end_id,
+	    OPT_DYNAMIC, RESTART_SESSION, "Remote End ID (Cisco VC ID)\nThe ID",
+	    "100", NULL),
+	OPT_NUM("local-session-id", SB, s.local_session_id, 1, UINT32_MAX,
+	    OPT_STATIC, RESTART_SESSION, "Static mode: our session ID\nID",
+	    "11", NULL),
+	OPT_NUM("remote-session-id", SB, s.remote_session_id, 1, UINT32_MAX,
+	    OPT_STATIC, RESTART_SESSION,
+	    "Static mode: the peer's session ID\nID", "12", NULL),
+	OPT_FN("cookie-length", set_cookie_len, pr_uint, "(0|4|8)", SB,
+	    s.cookie_len, OPT_DYNAMIC, RESTART_SESSION,
+	    "Length of the cookie we assign\nNo cookie\n4 bytes\n8 bytes", "8",
+	    NULL),
+	OPT_FN("local-cookie", set_cookie, pr_cookie, "HEX", SB, s.cookie,
+	    OPT_STATIC, RESTART_SESSION,
+	    "Static mode: cookie we send\nHex bytes", "0a0b0c0d",
+	    "peer-cookie = \"01020304\""),
+	OPT_FN("peer-cookie", set_cookie, pr_cookie, "HEX", SB, s.peer_cookie,
+	    OPT_STATIC, RESTART_SESSION,
+	    "Static mode: cookie we expect\nHex bytes", "01020304",
+	    "local-cookie = \"0a0b0c0d\""),
+	OPT_KW("l2spec", SB, s.l2spec, kw_l2spec, 0, RESTART_SESSION,
+	    "L2-Specific Sublayer", "none", NULL),
+	OPT_KW("sequencing", SB, s.seq, kw_seq, 0, RESTART_SESSION,
+	    "Data sequencing", "send", NULL),
+	{ OPT_ROW("reorder-timeout", set_uint, pr_reorder, SB,
+	      s.reorder_timeout, 0, 60000, NULL, 0),
+	    NULL, "Reordering wait\nMilliseconds", "50", "sequencing = both",
+	    RESTART_SESSION },
+	OPT_FN("interface", set_ifname, pr_text, "IFNAME", SB, s.ifname, 0,
+	    RESTART_SESSION, "Interface name\nName", "pw7", NULL),
+	{ OPT_ROW("mtu", set_uint, pr_mtu, SB, s.mtu, 68, 65535, NULL, 0), NULL,
+	    "Interface MTU (default: derived)\nBytes", "1400", NULL,
+	    RESTART_SESSION },
+	OPT_FN("bridge", set_ifname, pr_text, "IFNAME", SB, s.bridge, 0,
+	    RESTART_SESSION, "Bridge to enslave the interface to\nName", "br7",
+	    NULL),
+	OPT_FN("mac-address", set_mac, pr_mac, "MAC", SB, s.mac, 0,
+	    RESTART_SESSION,
+	    "Ethernet address of the interface (default: derived)\n"
+	    "Six hex bytes, 02:00:00:00:00:01",
+	    "02:00:00:00:00:07", NULL),
+	OPT_FN("address", set_ifaddr, pr_addrs, "PREFIX [peer PEER]", SB,
+	    s.addrs, OPT_LIST, RESTART_SESSION,
+	    "Add an address to the interface\nADDR[/LEN]\nPoint to point\n"
+	    "The peer's ADDR[/LEN]",
+	    "10.7.0.1/30", NULL),
+	OPT_FN("route", set_route, pr_routes, "PREFIX [via GATEWAY]", SB,
+	    s.routes, OPT_LIST, RESTART_SESSION,
+	    "Add a route through the interface\nDST/LEN\nThrough a gateway\n"
+	    "Gateway address",
+	    "10.8.0.0/16", "address = \"10.7.0.1/30\""),
+	OPT_KW("ipv6-link-local", SB, s.ipv6_ll, kw_ipv6_ll, 0, RESTART_SESSION,
+	    "IPv6 link-local address on the interface", "no", NULL),
+	/* Scripts run as script-user: the file only (docs/security.md). */
+	OPT_FN("up-script", set_script, pr_script, "PATH", SB, s.up_script,
+	    OPT_FILE, IN_PLACE, "Run when the session comes up\nPath",
+	    "/bin/true", NULL),
+	OPT_FN("down-script", set_script, pr_script, "PATH", SB, s.down_script,
+	    OPT_FILE, IN_PLACE, "Run when the session goes down\nPath",
+	    "/bin/true", NULL),
+	OPT_KW("initiate", SB, s.initiate, kw_bool, OPT_DYNAMIC,
+	    RESTART_SESSION, "Send the ICRQ", "no", NULL),
+	OPT_KW("debug", SB, s.debug, kw_bool, 0, IN_PLACE,
+	    "Debug logging for this session", "yes", NULL),
+	OPT_END,
 };
+#undef SB
 
 static const struct section_def session_section = {
 	"session",
@@ -1421,39 +1824,64 @@ static const struct section_def tunnel_section = {
 
 /* Order matters where one value is the default of another: `port` is
  * applied before `listen`. */
+#define DC struct daemon_conf
 static const struct optdef global_opts[] = {
-	OPT_FN("hostname", set_text, struct daemon_conf, hostname, 0),
-	OPT_FN("router-id", set_router_id, struct daemon_conf, router_id, 0),
-	OPT_NUM("port", struct daemon_conf, port, 1, 65535, 0),
-	OPT_FN("listen", set_listen, struct daemon_conf, listen, OPT_LIST),
-	OPT_KW("dataplane", struct daemon_conf, dataplane, kw_dataplane, 0),
-	OPT_FN("vendor-name", set_text, struct daemon_conf, vendor_name, 0),
-	OPT_FN("control-group", set_text, struct daemon_conf, control_group, 0),
-	OPT_FN("control-socket-readonly", set_path, struct daemon_conf,
-	    control_socket_ro, 0),
-	OPT_NUM("max-half-open-per-peer", struct daemon_conf,
-	    half_open_per_peer, 1, 65535, 0),
-	OPT_NUM(
-	    "max-half-open", struct daemon_conf, half_open_max, 1, 1000000, 0),
-	OPT_FN("control-readonly-group", set_text, struct daemon_conf,
-	    control_ro_group, 0),
-	OPT_KW("control-readonly-mode", struct daemon_conf, control_ro_mode,
-	    kw_sock_mode, 0),
-	OPT_NUM("control-max-clients", struct daemon_conf, control_max_clients,
-	    1, 1024, 0),
-	OPT_NUM("control-readonly-max-clients", struct daemon_conf,
-	    control_ro_max_clients, 1, 1024, 0),
-	OPT_NUM("control-idle-timeout", struct daemon_conf,
-	    control_idle_timeout, 0, 86400, 0),
-	OPT_FN("user", set_text, struct daemon_conf, user, 0),
-	OPT_FN("script-user", set_text, struct daemon_conf, script_user, 0),
-	OPT_KW(
-	    "log-facility", struct daemon_conf, log_facility, kw_facility, 0),
-	OPT_FN("metrics-listen", set_metrics_listen, struct daemon_conf,
-	    metrics_listen, 0),
-	TIMER_OPTS(struct daemon_conf, timers, 0),
-	{ NULL, NULL, 0, 0, 0, 0, NULL, 0 },
+	OPT_FN("hostname", set_text, pr_text, "NAME", DC, hostname, 0, IN_PLACE,
+	    "Our Host Name (AVP 7; default: the system's)\nName", "pe7", NULL),
+	OPT_FN("router-id", set_router_id, pr_router_id, "ID", DC, router_id, 0,
+	    IN_PLACE,
+	    "Our Router ID (AVP 60; default: from the Host Name)\n"
+	    "Dotted quad or number",
+	    "10.0.0.7", NULL),
+	OPT_NUM("port", DC, port, 1, 65535, 0, RESTART_TUNNEL,
+	    "Default UDP port\nPort", "1801", NULL),
+	OPT_FN("listen", set_listen, pr_listen, "ADDRESS", DC, listen, OPT_LIST,
+	    IN_PLACE,
+	    "Add a UDP address to listen on\nADDR, ADDR:PORT or [IPV6]:PORT",
+	    "127.0.0.1", NULL),
+	OPT_KW("dataplane", DC, dataplane, kw_dataplane, 0, NEXT_START,
+	    "Where the data packets go", "none", NULL),
+	OPT_FN("vendor-name", set_text, pr_text, "NAME", DC, vendor_name, 0,
+	    IN_PLACE, "Our Vendor Name (AVP 8)\nName", "acme", NULL),
+	OPT_FN("control-group", set_text, pr_text, "GROUP", DC, control_group,
+	    0, NEXT_START, "Group of the control socket\nGroup", "wheel", NULL),
+	OPT_FN("control-socket-readonly", set_path, pr_text, "PATH", DC,
+	    control_socket_ro, 0, NEXT_START, "Read-only control socket\nPath",
+	    "/run/l2tpv3d-ro.sock", NULL),
+	OPT_NUM("max-half-open-per-peer", DC, half_open_per_peer, 1, 65535, 0,
+	    IN_PLACE, "Connections answered, not established, per peer\nCount",
+	    "8", NULL),
+	OPT_NUM("max-half-open", DC, half_open_max, 1, 1000000, 0, IN_PLACE,
+	    "Connections answered, not established, in all\nCount", "100",
+	    NULL),
+	OPT_FN("control-readonly-group", set_text, pr_text, "GROUP", DC,
+	    control_ro_group, 0, NEXT_START,
+	    "Group of the read-only socket\nGroup", "adm", NULL),
+	OPT_KW("control-readonly-mode", DC, control_ro_mode, kw_sock_mode, 0,
+	    NEXT_START, "Mode of the read-only socket", "0666", NULL),
+	OPT_NUM("control-max-clients", DC, control_max_clients, 1, 1024, 0,
+	    NEXT_START, "Clients of the control socket\nCount", "16", NULL),
+	OPT_NUM("control-readonly-max-clients", DC, control_ro_max_clients, 1,
+	    1024, 0, NEXT_START, "Clients of the read-only socket\nCount", "16",
+	    NULL),
+	OPT_NUM("control-idle-timeout", DC, control_idle_timeout, 0, 86400, 0,
+	    NEXT_START, "Idle control clients are closed\nSeconds, 0 = never",
+	    "60", NULL),
+	OPT_FN("user", set_text, pr_text, "USER", DC, user, 0, NEXT_START,
+	    "User the daemon runs as\nUser", "nobody", NULL),
+	OPT_FN("script-user", set_text, pr_text, "USER", DC, script_user,
+	    OPT_FILE, NEXT_START, "User the scripts run as\nUser", "nobody",
+	    NULL),
+	OPT_KW("log-facility", DC, log_facility, kw_facility, 0, NEXT_START,
+	    "syslog facility", "local3", NULL),
+	OPT_FN("metrics-listen", set_metrics_listen, pr_metrics_listen,
+	    "ADDRESS", DC, metrics_listen, 0, NEXT_START,
+	    "GET /metrics over HTTP\nADDR:PORT or [IPV6]:PORT",
+	    "127.0.0.1:9101", NULL),
+	TIMER_OPTS(DC, timers, 0),
+	OPT_END,
 };
+#undef DC
 
 static const struct section_def *const global_subs[] = {
 	&tunnel_section,
@@ -1465,6 +1893,91 @@ static const struct section_def global_section = {
 	global_opts,
 	global_subs,
 };
+
+static size_t count_opts(const struct optdef *);
+
+static const struct optdef *
+scope_opts(enum conf_scope scope)
+{
+	switch (scope) {
+	case CONF_SCOPE_TUNNEL:
+		return tunnel_opts;
+	case CONF_SCOPE_SESSION:
+		return session_opts;
+	default:
+		return global_opts;
+	}
+}
+
+int
+config_opt_find(enum conf_scope scope, const char *name)
+{
+	const struct optdef *d = scope_opts(scope);
+	int i;
+
+	for (i = 0; d[i].name != NULL; i++)
+		if (strcmp(d[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* "(a|b|c)" of the keywords the shell offers; "a, b or c" is
+ * keyword_list()'s. */
+static void
+keyword_grammar(const struct keyword *kw, char *buf, size_t len)
+{
+	size_t used;
+	int i;
+
+	used = (size_t)snprintf(buf, len, "(");
+	for (i = 0; kw[i].name != NULL && kw[i].help != NULL && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? "|" : "", kw[i].name);
+	if (used < len)
+		snprintf(buf + used, len - used, ")");
+}
+
+/* The help lines of keyword_grammar()'s tokens, after the option's. */
+static void
+keyword_help(const struct keyword *kw, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+	int i;
+
+	for (i = 0; kw[i].name != NULL && kw[i].help != NULL && used < len; i++)
+		used += (size_t)snprintf(
+		    buf + used, len - used, "\n%s", kw[i].help);
+}
+
+int
+config_opt(enum conf_scope scope, size_t i, struct conf_optinfo *info)
+{
+	const struct optdef *d = scope_opts(scope);
+	size_t n = count_opts(d);
+
+	if (i >= n)
+		return 0;
+	d += i;
+	memset(info, 0, sizeof(*info));
+	info->name = d->name;
+	snprintf(info->help, sizeof(info->help), "%s", d->help);
+	info->example = d->example;
+	info->needs = d->needs;
+	info->apply = d->apply;
+	info->flags = d->flags;
+	if (d->kw != NULL) {
+		keyword_grammar(d->kw, info->arg, sizeof(info->arg));
+		keyword_help(d->kw, info->help, sizeof(info->help));
+		keyword_list(d->kw, info->range, sizeof(info->range));
+	} else if (d->set == set_uint) {
+		snprintf(
+		    info->arg, sizeof(info->arg), "<%u-%u>", d->min, d->max);
+		snprintf(
+		    info->range, sizeof(info->range), "%u..%u", d->min, d->max);
+	} else
+		snprintf(info->arg, sizeof(info->arg), "%s", d->arg);
+	return 1;
+}
 
 /* libconfuse option arrays, generated from the tables above */
 
@@ -1530,7 +2043,7 @@ build_opts(const struct section_def *sd)
 /* Apply every option the section sets, in table order. */
 static int
 apply_opts(struct load_ctx *ctx, cfg_t *sec, const struct optdef *defs,
-    const struct sec_rec *rec, void *obj)
+    const struct sec_rec *rec, void *obj, uint32_t *set)
 {
 	struct optref ref;
 	cfg_opt_t *opt;
@@ -1549,6 +2062,8 @@ apply_opts(struct load_ctx *ctx, cfg_t *sec, const struct optdef *defs,
 		ref.sec = sec;
 		ref.def = &defs[k];
 		ref.obj = obj;
+		if (n > 0)
+			*set |= 1u << k;
 		for (i = 0; i < n; i++) {
 			ref.line = rec != NULL ? rec->opt[k].line : 0;
 			if (rec != NULL && i < LIST_LINES &&
@@ -1941,7 +2456,8 @@ build_globals(struct load_ctx *ctx)
 	struct sec_rec *rec = rec_find(ctx, ctx->root);
 
 	conf->nlisten = 0;
-	if (apply_opts(ctx, ctx->root, global_opts, rec, conf) == -1)
+	if (apply_opts(ctx, ctx->root, global_opts, rec, conf, &conf->set) ==
+	    -1)
 		return -1;
 	if (conf->router_id == 0)
 		conf->router_id = default_router_id(conf->hostname);
@@ -2401,11 +2917,16 @@ session_fill(struct load_ctx *ctx, cfg_t *sec, struct sec_rec *rec,
 	struct session_conf *b = &sb->s;
 	int unmet;
 
-	if (apply_opts(ctx, sec, session_opts, rec, sb) == -1)
+	if (apply_opts(ctx, sec, session_opts, rec, sb, &sb->s.set) == -1)
 		return -1;
 	unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (check_applicable(ctx, sec, rec, session_opts, unmet) == -1)
 		return -1;
+	/* A VLAN alone implies its pseudowire type, as a secret alone
+	 * implies md5: either can then be set first from the shell. */
+	if (opt_line(rec, session_opts, "vlan-id") != 0 &&
+	    opt_line(rec, session_opts, "pw-type") == 0)
+		b->pw_type = L2TP_PW_ETH_VLAN;
 	/* iproute2's default for static sessions; dynamic ones take what
 	 * the peer asks for (none, Cisco's default, when it asks nothing);
 	 * sequencing has its numbers in the default sublayer. */
@@ -2512,7 +3033,7 @@ build_tunnel(struct load_ctx *ctx, cfg_t *sec)
 	b.t.timers = conf->timers;
 	b.local_port = conf->port;
 	b.remote_port = conf->port;
-	if (apply_opts(ctx, sec, tunnel_opts, rec, &b) == -1)
+	if (apply_opts(ctx, sec, tunnel_opts, rec, &b, &b.t.set) == -1)
 		return -1;
 	unmet = b.t.mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 	if (b.t.encap != L2TP_ENCAP_UDP)
@@ -2839,327 +3360,79 @@ config_load(const char *path, char *errbuf, size_t len)
 	return ctx.conf;
 }
 
-/* Printing: the file's own syntax, every global explicit, tunnels with
- * what applies to them. */
+/* Printing: the file's own syntax, driven by the option tables. */
 
+/* The options of defs that apply (unmet: CONF_OPT_* the section lacks),
+ * each where it was set, or every one with CONF_PRINT_ALL. */
 static void
-print_quoted(FILE *fp, const char *s)
+print_opts(FILE *fp, const struct optdef *defs, const void *obj, uint32_t set,
+    int unmet, const char *indent, int flags)
 {
-	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		/* `$` too: libconfuse expands ${VAR} inside double quotes. */
-		if (*s == '"' || *s == '\\' || *s == '$')
-			fputc('\\', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
+	struct printref pr = { fp, NULL, obj, indent, flags };
+	size_t k;
 
-static void
-print_hostport(FILE *fp, const struct sockaddr_storage *ss)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	addr_str(ss, a, sizeof(a));
-	if (ss->ss_family == AF_INET6)
-		fprintf(fp, "\"[%s]:%u\"", a, addr_port(ss));
-	else
-		fprintf(fp, "\"%s:%u\"", a, addr_port(ss));
-}
-
-static void
-print_timers(FILE *fp, const char *indent, const struct timer_conf *t,
-    const struct timer_conf *base)
-{
-	if (base == NULL || t->hello_interval != base->hello_interval)
-		fprintf(
-		    fp, "%shello-interval = %u\n", indent, t->hello_interval);
-	if (base == NULL || t->rx_window != base->rx_window)
-		fprintf(fp, "%sreceive-window = %u\n", indent, t->rx_window);
-	if (base == NULL || t->retransmit_initial != base->retransmit_initial)
-		fprintf(fp, "%sretransmit-initial = %u\n", indent,
-		    t->retransmit_initial);
-	if (base == NULL || t->retransmit_cap != base->retransmit_cap)
-		fprintf(
-		    fp, "%sretransmit-cap = %u\n", indent, t->retransmit_cap);
-	if (base == NULL || t->retries != base->retries)
-		fprintf(fp, "%sretries = %u\n", indent, t->retries);
-	if (base == NULL || t->retry_interval != base->retry_interval)
-		fprintf(
-		    fp, "%sretry-interval = %u\n", indent, t->retry_interval);
-}
-
-static void
-print_text_opt(FILE *fp, const char *name, const char *value)
-{
-	if (value[0] == '\0')
-		return;
-	fprintf(fp, "%s = ", name);
-	print_quoted(fp, value);
-	fprintf(fp, "\n");
-}
-
-/* The control socket and privilege options, only where they differ from
- * the defaults, so configurations written before they existed print as
- * they did. */
-static void
-print_access(const struct daemon_conf *conf, FILE *fp)
-{
-	print_text_opt(fp, "control-readonly-group", conf->control_ro_group);
-	if (conf->control_ro_mode != DEFAULT_CONTROL_MODE)
-		fprintf(fp, "control-readonly-mode = %s\n",
-		    kw_name(kw_sock_mode, conf->control_ro_mode));
-	if (conf->control_max_clients != DEFAULT_CONTROL_MAX_CLIENTS)
-		fprintf(fp, "control-max-clients = %u\n",
-		    conf->control_max_clients);
-	if (conf->control_ro_max_clients != DEFAULT_CONTROL_MAX_CLIENTS)
-		fprintf(fp, "control-readonly-max-clients = %u\n",
-		    conf->control_ro_max_clients);
-	if (conf->control_idle_timeout != DEFAULT_CONTROL_IDLE_TIMEOUT)
-		fprintf(fp, "control-idle-timeout = %u\n",
-		    conf->control_idle_timeout);
-	print_text_opt(fp, "user", conf->user);
-	print_text_opt(fp, "script-user", conf->script_user);
-}
-
-static void
-print_globals(const struct daemon_conf *conf, FILE *fp)
-{
-	size_t i;
-
-	fprintf(fp, "hostname = ");
-	print_quoted(fp, conf->hostname);
-	fprintf(fp, "\nrouter-id = %u.%u.%u.%u\n", conf->router_id >> 24,
-	    (conf->router_id >> 16) & 0xff, (conf->router_id >> 8) & 0xff,
-	    conf->router_id & 0xff);
-	fprintf(fp, "port = %u\n", conf->port);
-	fprintf(fp, "listen = { ");
-	for (i = 0; i < conf->nlisten; i++) {
-		if (i > 0)
-			fprintf(fp, ", ");
-		print_hostport(fp, &conf->listen[i]);
-	}
-	fprintf(fp, " }\n");
-	fprintf(fp, "dataplane = %s\n", kw_name(kw_dataplane, conf->dataplane));
-	fprintf(fp, "vendor-name = ");
-	print_quoted(fp, conf->vendor_name);
-	fprintf(fp, "\ncontrol-group = ");
-	print_quoted(fp, conf->control_group);
-	fprintf(fp, "\n");
-	/* Printed when set, so configurations written before these
-	 * options existed print as they did. */
-	if (conf->half_open_per_peer != DEFAULT_HALF_OPEN_PER_PEER)
-		fprintf(fp, "max-half-open-per-peer = %u\n",
-		    conf->half_open_per_peer);
-	if (conf->half_open_max != DEFAULT_HALF_OPEN_MAX)
-		fprintf(fp, "max-half-open = %u\n", conf->half_open_max);
-	/* No value means no read-only socket. */
-	if (conf->control_socket_ro[0] != '\0') {
-		fprintf(fp, "control-socket-readonly = ");
-		print_quoted(fp, conf->control_socket_ro);
-		fprintf(fp, "\n");
-	}
-	print_access(conf, fp);
-	/* Printed when set, like control-socket-readonly: the golden
-	 * outputs of every other configuration stay as they were. */
-	if (conf->log_facility != LOG_DAEMON)
-		fprintf(fp, "log-facility = %s\n",
-		    kw_name(kw_facility, conf->log_facility));
-	if (conf->metrics_listen.ss_family != AF_UNSPEC) {
-		fprintf(fp, "metrics-listen = ");
-		print_hostport(fp, &conf->metrics_listen);
-		fprintf(fp, "\n");
-	}
-	print_timers(fp, "", &conf->timers, NULL);
-}
-
-static void
-print_prefix(FILE *fp, const struct conf_prefix *p)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(p->family, &p->addr, a, sizeof(a)) == NULL)
-		snprintf(a, sizeof(a), "?");
-	fprintf(fp, "%s", a);
-	if (p->len != prefix_max(p->family))
-		fprintf(fp, "/%u", p->len);
-}
-
-static void
-print_cookie(FILE *fp, const char *name, const struct conf_cookie *c)
-{
-	size_t i;
-
-	fprintf(fp, "\t\t%s = \"", name);
-	for (i = 0; i < c->len; i++)
-		fprintf(fp, "%02x", c->bytes[i]);
-	fprintf(fp, "\"\n");
-}
-
-static void
-print_string_opt(FILE *fp, const char *name, const char *value)
-{
-	if (value == NULL || value[0] == '\0')
-		return;
-	fprintf(fp, "\t\t%s = ", name);
-	print_quoted(fp, value);
-	fprintf(fp, "\n");
-}
-
-static void
-print_session_links(const struct session_conf *s, FILE *fp)
-{
-	size_t i;
-
-	print_string_opt(fp, "interface", s->ifname);
-	/* auto: the MTU is the call's (session_mtu()); one printed here
-	 * would freeze it when read back. */
-	if (s->mtu_set || s->l2spec != CONF_L2SS_AUTO)
-		fprintf(fp, "\t\tmtu = %u\n", s->mtu);
-	print_string_opt(fp, "bridge", s->bridge);
-	/* Only when set: the derived address is not configuration. */
-	if (s->mac.set)
-		fprintf(fp,
-		    "\t\tmac-address = \"%02x:%02x:%02x:%02x:%02x:%02x\"\n",
-		    s->mac.addr[0], s->mac.addr[1], s->mac.addr[2],
-		    s->mac.addr[3], s->mac.addr[4], s->mac.addr[5]);
-	if (s->naddrs > 0) {
-		fprintf(fp, "\t\taddress = { ");
-		for (i = 0; i < s->naddrs; i++) {
-			fprintf(fp, "%s\"", i > 0 ? ", " : "");
-			print_prefix(fp, &s->addrs[i].local);
-			if (s->addrs[i].peer.family != 0) {
-				fprintf(fp, " peer ");
-				print_prefix(fp, &s->addrs[i].peer);
-			}
-			fprintf(fp, "\"");
-		}
-		fprintf(fp, " }\n");
-	}
-	if (s->nroutes > 0) {
-		fprintf(fp, "\t\troute = { ");
-		for (i = 0; i < s->nroutes; i++) {
-			fprintf(fp, "%s\"", i > 0 ? ", " : "");
-			print_prefix(fp, &s->routes[i].dst);
-			if (s->routes[i].via.family != 0) {
-				fprintf(fp, " via ");
-				print_prefix(fp, &s->routes[i].via);
-			}
-			fprintf(fp, "\"");
-		}
-		fprintf(fp, " }\n");
+	for (k = 0; defs[k].name != NULL; k++) {
+		if (defs[k].flags & unmet)
+			continue;
+		if (!(flags & CONF_PRINT_ALL) && !(set & (1u << k)))
+			continue;
+		pr.def = &defs[k];
+		defs[k].print(&pr);
 	}
 }
 
-static void
-print_session(
-    const struct tunnel_conf *t, const struct session_conf *s, FILE *fp)
+/* What a tunnel's options need that it lacks (check_applicable's). */
+static int
+tunnel_unmet(const struct tunnel_conf *t)
 {
-	int dynamic = t->mode == TUNNEL_DYNAMIC;
+	int unmet = t->mode == TUNNEL_STATIC ? OPT_DYNAMIC : OPT_STATIC;
 
-	fprintf(fp, "\n\tsession \"%s\" {\n", s->name);
-	fprintf(fp, "\t\tpw-type = %s\n", pw_type_name(s->pw_type));
-	if (s->pw_type == L2TP_PW_ETH_VLAN)
-		fprintf(fp, "\t\tvlan-id = %u\n", s->vlan_id);
-	if (dynamic) {
-		print_string_opt(fp, "remote-end-id", s->remote_end_id);
-		fprintf(fp, "\t\tcookie-length = %u\n", s->cookie_len);
-	} else {
-		fprintf(fp, "\t\tlocal-session-id = %u\n", s->local_session_id);
-		fprintf(
-		    fp, "\t\tremote-session-id = %u\n", s->remote_session_id);
-		if (s->cookie.len != 0) {
-			print_cookie(fp, "local-cookie", &s->cookie);
-			print_cookie(fp, "peer-cookie", &s->peer_cookie);
-		}
-	}
-	fprintf(fp, "\t\tl2spec = %s\n", l2spec_name(s->l2spec));
-	fprintf(fp, "\t\tsequencing = %s\n", seq_name(s->seq));
-	if (s->seq & SEQ_RECV)
-		fprintf(fp, "\t\treorder-timeout = %u\n", s->reorder_timeout);
-	print_session_links(s, fp);
-	/* Printed only when set, so configurations written before the
-	 * option existed print as they did. */
-	if (s->ipv6_ll != CONF_IPV6_LL_AUTO)
-		fprintf(fp, "\t\tipv6-link-local = %s\n",
-		    kw_name(kw_ipv6_ll, s->ipv6_ll));
-	print_string_opt(fp, "up-script", s->up_script);
-	print_string_opt(fp, "down-script", s->down_script);
-	if (dynamic)
-		fprintf(fp, "\t\tinitiate = %s\n", s->initiate ? "yes" : "no");
-	fprintf(fp, "\t\tdebug = %s\n", s->debug ? "yes" : "no");
-	fprintf(fp, "\t}\n");
+	if (t->encap != L2TP_ENCAP_UDP)
+		unmet |= OPT_UDP;
+	if (t->digest == L2TP_DIGEST_NONE)
+		unmet |= OPT_DIGEST;
+	return unmet;
 }
 
 static void
-print_tunnel(const struct daemon_conf *conf, const struct tunnel_conf *t,
-    FILE *fp, int hide)
+print_tunnel(const struct tunnel_conf *t, FILE *fp, int flags)
 {
 	const struct session_conf *s;
-	char a[INET6_ADDRSTRLEN];
-	int dynamic = t->mode == TUNNEL_DYNAMIC;
+	int unmet = tunnel_unmet(t);
 
 	fprintf(fp, "\ntunnel \"%s\" {\n", t->name);
-	fprintf(fp, "\tmode = %s\n", kw_name(kw_mode, t->mode));
-	fprintf(fp, "\tencap = %s\n", kw_name(kw_encap, t->encap));
-	if (t->has_local)
-		fprintf(
-		    fp, "\tlocal = %s\n", addr_str(&t->local, a, sizeof(a)));
-	fprintf(fp, "\tremote = %s\n", addr_str(&t->remote, a, sizeof(a)));
-	if (t->encap == L2TP_ENCAP_UDP)
-		fprintf(fp, "\tlocal-port = %u\n\tremote-port = %u\n",
-		    addr_port(&t->local), addr_port(&t->remote));
-	if (dynamic) {
-		if (t->peer_hostname[0] != '\0') {
-			fprintf(fp, "\tpeer-hostname = ");
-			print_quoted(fp, t->peer_hostname);
-			fprintf(fp, "\n");
-		}
-		fprintf(fp, "\tinitiate = %s\n", t->initiate ? "yes" : "no");
-		fprintf(fp, "\tpersist = %s\n", t->persist ? "yes" : "no");
-		fprintf(fp, "\tpeer-dialect = %s\n", dialect_name(t->dialect));
-		fprintf(fp, "\tdigest = %s\n", digest_name(t->digest));
-		if (t->digest != L2TP_DIGEST_NONE) {
-			fprintf(fp, "\tdigest-key = %s\n",
-			    kw_name(kw_kdf, t->digest_kdf));
-			fprintf(fp, "\tsecret = ");
-			print_quoted(fp, hide ? CONF_SECRET_HIDDEN : t->secret);
-			fprintf(fp, "\n");
-		}
-		print_timers(fp, "\t", &t->timers, &conf->timers);
-	} else {
-		if (t->local_tunnel_id != 0)
-			fprintf(
-			    fp, "\tlocal-tunnel-id = %u\n", t->local_tunnel_id);
-		fprintf(fp, "\tremote-tunnel-id = %u\n", t->remote_tunnel_id);
-		fprintf(fp, "\tkeep-on-exit = %s\n",
-		    t->keep_on_exit ? "yes" : "no");
-	}
-	fprintf(fp, "\tdebug = %s\n", t->debug ? "yes" : "no");
+	print_opts(fp, tunnel_opts, t, t->set, unmet, "\t", flags);
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	print_session(t, s, fp);
+	{
+		fprintf(fp, "\n\tsession \"%s\" {\n", s->name);
+		print_opts(fp, session_opts, s, s->set, unmet & ~OPT_DIGEST,
+		    "\t\t", flags);
+		fprintf(fp, "\t}\n");
+	}
 	fprintf(fp, "}\n");
 }
 
-static void
-print_conf(const struct daemon_conf *conf, FILE *fp, int hide)
+void
+config_print_flags(const struct daemon_conf *conf, FILE *fp, int flags)
 {
 	const struct tunnel_conf *t;
 
-	fprintf(fp, "# l2tpv3d configuration, normalised\n");
-	print_globals(conf, fp);
+	/* conf_save.h's CONF_SAVE_HEADER: what a save wrote starts so. */
+	fprintf(fp, "# l2tpv3d configuration%s\n",
+	    flags & CONF_PRINT_ALL ? ", normalised" : "");
+	print_opts(fp, global_opts, conf, conf->set, 0, "", flags);
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	print_tunnel(conf, t, fp, hide);
+	print_tunnel(t, fp, flags);
 }
 
 void
 config_print(const struct daemon_conf *conf, FILE *fp)
 {
-	print_conf(conf, fp, 0);
+	config_print_flags(conf, fp, CONF_PRINT_ALL);
 }
 
 void
 config_print_hidden(const struct daemon_conf *conf, FILE *fp)
 {
-	print_conf(conf, fp, 1);
+	config_print_flags(conf, fp, CONF_PRINT_ALL | CONF_PRINT_HIDE);
 }

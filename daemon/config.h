@@ -149,6 +149,7 @@ struct session_conf {
 	uint8_t naddrs;
 	uint8_t nroutes;
 	uint8_t mtu_set; /* mtu was configured, not derived */
+	uint32_t set; /* options the file set: bit i = config_opt(SESSION, i) */
 	struct conf_cookie cookie; /* static: sent (ip l2tp `cookie`) */
 	struct conf_cookie peer_cookie; /* static: expected on receipt */
 	struct conf_mac mac; /* mac-address */
@@ -182,6 +183,7 @@ struct tunnel_conf {
 	uint32_t remote_tunnel_id; /* static mode */
 	int debug; /* debug logging for this tunnel */
 	int keep_on_exit; /* static: leave it in the kernel */
+	uint32_t set; /* options the file set: bit i = config_opt(TUNNEL, i) */
 	struct session_conf_list sessions; /* in file order */
 };
 TAILQ_HEAD(tunnel_conf_list, tunnel_conf);
@@ -216,6 +218,7 @@ struct daemon_conf {
 	/* GET /metrics over HTTP; ss_family AF_UNSPEC = off.  Read at
 	 * start only. */
 	struct sockaddr_storage metrics_listen;
+	uint32_t set; /* options the file set: bit i = config_opt(GLOBAL, i) */
 	struct tunnel_conf_list tunnels;
 };
 
@@ -265,8 +268,58 @@ struct tunnel_conf *config_tunnel_dup(const struct tunnel_conf *);
 struct session_conf *config_session_ref(struct session_conf *);
 void config_session_unref(struct session_conf *);
 void config_tunnel_free(struct tunnel_conf *);
-/* The normalised configuration, in the file's own syntax; loading this
- * output gives the same configuration back. */
+/*
+ * The option table (config.c): every option of the file, the shell and
+ * the printers, described once.
+ */
+enum conf_scope {
+	CONF_SCOPE_GLOBAL,
+	CONF_SCOPE_TUNNEL,
+	CONF_SCOPE_SESSION,
+};
+/* How a change of the option reaches what runs. */
+enum conf_apply {
+	CONF_APPLY_IN_PLACE, /* established tunnels and sessions keep going */
+	CONF_APPLY_SESSION, /* the session restarts (CDN, new call) */
+	CONF_APPLY_TUNNEL, /* the tunnel restarts (StopCCN) */
+	CONF_APPLY_START, /* read at start only: saved, used next start */
+};
+/* conf_optinfo.flags: where the option applies, and how it is given. */
+#define CONF_OPT_DYNAMIC 0x01 /* only with mode = dynamic */
+#define CONF_OPT_STATIC 0x02 /* only with mode = static */
+#define CONF_OPT_UDP 0x04 /* only with encap = udp */
+#define CONF_OPT_DIGEST 0x08 /* only with a digest */
+#define CONF_OPT_LIST 0x10 /* a list: { "a", "b" } */
+#define CONF_OPT_FILE_ONLY 0x20 /* not from the shell (docs/security.md) */
+struct conf_optinfo {
+	const char *name;
+	/* The shell's grammar for the value ("<0-86400>", "(yes|no)",
+	 * "ADDRESS"); cmd.h's syntax. */
+	char arg[160];
+	/* One line for the option, then one per token of arg (cmd.h). */
+	char help[512];
+	const char *example; /* a valid value that is not the default */
+	const char *needs; /* "opt = value" lines it needs, or NULL */
+	char range[160]; /* "0..86400", "yes, no": what a message names */
+	enum conf_apply apply;
+	int flags; /* CONF_OPT_* */
+};
+/* The options of a scope, in table order; 0 when i is past the end. */
+int config_opt(enum conf_scope, size_t i, struct conf_optinfo *);
+/* Index of an option of a scope by name, or -1. */
+int config_opt_find(enum conf_scope, const char *name);
+
+/* config_print's forms. */
+#define CONF_PRINT_ALL 0x1 /* every option, defaults and derived too */
+#define CONF_PRINT_HIDE 0x2 /* secrets as <hidden> (read-only socket) */
+/*
+ * The configuration in the file's own syntax: what the operator set
+ * (the `set` bits; `show running-config`, `write memory`), or with
+ * CONF_PRINT_ALL every value in effect.  Loading either output gives the
+ * same configuration back.
+ */
+void config_print_flags(const struct daemon_conf *, FILE *, int flags);
+/* The normalised configuration, every value (CONF_PRINT_ALL). */
 void config_print(const struct daemon_conf *, FILE *);
 /* The same with every secret printed as <hidden> (read-only socket). */
 void config_print_hidden(const struct daemon_conf *, FILE *);

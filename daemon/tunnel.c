@@ -2237,11 +2237,14 @@ tunnel_reload_debug(struct tunnel *t, const struct tunnel_conf *tc)
 void
 tunnels_reload(struct daemon_conf *nc)
 {
-	struct tunnel *t, *next;
+	struct tunnel *t, *next, *last = TAILQ_LAST(&tn.tunnels, tunnel_list);
 	struct tunnel_conf *tc;
 
+	/* Up to the tunnels there were: a restarted one goes to the tail,
+	 * and with two static tunnels (always re-applied) the walk would
+	 * never end. */
 	for (t = TAILQ_FIRST(&tn.tunnels); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, entry);
+		next = t == last ? NULL : TAILQ_NEXT(t, entry);
 		if (!t->primary)
 			continue;
 		tc = config_find_tunnel(nc, t->conf->name);

@@ -123,7 +123,8 @@ check_PROGRAMS += tests/conf/test_config
 TESTS += tests/conf/test_config
 tests_conf_test_config_SOURCES = tests/conf/test_config.c daemon/config.c \
 	daemon/log.c
-tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS)
+tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
+	-DTOP_SRCDIR=\"$(abs_top_srcdir)\"
 tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
 	$(CMOCKA_LIBS)
 
@@ -270,7 +271,7 @@ EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
-	tests/shell/filters.sh \
+	tests/shell/filters.sh tests/shell/options.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
 # Operations (issue 13): metrics, systemd notification, the unit.

@@ -4,6 +4,10 @@
 #    and that output loads again to the very same output (round trip);
 #  - cases/bad-NAME.conf with bad-NAME.err: loading fails and the message
 #    (file, line, option, reason) is exactly bad-NAME.err;
+#  - cases/NAME.set: what the file set, as `show running-config` and
+#    `write memory` print it (config_print_flags without CONF_PRINT_ALL);
+#    loading that gives the same full output (derived values such as the
+#    MTU are recomputed the same) and the same .set again;
 #  - every example in conf/ loads and round-trips.
 # The loader is tests/conf/conftest (config_load + config_print only).  When
 # the daemon is built, `l2tpv3d -n -c FILE` must agree with it: the same
@@ -69,6 +73,37 @@ roundtrip()
 	return 0
 }
 
+# $1: directory, $2: case name.  The operator's form: equal to NAME.set,
+# and loading it gives the same full form ($out) and the same set form.
+setform()
+{
+	if [ ! -f "$1/$2.set" ]; then
+		fail "$2: no $2.set"
+		return 1
+	fi
+	if ! (cd "$1" && "$conftest" -s "$2.conf") >"$tmp/set" 2>"$tmp/err"; then
+		fail "$2: conftest -s fails: $(cat "$tmp/err")"
+		return 1
+	fi
+	if ! cmp -s "$1/$2.set" "$tmp/set"; then
+		fail "$2: the set form differs from $2.set"
+		diff -u "$1/$2.set" "$tmp/set"
+		return 1
+	fi
+	if ! "$conftest" "$tmp/set" >"$tmp/set.all" 2>"$tmp/err" ||
+	    ! cmp -s "$out" "$tmp/set.all"; then
+		fail "$2: the set form loads to something else: $(cat "$tmp/err")"
+		diff -u "$out" "$tmp/set.all"
+		return 1
+	fi
+	if ! "$conftest" -s "$tmp/set" >"$tmp/set.again" ||
+	    ! cmp -s "$tmp/set" "$tmp/set.again"; then
+		fail "$2: printing the set form changes it"
+		return 1
+	fi
+	return 0
+}
+
 for conf in "$cases"/*.conf; do
 	name=$(basename "$conf" .conf)
 	case $name in
@@ -112,13 +147,14 @@ for conf in "$cases"/*.conf; do
 			diff -u "$want" "$out"
 			continue
 		fi
+		setform "$cases" "$name" || continue
 		pass
 		;;
 	esac
 done
 
 # Every .ok and .err must belong to a case, so none is silently skipped.
-for f in "$cases"/*.ok "$cases"/*.err; do
+for f in "$cases"/*.ok "$cases"/*.set "$cases"/*.err; do
 	[ -f "${f%.*}.conf" ] || fail "$(basename "$f") has no .conf"
 done
 

@@ -350,6 +350,182 @@ test_session_mac(void **state)
 	config_free(conf);
 }
 
+/* --- the option table (issue 12) ----------------------------------- */
+
+/* A configuration around one option: its scope's section, what its
+ * flags and `needs` want, and "name = value" unless value is NULL. */
+static void
+option_text(char *buf, size_t len, enum conf_scope sc,
+    const struct conf_optinfo *o, const char *value)
+{
+	int stat = o->flags & CONF_OPT_STATIC;
+	char line[256] = "";
+	size_t n = 0;
+
+	/* Without the option, without what it needs either. */
+	if (value != NULL)
+		snprintf(line, sizeof(line), "%s = \"%s\"\n%s", o->name, value,
+		    o->needs != NULL ? o->needs : "");
+	if (sc == CONF_SCOPE_GLOBAL) {
+		snprintf(buf, len, "%s\n", line);
+		return;
+	}
+	n += (size_t)snprintf(buf + n, len - n, "tunnel t {\n%s%s%s\n",
+	    strcmp(o->name, "remote") == 0 ? "" : "remote = 192.0.2.9\n",
+	    stat ? "mode = static\nlocal = 192.0.2.1\n" : "",
+	    stat && strcmp(o->name, "remote-tunnel-id") != 0
+		? "remote-tunnel-id = 7\n"
+		: "");
+	if (o->flags & CONF_OPT_DIGEST)
+		n += (size_t)snprintf(
+		    buf + n, len - n, "digest = md5\nsecret = \"x\"\n");
+	if (sc == CONF_SCOPE_SESSION)
+		n += (size_t)snprintf(buf + n, len - n, "session s {\n%s",
+		    stat ? "local-session-id = 11\nremote-session-id = 12\n"
+			 : "");
+	if (stat && sc == CONF_SCOPE_SESSION &&
+	    strstr(o->name, "session-id") != NULL)
+		snprintf(buf + n - strlen("remote-session-id = 12\n"),
+		    len - n + strlen("remote-session-id = 12\n"),
+		    "%s-session-id = %s\n",
+		    o->name[0] == 'l' ? "remote" : "local",
+		    o->name[0] == 'l' ? "12" : "11");
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "%s\n%s}\n", line,
+	    sc == CONF_SCOPE_SESSION ? "}\n" : "");
+}
+
+/* "name = " at the start of a line of the set form. */
+static int
+set_form_has(const struct daemon_conf *conf, const char *name)
+{
+	char *text = NULL, needle[128];
+	size_t len;
+	FILE *fp;
+	int found;
+
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	config_print_flags(conf, fp, 0);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(needle, sizeof(needle), "\n%s = ", name);
+	found = strstr(text, needle) != NULL;
+	if (!found) {
+		/* indented: in a tunnel or session */
+		snprintf(needle, sizeof(needle), "\t%s = ", name);
+		found = strstr(text, needle) != NULL;
+	}
+	free(text);
+	return found;
+}
+
+/* What a value one past the range is, or NULL when there is none. */
+static const char *
+out_of_range(const struct conf_optinfo *o, char *buf, size_t len)
+{
+	unsigned long lo, hi;
+
+	if (o->arg[0] == '(' && o->range[0] != '\0')
+		return "bogus";
+	if (sscanf(o->range, "%lu..%lu", &lo, &hi) != 2)
+		return NULL;
+	if (hi < UINT32_MAX)
+		snprintf(buf, len, "%lu", hi + 1);
+	else if (lo > 0)
+		snprintf(buf, len, "%lu", lo - 1);
+	else
+		return NULL;
+	return buf;
+}
+
+static char *
+man_page(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = fopen(TOP_SRCDIR "/docs/l2tpv3d.conf.5.in", "r");
+	assert_non_null(fp);
+	assert_true(getdelim(&text, &len, '\0', fp) > 0);
+	fclose(fp);
+	return text;
+}
+
+/* The option as an mdoc item: ".It Ic NAME" or ", Ic NAME" in an
+ * item's list of names. */
+static int
+man_has(const char *man, const char *name)
+{
+	const char *p;
+	size_t n = strlen(name);
+
+	for (p = man; (p = strstr(p, "Ic ")) != NULL; p++) {
+		if (strncmp(p + 3, name, n) == 0 &&
+		    strchr(" ,\n", p[3 + n]) != NULL && p[3 + n] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every option of the table: loads from a file with its example, prints
+ * in the set form then and only then, is in the man page, and a value
+ * out of its range is refused with the range in the message.  The
+ * shell's half is tests/shell/options.sh.
+ */
+static void
+test_option_table(void **state)
+{
+	struct daemon_conf *conf;
+	struct conf_optinfo o;
+	char text[2048], err[512], bad[32], *man = man_page();
+	const char *v;
+	size_t i, total = 0;
+	int sc;
+
+	(void)state;
+	for (sc = CONF_SCOPE_GLOBAL; sc <= CONF_SCOPE_SESSION; sc++) {
+		for (i = 0; config_opt(sc, i, &o); i++, total++) {
+			if (!man_has(man, o.name))
+				fail_msg("%s: not in l2tpv3d.conf(5)", o.name);
+			assert_non_null(o.example);
+			assert_true(o.help[0] != '\0' && o.arg[0] != '\0');
+			option_text(text, sizeof(text), sc, &o, o.example);
+			if ((conf = load_text(text, err, sizeof(err))) == NULL)
+				fail_msg("%s = %s: %s\n%s", o.name, o.example,
+				    err, text);
+			if (!set_form_has(conf, o.name))
+				fail_msg("%s: set, but not printed", o.name);
+			config_free(conf);
+			/* Without it (where it is not required). */
+			option_text(text, sizeof(text), sc, &o, NULL);
+			if (strcmp(o.name, "remote") != 0 &&
+			    strcmp(o.name, "remote-tunnel-id") != 0 &&
+			    strstr(o.name, "session-id") == NULL &&
+			    strstr(o.name, "cookie") == NULL) {
+				if ((conf = load_text(
+					 text, err, sizeof(err))) == NULL)
+					fail_msg("without %s: %s", o.name, err);
+				if (set_form_has(conf, o.name))
+					fail_msg(
+					    "%s: printed, not set", o.name);
+				config_free(conf);
+			}
+			if ((v = out_of_range(&o, bad, sizeof(bad))) == NULL)
+				continue;
+			option_text(text, sizeof(text), sc, &o, v);
+			if ((conf = load_text(text, err, sizeof(err))) != NULL)
+				fail_msg("%s = %s: accepted", o.name, v);
+			if (strstr(err, o.range) == NULL)
+				fail_msg("%s = %s: '%s' lacks %s", o.name, v,
+				    err, o.range);
+		}
+	}
+	free(man);
+	assert_true(total > 60);
+}
+
 int
 main(void)
 {
@@ -361,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_error_truncated),
 		cmocka_unit_test(test_session_mac),
+		cmocka_unit_test(test_option_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

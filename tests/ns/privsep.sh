@@ -83,7 +83,7 @@ grep -q '^tunnel "t3"' "$WORK/A.conf" ||
 # Scripts cannot be set from the shell.
 printf 'configure terminal\ntunnel t1\nsession s1\nup-script /bin/sh\n' |
     "$L2TPSH" -S "$WORK/A.sock" >"$WORK/out" 2>&1
-grep -q "% up-script and down-script can be set only in the configuration file" \
+grep -q "% up-script can be set only in the configuration file" \
     "$WORK/out" || fail "up-script from the shell: $(cat "$WORK/out")"
 
 # Graceful restart is refused when separated, and says why, whether

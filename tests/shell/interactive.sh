@@ -53,9 +53,9 @@ keys Enter
 screen_wait '^tmuxhost# ?$'
 # The pager (here `cat -n`, so its work shows) for an answer longer
 # than the 20-line pane; none after terminal length 0.
-keys C-l 'show running-config' Enter
+keys C-l 'show running-config all' Enter
 screen_wait '^ +[0-9]+ +tunnel "zebra'
-keys C-l 'terminal length 0' Enter 'show running-config' Enter
+keys C-l 'terminal length 0' Enter 'show running-config all' Enter
 screen_wait '^tunnel "zebra'
 keys C-d
 screen_wait '^$'

@@ -2,7 +2,8 @@
 # Run-time configuration between two daemons: a tunnel is created from
 # the shell on both sides (configure terminal, tunnel, options), comes
 # up, a session is added, `write memory` saves it atomically with a
-# backup, `show running-config` is exactly the file, and a daemon
+# backup (and the operator's original, once, as .orig), `show
+# running-config` is exactly the file, and a daemon
 # restarted from the written file brings the same tunnel back.  Then
 # `no tunnel` stops it.
 . "$(dirname "$0")/lib.sh"
@@ -82,12 +83,25 @@ CMDS
 grep -q "option 'remote'" "$WORK/err" || fail "bad remote: $(cat "$WORK/err")"
 check_json A "show tunnel t1" '{"t1":{"state":"established","peerAddress":"10.200.0.2"}}'
 
-cp "$WORK/A.conf" "$WORK/A.conf.orig"
+cp "$WORK/A.conf" "$WORK/A.conf.before"
+[ -e "$WORK/A.conf.orig" ] && fail "A.conf.orig before any write memory"
 sh_exec A 0 <<CMDS
 write memory
 CMDS
-cmp -s "$WORK/A.conf.bak" "$WORK/A.conf.orig" ||
+cmp -s "$WORK/A.conf.bak" "$WORK/A.conf.before" ||
     fail "write memory kept no backup of the old file"
+# The operator's own file is kept as .orig by the first save over it,
+# and later saves never replace it (.bak is only the last one).
+cmp -s "$WORK/A.conf.orig" "$WORK/A.conf.before" ||
+    fail "the first write memory kept no .orig of the operator's file"
+cp "$WORK/A.conf" "$WORK/A.conf.first"
+sh_exec A 0 <<CMDS
+write memory
+CMDS
+cmp -s "$WORK/A.conf.orig" "$WORK/A.conf.before" ||
+    fail "a second write memory replaced .orig"
+cmp -s "$WORK/A.conf.bak" "$WORK/A.conf.first" ||
+    fail "the second write memory's .bak is not the first save"
 "$L2TPSH" -S "$WORK/A.sock" -c "show running-config" >"$WORK/run.txt"
 cmp -s "$WORK/run.txt" "$WORK/A.conf" ||
     fail "show running-config differs from what write memory wrote:" \

@@ -37,7 +37,28 @@ grep -En '^ +[A-Za-z ]+ *$' "$WORK/stats" &&
     fail "show statistics: a line without a value: $(cat "$WORK/stats")"
 golden "Tunnel           Peer                       Host name            Router ID       Vendor           Window" "show peer"
 golden "l2tpv3d 0.1.0" "show version"
-golden "# l2tpv3d configuration, normalised" "show running-config"
+golden "# l2tpv3d configuration" "show running-config"
+golden "# l2tpv3d configuration, normalised" "show running-config all"
+# Golden: `show running-config` is what the file set, `... all` every
+# value, exactly as config.c's printers write them for the same file
+# (tests/conf/golden.sh pins those against cases/*.set and *.ok).
+CONFTEST=$top_builddir/tests/conf/conftest
+for form in "-s:show running-config:set" ":show running-config all:all"; do
+	cmd=${form#*:} out=$WORK/run.${form##*:}
+	cmd=${cmd%:*}
+	"$CONFTEST" ${form%%:*} "$WORK/A.conf" >"$WORK/want.conf" ||
+	    fail "conftest ${form%%:*} A.conf"
+	"$L2TPSH" -S "$WORK/A.sock" -c "$cmd" >"$out" || fail "$cmd"
+	# The daemon's Router ID in effect comes from its interfaces
+	# (namespace A's), conftest's from the host name.
+	sed -i '/^router-id = /d' "$WORK/want.conf" "$out"
+	cmp -s "$WORK/want.conf" "$out" ||
+	    fail "'$cmd' is not the file's form: $(diff -u "$WORK/want.conf" "$out")"
+done
+grep -q "hello-interval = 5" "$WORK/run.set" &&
+    ! grep -q "receive-window" "$WORK/run.set" &&
+    grep -q "receive-window = 64" "$WORK/run.all" ||
+    fail "running-config: defaults in the set form, or missing from all"
 "$L2TPSH" -S "$WORK/A.sock" -c "show tunnel" | grep -Eq '^t1 +established +10\.200\.0\.2 ' ||
     fail "show tunnel row"
 [ "$("$L2TPSH" -S "$WORK/A.sock" -c "show log 3" | wc -l)" = 3 ] ||

@@ -154,6 +154,11 @@ static const struct match_case match_cases[] = {
 	    "show log 20", NULL },
 	{ "show log 0", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL, "^" },
 	{ "show log 1025", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL, "^" },
+	/* a bad value names what the command takes (issue 12) */
+	{ "show log 1025", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL,
+	    "% Out of range: show log 1025\n"
+	    "                         ^\n"
+	    "% expected: <1-1024>" },
 	{ "show log x", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL, "^" },
 	{ "debug tunnel beta f", CMD_NODE_VIEW, CMD_OK,
 	    "debug tunnel TUNNEL [(packets|fsm|all)]", "debug tunnel beta fsm",
@@ -164,7 +169,8 @@ static const struct match_case match_cases[] = {
 	    "tunnel alpha", NULL },
 	{ "enc ip", CMD_NODE_TUNNEL, CMD_OK, "encap (udp|ip)", "encap ip",
 	    NULL },
-	{ "encap gre", CMD_NODE_TUNNEL, CMD_UNKNOWN, NULL, NULL, "^" },
+	{ "encap gre", CMD_NODE_TUNNEL, CMD_UNKNOWN, NULL, NULL,
+	    "^\n% expected: ip | udp" },
 	{ "encap", CMD_NODE_TUNNEL, CMD_INCOMPLETE, NULL, NULL,
 	    "next: ip udp" },
 	{ "ex", CMD_NODE_SESSION, CMD_OK, "exit", "exit", NULL },
