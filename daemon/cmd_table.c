@@ -213,8 +213,8 @@ conf_tunnel(const char *name)
 	if (dc == NULL || name == NULL)
 		return NULL;
 	TAILQ_FOREACH(tc, &dc->tunnels, entry)
-	if (strcmp(tc->name, name) == 0)
-		return tc;
+		if (strcmp(tc->name, name) == 0)
+			return tc;
 	return NULL;
 }
 
@@ -225,7 +225,7 @@ list_sessions(const struct tunnel_conf *tc, void (*add)(void *, const char *),
 	const struct session_conf *sc;
 
 	TAILQ_FOREACH(sc, &tc->sessions, entry)
-	add(addarg, sc->name);
+		add(addarg, sc->name);
 }
 
 /* TUNNEL: configured tunnels; SESSION: the sessions of the tunnel the
@@ -243,7 +243,7 @@ list_vars(void *arg, const char *var, struct cmd_match *ctx,
 		return;
 	if (strcmp(var, "TUNNEL") == 0) {
 		TAILQ_FOREACH(tc, &dc->tunnels, entry)
-		add(addarg, tc->name);
+			add(addarg, tc->name);
 		return;
 	}
 	if (strcmp(var, "SESSION") != 0)
@@ -257,7 +257,7 @@ list_vars(void *arg, const char *var, struct cmd_match *ctx,
 		return;
 	}
 	TAILQ_FOREACH(tc, &dc->tunnels, entry)
-	list_sessions(tc, add, addarg);
+		list_sessions(tc, add, addarg);
 }
 
 /* --- small commands -------------------------------------------------- */

@@ -2281,8 +2281,8 @@ config_find_tunnel(struct daemon_conf *conf, const char *name)
 	struct tunnel_conf *t;
 
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	if (strcmp(t->name, name) == 0)
-		return t;
+		if (strcmp(t->name, name) == 0)
+			return t;
 	return NULL;
 }
 
@@ -2292,8 +2292,8 @@ config_find_session(struct tunnel_conf *t, const char *name)
 	struct session_conf *s;
 
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (strcmp(s->name, name) == 0)
-		return s;
+		if (strcmp(s->name, name) == 0)
+			return s;
 	return NULL;
 }
 
@@ -2437,8 +2437,7 @@ config_match_session(struct tunnel_conf *t, const uint8_t *id, size_t len)
 {
 	struct session_conf *s, *catchall = NULL;
 
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
+	TAILQ_FOREACH(s, &t->sessions, entry) {
 		if (s->remote_end_id[0] == '\0')
 			catchall = s;
 		else if (config_end_id_equal(s, id, len))
@@ -3402,8 +3401,7 @@ print_tunnel(const struct tunnel_conf *t, FILE *fp, int flags)
 
 	fprintf(fp, "\ntunnel \"%s\" {\n", t->name);
 	print_opts(fp, tunnel_opts, t, t->set, unmet, "\t", flags);
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
+	TAILQ_FOREACH(s, &t->sessions, entry) {
 		fprintf(fp, "\n\tsession \"%s\" {\n", s->name);
 		print_opts(fp, session_opts, s, s->set, unmet & ~OPT_DIGEST,
 		    "\t\t", flags);
@@ -3422,7 +3420,7 @@ config_print_flags(const struct daemon_conf *conf, FILE *fp, int flags)
 	    flags & CONF_PRINT_ALL ? ", normalised" : "");
 	print_opts(fp, global_opts, conf, conf->set, 0, "", flags);
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	print_tunnel(t, fp, flags);
+		print_tunnel(t, fp, flags);
 }
 
 void

@@ -898,8 +898,7 @@ control_sockets(const char **paths, int *fds, size_t max)
 	struct ctl_listener *l;
 	size_t n = 0;
 
-	TAILQ_FOREACH(l, &listeners, entry)
-	{
+	TAILQ_FOREACH(l, &listeners, entry) {
 		if (n == max)
 			break;
 		paths[n] = l->path;
@@ -913,8 +912,7 @@ control_pause(int paused)
 {
 	struct ctl_listener *l;
 
-	TAILQ_FOREACH(l, &listeners, entry)
-	{
+	TAILQ_FOREACH(l, &listeners, entry) {
 		if (paused)
 			(void)evconnlistener_disable(l->evl);
 		else

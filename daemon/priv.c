@@ -169,15 +169,16 @@ priv_scripts_ok(const struct daemon_conf *conf, char *err, size_t len)
 	const struct session_conf *s;
 
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
-		if (s->up_script != NULL &&
-		    priv_file_ok(s->up_script, "up-script", err, len) == -1)
-			return -1;
-		if (s->down_script != NULL &&
-		    priv_file_ok(s->down_script, "down-script", err, len) == -1)
-			return -1;
-	}
+		TAILQ_FOREACH(s, &t->sessions, entry) {
+			if (s->up_script != NULL &&
+			    priv_file_ok(s->up_script, "up-script", err, len) ==
+				-1)
+				return -1;
+			if (s->down_script != NULL &&
+			    priv_file_ok(
+				s->down_script, "down-script", err, len) == -1)
+				return -1;
+		}
 	return 0;
 }
 
@@ -335,13 +336,13 @@ script_known(const struct daemon_conf *conf, const char *path)
 	const struct session_conf *s;
 
 	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
-		if ((s->up_script != NULL && strcmp(s->up_script, path) == 0) ||
-		    (s->down_script != NULL &&
-			strcmp(s->down_script, path) == 0))
-			return 1;
-	}
+		TAILQ_FOREACH(s, &t->sessions, entry) {
+			if ((s->up_script != NULL &&
+				strcmp(s->up_script, path) == 0) ||
+			    (s->down_script != NULL &&
+				strcmp(s->down_script, path) == 0))
+				return 1;
+		}
 	return 0;
 }
 
@@ -354,20 +355,22 @@ scripts_known(const struct daemon_conf *have,
 	const struct session_conf *s;
 
 	TAILQ_FOREACH(t, &candidate->tunnels, entry)
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
-		if (s->up_script != NULL && !script_known(have, s->up_script)) {
-			snprintf(err, len, "%% up-script %s is not in %s",
-			    s->up_script, have->path);
-			return -1;
+		TAILQ_FOREACH(s, &t->sessions, entry) {
+			if (s->up_script != NULL &&
+			    !script_known(have, s->up_script)) {
+				snprintf(err, len,
+				    "%% up-script %s is not in %s",
+				    s->up_script, have->path);
+				return -1;
+			}
+			if (s->down_script != NULL &&
+			    !script_known(have, s->down_script)) {
+				snprintf(err, len,
+				    "%% down-script %s is not in %s",
+				    s->down_script, have->path);
+				return -1;
+			}
 		}
-		if (s->down_script != NULL &&
-		    !script_known(have, s->down_script)) {
-			snprintf(err, len, "%% down-script %s is not in %s",
-			    s->down_script, have->path);
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -1030,8 +1033,7 @@ needed_caps(const struct daemon_conf *conf, int *bind, int *raw)
 	for (i = 0; i < conf->nlisten; i++)
 		if ((port = tp_port(&conf->listen[i])) != 0 && port < low)
 			*bind = 1;
-	TAILQ_FOREACH(t, &conf->tunnels, entry)
-	{
+	TAILQ_FOREACH(t, &conf->tunnels, entry) {
 		if (t->encap == L2TP_ENCAP_IP)
 			*raw = 1;
 		else if ((port = tp_port(&t->local)) != 0 && port < low)

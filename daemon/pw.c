@@ -952,8 +952,8 @@ next_has_session(const struct tunnel_conf *next, uint32_t id)
 	const struct session_conf *sc;
 
 	TAILQ_FOREACH(sc, &next->sessions, entry)
-	if (sc->local_session_id == id)
-		return 1;
+		if (sc->local_session_id == id)
+			return 1;
 	return 0;
 }
 

@@ -221,7 +221,7 @@ rl_memory(const struct rl *rl)
 	uint16_t i;
 
 	STAILQ_FOREACH(m, &rl->txq, entry)
-	bytes += sizeof(*m) + m->len;
+		bytes += sizeof(*m) + m->len;
 	if (rl->ooo == NULL)
 		return bytes;
 	bytes += rl->p.local_window * sizeof(*rl->ooo);
@@ -552,7 +552,7 @@ rl_export(const struct rl *rl, struct rl_snapshot *s,
 	s->rtx_deadline = rl->rtx_deadline;
 	s->ack_deadline = rl->ack_deadline;
 	STAILQ_FOREACH(m, &rl->txq, entry)
-	each(arg, m->dgram, m->len);
+		each(arg, m->dgram, m->len);
 }
 
 static void

@@ -323,15 +323,15 @@ session_tunnel_attach(
 	TAILQ_INIT(&t->sessions);
 	if (from != NULL) {
 		TAILQ_FOREACH(o, &from->sessions, entry)
-		if (session_new(t, o->conf) == NULL)
-			return -1;
+			if (session_new(t, o->conf) == NULL)
+				return -1;
 		return 0;
 	}
 	if (tc == NULL)
 		return 0;
 	TAILQ_FOREACH(sc, &tc->sessions, entry)
-	if (session_new(t, sc) == NULL)
-		return -1;
+		if (session_new(t, sc) == NULL)
+			return -1;
 	return 0;
 }
 
@@ -349,8 +349,7 @@ session_tunnel_up(struct tunnel *t)
 {
 	struct session *s;
 
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
+	TAILQ_FOREACH(s, &t->sessions, entry) {
 		s->failures = 0;
 		if (s->conf->initiate)
 			ssfsm_event(s, SSE_OPEN);
@@ -362,8 +361,7 @@ session_tunnel_down(struct tunnel *t)
 {
 	struct session *s;
 
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
+	TAILQ_FOREACH(s, &t->sessions, entry) {
 		retry_cancel(s);
 		ssfsm_event(s, SSE_TUNNEL_DOWN);
 	}
@@ -376,8 +374,8 @@ session_count(const struct tunnel *t)
 	size_t n = 0;
 
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (s->state != SS_IDLE)
-		n++;
+		if (s->state != SS_IDLE)
+			n++;
 	return n;
 }
 
@@ -623,8 +621,7 @@ icrq_match(struct tunnel *t, const struct l2tp_msg *m, char *end_id, size_t len,
 		end_id[n] = '\0';
 		*idlen = n;
 	}
-	TAILQ_FOREACH(s, &t->sessions, entry)
-	{
+	TAILQ_FOREACH(s, &t->sessions, entry) {
 		if (s->conf->remote_end_id[0] == '\0')
 			catchall = s;
 		else if (config_end_id_equal(s->conf,
@@ -921,8 +918,8 @@ session_find(const struct tunnel *t, const char *name)
 	struct session *s;
 
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (strcmp(s->conf->name, name) == 0)
-		return s;
+		if (strcmp(s->conf->name, name) == 0)
+			return s;
 	return NULL;
 }
 
@@ -940,8 +937,8 @@ session_tunnel_reload(struct tunnel *t, struct tunnel_conf *next)
 			session_change(s, nsc);
 	}
 	TAILQ_FOREACH(nsc, &next->sessions, entry)
-	if (session_find(t, nsc->name) == NULL)
-		session_add(t, nsc);
+		if (session_find(t, nsc->name) == NULL)
+			session_add(t, nsc);
 }
 
 void
@@ -1149,6 +1146,6 @@ session_handover_resume(struct tunnel *t)
 	struct session *s;
 
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (s->state == SS_IDLE && s->conf->initiate)
-		ssfsm_event(s, SSE_OPEN);
+		if (s->state == SS_IDLE && s->conf->initiate)
+			ssfsm_event(s, SSE_OPEN);
 }

@@ -157,8 +157,8 @@ tunnel_find(const char *name)
 	struct tunnel *t;
 
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	if (t->primary && strcmp(t->conf->name, name) == 0)
-		return t;
+		if (t->primary && strcmp(t->conf->name, name) == 0)
+			return t;
 	return NULL;
 }
 
@@ -2036,8 +2036,8 @@ listeners_default(const struct daemon_conf *conf)
 	    listener_find(AF_INET6, L2TP_ENCAP_UDP))
 		return 0;
 	TAILQ_FOREACH(tc, &conf->tunnels, entry)
-	if (tc->mode == TUNNEL_DYNAMIC && tc->encap == L2TP_ENCAP_UDP)
-		needed = 1;
+		if (tc->mode == TUNNEL_DYNAMIC && tc->encap == L2TP_ENCAP_UDP)
+			needed = 1;
 	if (!needed)
 		return 0;
 	for (i = 0; i < conf->nlisten; i++)
@@ -2072,8 +2072,7 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	}
 	if (listeners_default(conf) == -1)
 		return -1;
-	TAILQ_FOREACH(tc, &conf->tunnels, entry)
-	{
+	TAILQ_FOREACH(tc, &conf->tunnels, entry) {
 		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)
 			(void)listener_get(tc->remote.ss_family, L2TP_ENCAP_IP);
 		(void)tunnel_new(tc, NULL, 1);
@@ -2103,16 +2102,14 @@ tunnels_recover(void)
 	struct tunnel *t;
 	unsigned int n = 0, window;
 
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	{
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
 		if (recoverable(t))
 			n++;
 	}
 	window = n * TN_RECOVER_SPREAD_MS;
 	if (window > TN_RECOVER_WINDOW_MS)
 		window = TN_RECOVER_WINDOW_MS;
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	{
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
 		if (!recoverable(t))
 			continue;
 		t->recovering = 1;
@@ -2275,8 +2272,7 @@ tunnels_reload(struct daemon_conf *nc)
 	config_free(tn.conf);
 	tn.conf = nc;
 	(void)listeners_default(nc);
-	TAILQ_FOREACH(tc, &nc->tunnels, entry)
-	{
+	TAILQ_FOREACH(tc, &nc->tunnels, entry) {
 		if (tunnel_find(tc->name) != NULL)
 			continue;
 		log_info("tunnel %s: added", tc->name);
@@ -2292,9 +2288,9 @@ shutdown_pending(void)
 	struct tunnel *t;
 
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	if (t->state == CC_CLOSING && t->stop_sent && t->rl != NULL &&
-	    !rl_idle(t->rl))
-		return 1;
+		if (t->state == CC_CLOSING && t->stop_sent && t->rl != NULL &&
+		    !rl_idle(t->rl))
+			return 1;
 	return 0;
 }
 
@@ -2375,12 +2371,12 @@ tunnels_freeze(int frozen)
 	for (i = 0; i < tn.nlisteners; i++)
 		tp_listener_pause(tn.listeners[i], frozen);
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	if (t->ev_sock != NULL) {
-		if (frozen)
-			(void)event_del(t->ev_sock);
-		else
-			(void)event_add(t->ev_sock, NULL);
-	}
+		if (t->ev_sock != NULL) {
+			if (frozen)
+				(void)event_del(t->ev_sock);
+			else
+				(void)event_add(t->ev_sock, NULL);
+		}
 }
 
 /* The counters, flat, in a fixed order (the format's). */
@@ -2504,12 +2500,13 @@ tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 	h->nctr = counters_pack(&t->ctr, h->ctr);
 	n = 0;
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	n++;
+		n++;
 	if (n > 0 && (h->sessions = calloc(n, sizeof(*h->sessions))) == NULL)
 		return -1;
 	TAILQ_FOREACH(s, &t->sessions, entry)
-	if (s->state == SS_ESTABLISHED)
-		session_handover_export(s, &h->sessions[h->nsessions++]);
+		if (s->state == SS_ESTABLISHED)
+			session_handover_export(
+			    s, &h->sessions[h->nsessions++]);
 	return 0;
 }
 
@@ -2526,7 +2523,7 @@ tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
 	}
 	st->listeners = calloc(tn.nlisteners + 1, sizeof(*st->listeners));
 	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	n++;
+		n++;
 	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
 	if (st->listeners == NULL || st->tunnels == NULL)
 		goto oom;
@@ -2539,8 +2536,7 @@ tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
 	}
 	/* Established primaries only: a connection being set up or closed
 	 * is left to the peer's retransmissions (docs/restart.md). */
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-	{
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
 		if (!t->primary || t->state != CC_ESTABLISHED ||
 		    t->conf->mode != TUNNEL_DYNAMIC || t->rl == NULL)
 			continue;

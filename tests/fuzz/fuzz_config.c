@@ -57,13 +57,12 @@ check_names(struct daemon_conf *c)
 	struct tunnel_conf *tc;
 	struct session_conf *sc;
 
-	TAILQ_FOREACH(tc, &c->tunnels, entry)
-	{
+	TAILQ_FOREACH(tc, &c->tunnels, entry) {
 		CHECK(memchr(tc->name, '\0', sizeof(tc->name)) != NULL);
 		CHECK(config_find_tunnel(c, tc->name) == tc);
 		CHECK(tc->secret_len <= sizeof(tc->secret));
 		TAILQ_FOREACH(sc, &tc->sessions, entry)
-		CHECK(config_find_session(tc, sc->name) == sc);
+			CHECK(config_find_session(tc, sc->name) == sc);
 	}
 }
 
