@@ -11,17 +11,22 @@ grep -q '^#define HAVE_LIBSYSTEMD 1' "$top_builddir/config.h" ||
     fail "built without libsystemd (configure --with-systemd; apt-get install libsystemd-dev)"
 ns_pair a b
 PY=${PYTHON3:-python3}
-NLOG=$WORK/notify.log
 
-$PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify.sock" "$NLOG" \
-    "$L2TPSH" "$WORK/A.sock" "$WORK/A.pid" &
-echo $! >"$WORK/listener.pid"
-BG_PIDFILES="$BG_PIDFILES $WORK/listener.pid"
-i=0
-until grep -q LISTENING "$NLOG" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 50 ] && fail "notify listener did not start"
-	sleep 0.1
-done
+# listen NAME: a notification socket for daemon NAME, logging into
+# $NLOG (set it first), until the test ends.
+listen() {
+	$PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify-$1.sock" \
+	    "$NLOG" "$L2TPSH" "$WORK/$1.sock" "$WORK/$1.pid" &
+	echo $! >"$WORK/listener-$1.pid"
+	BG_PIDFILES="$BG_PIDFILES $WORK/listener-$1.pid"
+	i=0
+	until grep -q LISTENING "$NLOG" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 50 ] && fail "notify listener did not start"
+		sleep 0.1
+	done
+}
+NLOG=$WORK/notify.log
+listen A
 
 # wait_notify PATTERN [TIMEOUT]: until a line of the log matches.
 wait_notify() {
@@ -44,7 +49,7 @@ wait_count() {
 }
 
 # 400 ms watchdog: a ping every 200 ms.
-export NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=400000
+export NOTIFY_SOCKET="$WORK/notify-A.sock" WATCHDOG_USEC=400000
 ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
     daemon_start A "$NS_A"
 unset NOTIFY_SOCKET WATCHDOG_USEC
@@ -94,15 +99,7 @@ U="l2tpn$$"
 useradd -M -N -g nogroup "$U" || fail "useradd"
 trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
 NLOG=$WORK/notify-c.log
-$PY "$top_srcdir/tests/shell/notify_listen.py" "$WORK/notify-c.sock" "$NLOG" \
-    "$L2TPSH" "$WORK/C.sock" "$WORK/C.pid" &
-echo $! >"$WORK/listener-c.pid"
-BG_PIDFILES="$BG_PIDFILES $WORK/listener-c.pid"
-i=0
-until grep -q LISTENING "$NLOG" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 50 ] && fail "notify listener did not start"
-	sleep 0.1
-done
+listen C
 # What systemd does between fork and exec: WATCHDOG_PID is the pid it
 # is about to run the daemon as.
 printf '#!/bin/sh\nWATCHDOG_PID=$$ exec "%s" "$@"\n' "$L2TPV3D" \
@@ -110,7 +107,7 @@ printf '#!/bin/sh\nWATCHDOG_PID=$$ exec "%s" "$@"\n' "$L2TPV3D" \
 chmod 755 "$WORK/l2tpv3d-wd"
 real=$L2TPV3D
 L2TPV3D=$WORK/l2tpv3d-wd
-export NOTIFY_SOCKET="$WORK/notify-c.sock" WATCHDOG_USEC=400000
+export NOTIFY_SOCKET="$WORK/notify-C.sock" WATCHDOG_USEC=400000
 ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" "retry-interval = 1" |
     daemon_start C "$NS_A" -u "$U"
 unset NOTIFY_SOCKET WATCHDOG_USEC
