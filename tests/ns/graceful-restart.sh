@@ -2,13 +2,15 @@
 # Graceful restart (issue 14, docs/restart.md): two l2tpv3d (dataplane
 # none), a tunnel with MD5 digests, two sessions, hellos every second.
 # A is restarted gracefully five times in a row (four by `restart
-# graceful`, one by SIGUSR2; its metrics-listen HTTP socket answers after
-# each), then once more while a HELLO of its is outstanding (B stopped, so nothing is acknowledged).  Each time the
-# pid changes and the connection and session IDs do not, on either
-# side; the wire shows no StopCCN and no CDN, and the Ns of what A
-# sends runs on without a gap or a step back (a retransmission repeats
-# the last one); the outstanding HELLO is retransmitted by the new
-# process and acknowledged.
+# graceful`, one by SIGUSR2; its metrics-listen HTTP socket answers
+# after each), once more while a HELLO of its is outstanding (B stopped,
+# so nothing is acknowledged), and once more into a replaced binary
+# with another version string (an upgrade).  Each time the pid changes
+# and the connection and session IDs do not, on either side; the wire
+# shows no StopCCN and no CDN, and the Ns of what A sends runs on
+# without a gap or a step back (a retransmission repeats the last one);
+# the outstanding HELLO is retransmitted by the new process and
+# acknowledged.
 . "$(dirname "$0")/lib.sh"
 ns_init
 ns_pair a b
@@ -22,11 +24,17 @@ conf() { # NAME LOCAL REMOTE INITIATE
 	    "session pw2 { remote-end-id = \"102\" cookie-length = 4 }"
 }
 conf lcce-b "$V4_B" "$V4_A" no | daemon_start B "$NS_B"
+# A runs from a copy of the binary, which the last restart finds
+# replaced by a "newer build" (an upgrade in place, as a package does).
+cp "$L2TPV3D" "$WORK/l2tpv3d"
+real_l2tpv3d=$L2TPV3D
+L2TPV3D=$WORK/l2tpv3d
 # A serves its metrics over HTTP too: that socket is handed over as well.
 {
 	echo 'metrics-listen = "127.0.0.1:9735"'
 	conf lcce-a "$V4_A" "$V4_B" yes
 } | daemon_start A "$NS_A"
+L2TPV3D=$real_l2tpv3d
 up='[.[][] | select(.state == "established")] | length == 2'
 wait_json A "show session" "$up" 15 || fail "A: sessions not up"
 wait_json B "show session" "$up" 15 || fail "B: sessions not up"
@@ -105,6 +113,29 @@ wait_json A "show session" "$up" 5 || fail "A: sessions down at the end"
 wait_json B "show session" "$up" 5 || fail "B: sessions down at the end"
 [ "$(ids A)" = "$ids_a" ] || fail "A's IDs changed: $ids_a -> $(ids A)"
 [ "$(ids B)" = "$ids_b" ] || fail "B's IDs changed: $ids_b -> $(ids B)"
+
+# An upgrade: the binary A runs from is replaced (a new file renamed
+# over it) by one whose version string differs, and the graceful
+# restart executes the new one.
+old_version=$(l2tpsh A "show version")
+"${PYTHON3:-python3}" - "$WORK/l2tpv3d" "$WORK/l2tpv3d.new" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+old = b"0.1.0\0"
+assert old in data, "no version string to change"
+open(sys.argv[2], "wb").write(data.replace(old, b"9.9.9\0"))
+PY
+chmod 755 "$WORK/l2tpv3d.new"
+mv "$WORK/l2tpv3d.new" "$WORK/l2tpv3d"
+n=7
+restart_a command
+new_version=$(l2tpsh A "show version")
+[ "$new_version" = "l2tpv3d 9.9.9" ] ||
+    fail "after the upgrade A says '$new_version' (was '$old_version')"
+echo "upgraded: '$old_version' -> '$new_version'"
+sleep 1.5
+wait_json A "show session" "$up" 5 || fail "A: sessions down after the upgrade"
+[ "$(ids B)" = "$ids_b" ] || fail "B's IDs changed: $ids_b -> $(ids B)"
 capture_stop wire
 
 tshark_frames "$WORK/wire.pcap" "$SECRET" \
@@ -118,4 +149,4 @@ rtx=$(awk '$2 == 6 { c[$1]++ } END { n = 0; for (k in c) if (c[k] > 1) n++; prin
 # B saw nothing wrong: no digest failure, no bad Nr on its side.
 grep -Eq "digest|Nr .*never sent|bad Nr" "$WORK/B.log" &&
     fail "B complained: $(grep -E "digest|never sent|bad Nr" "$WORK/B.log")"
-echo "PASS (6 graceful restarts; $hellos HELLOs from A, $rtx retransmitted; IDs $ids_a)"
+echo "PASS (7 graceful restarts, the last one an upgrade; $hellos HELLOs from A, $rtx retransmitted; IDs $ids_a)"
