@@ -472,18 +472,25 @@ dp_tunnel_create(struct dataplane *dp, const struct dp_tunnel_cfg *c)
 	return 0;
 }
 
+/* Delete a kernel tunnel; 0, or the kernel's errno. */
+static int
+tunnel_delete(struct dataplane *dp, uint32_t tunnel_id)
+{
+	struct nl_msg *msg;
+	int bad;
+
+	if ((msg = l2tp_msg(dp, L2TP_CMD_TUNNEL_DELETE)) == NULL)
+		return ENOMEM;
+	bad = nla_put_u32(msg, L2TP_ATTR_CONN_ID, tunnel_id);
+	return l2tp_do(dp, msg, bad != 0);
+}
+
 int
 dp_tunnel_delete(struct dataplane *dp, uint32_t tunnel_id)
 {
-	struct nl_msg *msg;
-	int bad, kerr;
+	int kerr;
 
-	if ((msg = l2tp_msg(dp, L2TP_CMD_TUNNEL_DELETE)) == NULL) {
-		log_warnx("dataplane: out of memory");
-		return -1;
-	}
-	bad = nla_put_u32(msg, L2TP_ATTR_CONN_ID, tunnel_id);
-	if ((kerr = l2tp_do(dp, msg, bad != 0)) != 0) {
+	if ((kerr = tunnel_delete(dp, tunnel_id)) != 0) {
 		log_warnx("dataplane: cannot delete tunnel %u: %s", tunnel_id,
 		    strerror(kerr));
 		return -1;
@@ -664,8 +671,13 @@ dp_tunnel_ensure(struct dataplane *dp, const struct dp_tunnel_cfg *want)
 	}
 	log_info("%s: replacing kernel tunnel %u: %s", owner(want->owner),
 	    want->tunnel_id, why);
-	if (dp_tunnel_delete(dp, want->tunnel_id) < 0)
+	/* ENODEV: the kernel still listed a tunnel it was freeing (an
+	 * earlier delete, not yet done), and it is gone now: create. */
+	if ((rc = tunnel_delete(dp, want->tunnel_id)) != 0 && rc != ENODEV) {
+		log_warnx("dataplane: cannot delete tunnel %u: %s",
+		    want->tunnel_id, strerror(rc));
 		return -1;
+	}
 	return tunnel_create_or_busy(dp, want, DP_REPLACED);
 }
 
