@@ -29,6 +29,12 @@ Measured, in this order, each printed as one JSON object per line
                        /metrics via metrics-listen), seconds and bytes,
                        and the HELLOs retransmitted meanwhile (against
                        a window without scrapes), with --hello S hellos
+  graceful_*           with --graceful, instead of everything above:
+                       `restart graceful` of A under n tunnels and n*m
+                       sessions (hellos every --hello s): seconds until
+                       the new process has taken over, and HELLOs
+                       retransmitted meanwhile against a window without
+                       (issue 14: at most 2 s, no missed hello)
   restart_storm_*      with --restart-storm, instead of everything
                        above: cold start, then B (the LNS) restarts
                        (SIGTERM: a StopCCN to every tunnel, then a new
@@ -829,6 +835,46 @@ class Bench:
                            stdout=f, stderr=subprocess.DEVNULL)
         self.note("profile: " + report)
 
+    def graceful(self):
+        """Issue 14: a graceful restart of A under the whole load; the
+        hand-over time as A reports it, and the HELLOs retransmitted by
+        either side in a window around it, against an equal window
+        without."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        secs = self.establish(n, m, a.hello)
+        self.result("establish_tunnels_seconds", round(secs, 3), "s",
+                    tunnels=n, sessions=n * m, helloInterval=a.hello,
+                    note="for --graceful")
+        time.sleep(max(1.5, 2.0 * a.hello))
+        span = max(3.0 * a.hello, 10.0)
+        s0 = self.metric_sums()
+        time.sleep(span)
+        s1 = self.metric_sums()
+        t0 = time.monotonic()
+        out = self.shell("A", "restart graceful", timeout=120).decode()
+        answered = time.monotonic() - t0
+        if "has taken over" not in out:
+            raise BenchError("restart graceful: " + out.strip())
+        took = out.split("has taken over in ", 1)[1].split()[0]
+        time.sleep(max(0.0, span - answered))
+        s2 = self.metric_sums()
+        up = min(self.count_established("A"), self.count_established("B"))
+        self.result("graceful_restart_seconds", round(int(took) / 1000.0, 3),
+                    "s", tunnels=n, sessions=n * m,
+                    answeredSeconds=round(answered, 3),
+                    helloInterval=a.hello, establishedAfter=up,
+                    target="<= 2 s, no missed hello")
+        self.result("graceful_hellos_retransmitted", s2["hello_rtx"] -
+                    s1["hello_rtx"], "HELLOs", tunnels=n,
+                    windowSeconds=round(span, 1),
+                    withoutRestart=s1["hello_rtx"] - s0["hello_rtx"],
+                    retransmitsAll=s2["retransmits"] - s1["retransmits"],
+                    hellosReceived=s2["hello_rx"] - s1["hello_rx"])
+        if up < n:
+            raise BenchError("tunnels dropped by the graceful restart: "
+                             "%d of %d up" % (up, n))
+
     def restart_storm(self):
         """Issue 14: the LNS (B) restarts under n tunnels and n*m
         sessions; A's persistent tunnels must come back spread out, all
@@ -892,6 +938,9 @@ class Bench:
             return
         if a.restart_storm:
             self.restart_storm()
+            return
+        if a.graceful:
+            self.graceful()
             return
         self.udp_ceiling()
         self.codec()
@@ -985,6 +1034,9 @@ def parse_args():
                    "and the one with the scrapes)")
     p.add_argument("--ramp", type=int, default=0, metavar="K",
                    help="bring A's tunnels up K at a time (reloads)")
+    p.add_argument("--graceful", action="store_true",
+                   help="only a graceful restart of A under load (with "
+                   "--hello)")
     p.add_argument("--restart-storm", action="store_true",
                    help="only the restart storm: cold start, then the "
                    "LNS restarts; time until everything is back")
