@@ -668,6 +668,17 @@ class Bench:
             th.join()
         return out, lat
 
+    def establish_settled(self, note):
+        """Bring up every tunnel and session with --hello s hellos,
+        report it, and wait until the first hellos are acknowledged."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        secs = self.establish(n, m, a.hello)
+        self.result("establish_tunnels_seconds", round(secs, 3), "s",
+                    tunnels=n, sessions=n * m, helloInterval=a.hello,
+                    note=note)
+        time.sleep(max(1.5, 2.0 * a.hello))
+
     def scrape(self):
         """The metrics of n tunnels (and their sessions) while hellos
         flow (--hello, 1 s by default): `show metrics` through the
@@ -679,11 +690,7 @@ class Bench:
         (its ZLB did not come back in time)."""
         a = self.args
         n, m = a.tunnels, a.sessions
-        secs = self.establish(n, m, a.hello)
-        self.result("establish_tunnels_seconds", round(secs, 3), "s",
-                    tunnels=n, sessions=n * m, helloInterval=a.hello,
-                    note="for --scrape")
-        time.sleep(max(1.5, 2.0 * a.hello))  # first hellos acknowledged
+        self.establish_settled("for --scrape")
 
         def window(fn):
             s0 = self.metric_sums()
@@ -842,11 +849,7 @@ class Bench:
         without."""
         a = self.args
         n, m = a.tunnels, a.sessions
-        secs = self.establish(n, m, a.hello)
-        self.result("establish_tunnels_seconds", round(secs, 3), "s",
-                    tunnels=n, sessions=n * m, helloInterval=a.hello,
-                    note="for --graceful")
-        time.sleep(max(1.5, 2.0 * a.hello))
+        self.establish_settled("for --graceful")
         span = max(3.0 * a.hello, 10.0)
         s0 = self.metric_sums()
         time.sleep(span)

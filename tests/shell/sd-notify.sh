@@ -69,12 +69,15 @@ wait_json A "show tunnel" '.ab.state == "established"' ||
     fail "A did not reach established"
 wait_notify 'STATUS=1 of 1 tunnels established, 0 sessions' 5
 
-# Watchdog pings: at least 5 in 1.5 s with a 200 ms period.
-before=$(grep -c 'WATCHDOG=1' "$NLOG")
-sleep 1.5
-after=$(grep -c 'WATCHDOG=1' "$NLOG")
-[ $((after - before)) -ge 5 ] ||
-    fail "watchdog: $((after - before)) pings in 1.5 s, want >= 5"
+# watchdog_pings WHAT: at least 5 in 1.5 s with a 200 ms period.
+watchdog_pings() {
+	before=$(grep -c 'WATCHDOG=1' "$NLOG")
+	sleep 1.5
+	after=$(grep -c 'WATCHDOG=1' "$NLOG")
+	[ $((after - before)) -ge 5 ] ||
+	    fail "watchdog$1: $((after - before)) pings in 1.5 s, want >= 5"
+}
+watchdog_pings ""
 
 # The peer goes: STATUS says so (a second STATUS=0, after the 1).
 daemon_stop B
@@ -120,11 +123,7 @@ wait_notify 'READY=1'
 wait_notify '^CHECK'
 grep -q '^BLOCKED ok' "$NLOG" || fail "$(grep BLOCKED "$NLOG")"
 grep -q '^CHECK ok' "$NLOG" || fail "C: $(grep CHECK "$NLOG")"
-before=$(grep -c 'WATCHDOG=1' "$NLOG")
-sleep 1.5
-after=$(grep -c 'WATCHDOG=1' "$NLOG")
-[ $((after - before)) -ge 5 ] ||
-    fail "watchdog under privilege separation: $((after - before)) pings in 1.5 s, want >= 5"
+watchdog_pings " under privilege separation"
 daemon_stop C
 wait_notify 'STOPPING=1' 5
 others=$(grep -E '^[0-9.]+ pid=' "$NLOG" | grep -v "^[0-9.]* pid=$main ") &&
