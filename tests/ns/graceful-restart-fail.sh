@@ -71,12 +71,7 @@ cp "$WORK/A.conf.good" "$WORK/A.conf"
 pid=$(cat "$WORK/A.pidfile")
 l2tpsh A "restart graceful" >"$WORK/restart.out" 2>&1 ||
     fail "good restart failed: $(cat "$WORK/restart.out")"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "old A ($pid) still running"
-	sleep 0.05
-done
+wait_gone "$pid" 5 "old A ($pid) still running"
 cat "$WORK/A.pidfile" >"$WORK/A.pid"
 wait_json A "show session" "$up" 5 || fail "A: session down after restart"
 sleep 1.5

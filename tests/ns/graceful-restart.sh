@@ -61,14 +61,7 @@ restart_a() {
 		    fail "restart graceful said: $(cat "$WORK/restart.out")"
 	fi
 	ta=$(date +%s%N)
-	# Gone: exited (a zombie until whoever inherited it reaps it).
-	i=0
-	while kill -0 "$old" 2>/dev/null &&
-	    ! grep -q '^State:.*Z' "/proc/$old/status" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 150 ] && fail "old A ($old) still running"
-		sleep 0.02
-	done
+	wait_gone "$old" 3 "old A ($old) still running"
 	new=$(cat "$WORK/A.pidfile")
 	t1=$(date +%s%N)
 	[ -n "$new" ] && [ "$new" != "$old" ] ||

@@ -212,13 +212,19 @@ daemon_pid() {
 daemon_stop() {
 	pid=$(daemon_pid "$1")
 	kill -"${2:-TERM}" "$pid" 2>/dev/null || return 1
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "$1: still running 10 s after SIG${2:-TERM}"
-		sleep 0.1
-	done
+	wait_gone "$pid" 10 "$1: still running 10 s after SIG${2:-TERM}"
 	wait "$pid" 2>/dev/null
+}
+
+# wait_gone PID SECONDS MESSAGE: until PID has exited (a zombie counts:
+# whoever inherited it reaps it), or fail with MESSAGE.
+wait_gone() {
+	_deadline=$(($(date +%s%N) + $2 * 1000000000))
+	while kill -0 "$1" 2>/dev/null &&
+	    ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+		[ "$(date +%s%N)" -ge "$_deadline" ] && fail "$3"
+		sleep 0.02
+	done
 }
 
 l2tpsh() {
