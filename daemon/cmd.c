@@ -885,6 +885,20 @@ cmd_describe(const struct cmd_tree *tree, unsigned int node, int argc,
 
 /* --- results --------------------------------------------------------- */
 
+void
+cmd_err_word(const struct cmd_match *m, const char *name, const char *what,
+    struct sbuf *err)
+{
+	char prefix[64];
+	int i;
+
+	for (i = 0; i < m->nwords && strcmp(m->tok[i]->text, name) != 0; i++)
+		;
+	snprintf(prefix, sizeof(prefix), "%% %s: ", what);
+	err_caret(err, prefix, m->nwords, (char **)m->words,
+	    i < m->nwords ? i : m->nwords - 1);
+}
+
 const char *
 cmd_arg(const struct cmd_match *m, const char *name)
 {

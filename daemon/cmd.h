@@ -117,6 +117,13 @@ cmd_describe(const struct cmd_tree *, unsigned int node, int argc, char **argv,
 const char *cmd_arg(const struct cmd_match *, const char *name);
 /* 1 when keyword or variable `name` took part in the match. */
 int cmd_has(const struct cmd_match *, const char *name);
+/*
+ * An error about the word bound to `name`, in the grammar's own style:
+ * "% WHAT: the command line", then a caret under that word.  The caller
+ * adds "\n% expected: ..." (what the word may be).
+ */
+void cmd_err_word(const struct cmd_match *, const char *name, const char *what,
+    struct sbuf *err);
 /* The command line in canonical form: keywords spelled out. */
 void cmd_canonical(const struct cmd_match *, struct sbuf *);
 

@@ -7,29 +7,56 @@
 #ifndef L2TP_DAEMON_CMD_IMPL_H
 #define L2TP_DAEMON_CMD_IMPL_H
 
+#include <stdint.h>
+
 #include "daemon/cmd.h"
 #include "daemon/control.h"
 
 /* cmd_def.flags */
 #define CMD_F_READONLY 0x1 /* allowed on the read-only socket */
 
-/* Run one of ctl_cmds.c's answers with canonical words. */
-int cmd_legacy(struct control_req *, const char *const *words, int n);
+struct tunnel;
+struct session;
+
+/*
+ * The objects a command's words name (cmd_table.c).  A tunnel by name,
+ * else by local CCID; a session by name, else by local session ID, in
+ * tunnel `in` or (NULL) in any.  When there is none, NULL, and req->err
+ * says so in the grammar's style: the line, a caret under the word, and
+ * what it may be.
+ */
+struct tunnel *
+cmd_tunnel(struct control_req *, const struct cmd_match *, const char *var);
+struct session *cmd_session(struct control_req *, const struct cmd_match *,
+    const char *var, struct tunnel *in);
+/* The first session of t that sel (name or ID; NULL: any) selects. */
+struct session *cmd_session_first(const struct tunnel *, const char *sel);
+/* cmd_session()'s error alone (a selector that matched nothing). */
+void cmd_no_such_session(struct control_req *, const struct cmd_match *,
+    const char *var, struct tunnel *in);
 
 /* cmd_show.c */
 /* The configuration text as config_print_flags() writes it with flags
  * (CONF_PRINT_*; 0: what the operator set), malloc'd. */
 char *cmd_running_text(size_t *len, int flags);
+/* "01:02:03", or "2d03h" from a day on. */
+void cmd_uptime_str(uint64_t seconds, char *buf, size_t len);
+/* What keeps an object from the kernel (pw_waiting_for()): a JSON
+ * member `,"waitingFor":...` (null when nothing), or a text line. */
+void cmd_waiting_json(struct sbuf *, const char *what);
+void cmd_waiting_text(struct sbuf *, const char *what);
 int cmd_show_version(const struct cmd_match *, void *);
 int cmd_show_running(const struct cmd_match *, void *);
 int cmd_show_tunnel(const struct cmd_match *, void *);
-int cmd_show_session(const struct cmd_match *, void *);
-int cmd_show_wireshark(const struct cmd_match *, void *);
 int cmd_show_statistics(const struct cmd_match *, void *);
 int cmd_show_statistics_daemon(const struct cmd_match *, void *);
 int cmd_show_peer(const struct cmd_match *, void *);
 int cmd_show_log(const struct cmd_match *, void *);
 int cmd_show_metrics(const struct cmd_match *, void *);
+
+/* cmd_show_session.c */
+int cmd_show_session(const struct cmd_match *, void *);
+int cmd_show_wireshark(const struct cmd_match *, void *);
 
 /* cmd_config.c */
 int cmd_configure(const struct cmd_match *, void *);

@@ -4,7 +4,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,23 +12,13 @@
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
 
-static struct tunnel *
-named_tunnel(struct control_req *req, const char *name)
-{
-	struct tunnel *t;
-
-	if ((t = tunnel_find(name)) == NULL)
-		sbuf_printf(req->err, "%% no such tunnel: %s", name);
-	return t;
-}
-
 int
 cmd_clear_tunnel(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 	struct tunnel *t;
 
-	if ((t = named_tunnel(req, cmd_arg(m, "TUNNEL"))) == NULL)
+	if ((t = cmd_tunnel(req, m, "TUNNEL")) == NULL)
 		return CTL_STATUS_ERROR;
 	if (tunnel_clear(t) == -1) {
 		sbuf_printf(req->err, "%% tunnel %s is not open (%s)",
@@ -39,47 +28,23 @@ cmd_clear_tunnel(const struct cmd_match *m, void *arg)
 	return CTL_STATUS_OK;
 }
 
-/* A session of t by name, else by our decimal session ID. */
-static struct session *
-tunnel_session(const struct tunnel *t, const char *word)
-{
-	struct session *s;
-	unsigned long id;
-	char *end;
-
-	for (s = session_first(t); s != NULL; s = session_next(s))
-		if (strcmp(s->conf->name, word) == 0)
-			return s;
-	errno = 0;
-	id = strtoul(word, &end, 10);
-	if (errno != 0 || *end != '\0' || id == 0 || id > UINT32_MAX)
-		return NULL;
-	if ((s = session_by_id((uint32_t)id)) != NULL && s->tunnel != t)
-		return NULL;
-	return s;
-}
-
 /* `clear session TUNNEL SESSION` and `clear session id ID`: CDN; an
  * initiator places the call again after its retry delay. */
 int
 cmd_clear_session(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
-	const char *id = cmd_arg(m, "<1-4294967295>");
 	struct tunnel *t = NULL;
 	struct session *s;
 
-	if (id != NULL)
-		s = session_by_id((uint32_t)strtoul(id, NULL, 10));
-	else if ((t = named_tunnel(req, cmd_arg(m, "TUNNEL"))) == NULL)
+	if (cmd_has(m, "id"))
+		s = cmd_session(req, m, "<1-4294967295>", NULL);
+	else if ((t = cmd_tunnel(req, m, "TUNNEL")) == NULL)
 		return CTL_STATUS_ERROR;
 	else
-		s = tunnel_session(t, cmd_arg(m, "SESSION"));
-	if (s == NULL) {
-		sbuf_printf(req->err, "%% no such session: %s",
-		    id != NULL ? id : cmd_arg(m, "SESSION"));
+		s = cmd_session(req, m, "SESSION", t);
+	if (s == NULL)
 		return CTL_STATUS_ERROR;
-	}
 	if (session_clear(s, "cleared by the operator") == -1) {
 		sbuf_printf(req->err, "%% session %s/%s has no call",
 		    s->tunnel->conf->name, s->conf->name);
@@ -94,17 +59,16 @@ int
 cmd_clear_statistics(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
-	const char *name = cmd_arg(m, "TUNNEL");
-	struct tunnel *t;
+	struct tunnel *only = NULL, *t;
 
-	if (name != NULL && named_tunnel(req, name) == NULL)
+	if (cmd_has(m, "TUNNEL") &&
+	    (only = cmd_tunnel(req, m, "TUNNEL")) == NULL)
 		return CTL_STATUS_ERROR;
 	for (t = tunnel_first(); t != NULL; t = tunnel_next(t))
-		if (t->primary &&
-		    (name == NULL || strcmp(t->conf->name, name) == 0))
+		if (t->primary && (only == NULL || t == only))
 			memset(&t->ctr, 0, sizeof(t->ctr));
-	log_info("statistics cleared%s%s", name != NULL ? " for tunnel " : "",
-	    name != NULL ? name : "");
+	log_info("statistics cleared%s%s", only != NULL ? " for tunnel " : "",
+	    only != NULL ? only->conf->name : "");
 	return CTL_STATUS_OK;
 }
 
@@ -116,7 +80,7 @@ cmd_debug_tunnel(const struct cmd_match *m, void *arg)
 	struct tunnel *t;
 	int bits = TUNNEL_DEBUG_ALL;
 
-	if ((t = named_tunnel(req, cmd_arg(m, "TUNNEL"))) == NULL)
+	if ((t = cmd_tunnel(req, m, "TUNNEL")) == NULL)
 		return CTL_STATUS_ERROR;
 	if (cmd_has(m, "packets"))
 		bits = TUNNEL_DEBUG_PACKETS;

@@ -1,8 +1,8 @@
 /*
- * `show` commands.  The tunnel, statistics, version and session answers
- * live in ctl_cmds.c (their text and JSON forms are documented and
- * tested there); these handlers resolve the grammar's arguments and call
- * them with canonical words.  The rest are here.
+ * `show` commands: each grammar handler (cmd_table.c) renders its answer
+ * from the running objects, as text or, when the line ends in "json",
+ * as JSON with camelCase keys (docs/control-json.md).  Sessions are in
+ * cmd_show_session.c.  Nothing here changes daemon state.
  */
 #include <config.h>
 
@@ -11,36 +11,97 @@
 #include <string.h>
 
 #include "daemon/cmd_impl.h"
-#include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
 #include "daemon/metrics.h"
 #include "daemon/tunnel.h"
+#include "proto/l2tp.h"
+#include "proto/msg.h"
 
-/* A tunnel by name, else by our CCID (decimal); NULL if none. */
-static struct tunnel *
-tunnel_by_word(const char *word)
+/* --- helpers ------------------------------------------------------- */
+
+static const char *
+encap_name(enum l2tp_encap e)
 {
-	struct tunnel *t;
-	unsigned long id;
-	char *end;
+	return e == L2TP_ENCAP_IP ? "ip" : "udp";
+}
 
-	if ((t = tunnel_find(word)) != NULL)
-		return t;
-	id = strtoul(word, &end, 10);
-	if (*word == '\0' || *end != '\0' || id == 0 || id > UINT32_MAX)
-		return NULL;
-	if ((t = tunnel_by_ccid((uint32_t)id)) == NULL || !t->primary)
-		return NULL;
-	return t;
+/* Where the tunnel talks: the live connection's addresses, else the
+ * configured ones. */
+static void
+tunnel_addrs(const struct tunnel *t, const struct sockaddr_storage **local,
+    const struct sockaddr_storage **peer)
+{
+	if (t->rl != NULL) {
+		*local = &t->local;
+		*peer = &t->peer;
+	} else {
+		*local = &t->conf->local;
+		*peer = &t->conf->remote;
+	}
+}
+
+static unsigned int
+tunnel_port(const struct tunnel *t, const struct sockaddr_storage *ss)
+{
+	if (t->conf->encap != L2TP_ENCAP_UDP)
+		return 0;
+	if (tp_port(ss) != 0)
+		return tp_port(ss);
+	return tunnels_conf() != NULL ? tunnels_conf()->port : L2TP_UDP_PORT;
+}
+
+void
+cmd_uptime_str(uint64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%llud%02lluh",
+		    (unsigned long long)(s / 86400),
+		    (unsigned long long)(s % 86400 / 3600));
+	else
+		snprintf(buf, len, "%02llu:%02llu:%02llu",
+		    (unsigned long long)(s / 3600),
+		    (unsigned long long)(s % 3600 / 60),
+		    (unsigned long long)(s % 60));
+}
+
+static const char *
+slot_name(unsigned int slot)
+{
+	return slot == 0 ? "ZLB" : l2tp_msg_type_name((uint16_t)slot);
+}
+
+/* `"waitingFor":"bridge br0"`, or null: what keeps it from the kernel. */
+void
+cmd_waiting_json(struct sbuf *sb, const char *what)
+{
+	sbuf_puts(sb, ",\"waitingFor\":");
+	if (what != NULL)
+		sbuf_json_str(sb, what);
+	else
+		sbuf_puts(sb, "null");
+}
+
+void
+cmd_waiting_text(struct sbuf *sb, const char *what)
+{
+	if (what != NULL)
+		sbuf_printf(sb, "  waiting for %s\n", what);
 }
 
 int
 cmd_show_version(const struct cmd_match *m, void *arg)
 {
-	static const char *const words[] = { "show", "version" };
+	struct control_req *req = arg;
 
-	return cmd_legacy(arg, words, 2);
+	(void)m;
+	if (req->json)
+		sbuf_printf(req->out,
+		    "{\"program\":\"%s\",\"version\":\"%s\"}\n", PACKAGE_NAME,
+		    PACKAGE_VERSION);
+	else
+		sbuf_printf(req->out, "%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	return CTL_STATUS_OK;
 }
 
 /* The configuration text in one of config_print_flags()'s forms; 0 is
@@ -85,6 +146,8 @@ cmd_show_running(const struct cmd_match *m, void *arg)
 	free(text);
 	return CTL_STATUS_OK;
 }
+
+/* --- show tunnel ---------------------------------------------------- */
 
 static void
 addr_line(struct sbuf *sb, const char *what, const struct sockaddr_storage *ss)
@@ -145,254 +208,275 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 		    str_vis(host, sizeof(host), t->stop_msg));
 }
 
+static void
+tunnel_json(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct sockaddr_storage *local, *peer;
+	char abuf[64];
+
+	tunnel_addrs(t, &local, &peer);
+	sbuf_json_str(sb, t->conf->name);
+	sbuf_puts(sb, ":{\"name\":");
+	sbuf_json_str(sb, t->conf->name);
+	sbuf_puts(sb, ",\"state\":");
+	sbuf_json_str(sb, cc_state_name(t->state));
+	sbuf_puts(sb, ",\"localAddress\":");
+	sbuf_json_str(sb,
+	    local->ss_family == AF_UNSPEC
+		? ""
+		: tp_addr_str(local, abuf, sizeof(abuf)));
+	sbuf_printf(
+	    sb, ",\"localPort\":%u,\"peerAddress\":", tunnel_port(t, local));
+	sbuf_json_str(sb, tp_addr_str(peer, abuf, sizeof(abuf)));
+	sbuf_printf(sb,
+	    ",\"peerPort\":%u,\"encap\":\"%s\",\"localCcid\":%u,"
+	    "\"remoteCcid\":%u,\"dialect\":\"%s\",\"peerHostname\":",
+	    tunnel_port(t, peer), encap_name(t->conf->encap), t->local_ccid,
+	    t->peer_ccid, t->cisco ? "cisco" : "ietf");
+	sbuf_json_str(sb, t->peer_hostname);
+	sbuf_puts(sb, ",\"peerVendor\":");
+	sbuf_json_str(sb, t->peer_vendor);
+	sbuf_printf(sb,
+	    ",\"digest\":\"%s\",\"helloInterval\":%u,\"uptime\":%llu,"
+	    "\"sessions\":%zu",
+	    tunnel_digest_name(t), t->conf->timers.hello_interval,
+	    (unsigned long long)tunnel_uptime(t), session_count(t));
+	cmd_waiting_json(sb, pw_waiting_for(t, NULL));
+	sbuf_putc(sb, '}');
+}
+
+static void
+tunnel_text_header(struct sbuf *sb)
+{
+	sbuf_printf(sb, "%-16s %-14s %-26s %-10s %-10s %-5s %8s %9s\n", "Name",
+	    "State", "Peer", "Local ID", "Remote ID", "Encap", "Sessions",
+	    "Uptime");
+}
+
+static void
+tunnel_text(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct sockaddr_storage *local, *peer;
+	char abuf[64], up[32];
+
+	tunnel_addrs(t, &local, &peer);
+	cmd_uptime_str(tunnel_uptime(t), up, sizeof(up));
+	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
+	    t->conf->name, cc_state_name(t->state),
+	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
+	    encap_name(t->conf->encap), (unsigned int)session_count(t), up);
+	cmd_waiting_text(sb, pw_waiting_for(t, NULL));
+}
+
+/*
+ * Every tunnel (or only t), as one JSON object keyed by name or as text
+ * lines: the shape every per-tunnel `show` shares.
+ */
+static void
+emit_tunnels(struct control_req *req, struct tunnel *only,
+    void (*json)(struct sbuf *, const struct tunnel *),
+    void (*text)(struct sbuf *, const struct tunnel *))
+{
+	struct tunnel *t;
+	int n = 0;
+
+	if (req->json)
+		sbuf_putc(req->out, '{');
+	for (t = only != NULL ? only : tunnel_first(); t != NULL;
+	     t = only != NULL ? NULL : tunnel_next(t)) {
+		if (!t->primary)
+			continue;
+		if (req->json) {
+			if (n++ > 0)
+				sbuf_putc(req->out, ',');
+			json(req->out, t);
+		} else
+			text(req->out, t);
+	}
+	if (req->json)
+		sbuf_puts(req->out, "}\n");
+}
+
+/* `show tunnel [TUNNEL] [detail] [json]`: a table, or a block of lines
+ * each with detail; the JSON form holds everything already. */
 int
 cmd_show_tunnel(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
-	const char *words[3] = { "show", "tunnel", NULL };
-	const char *name = cmd_arg(m, "TUNNEL");
 	struct tunnel *t = NULL;
 
-	if (name != NULL && (t = tunnel_by_word(name)) == NULL) {
-		sbuf_printf(req->err, "no such tunnel: %s", name);
+	if (cmd_has(m, "TUNNEL") && (t = cmd_tunnel(req, m, "TUNNEL")) == NULL)
 		return CTL_STATUS_ERROR;
-	}
 	if (cmd_has(m, "detail") && !req->json) {
-		for (t = t != NULL ? t : tunnel_first(); t != NULL;
-		     t = name != NULL ? NULL : tunnel_next(t))
-			if (t->primary)
-				tunnel_detail(req->out, t);
+		emit_tunnels(req, t, NULL, tunnel_detail);
 		return CTL_STATUS_OK;
 	}
-	words[2] = t != NULL ? t->conf->name : NULL;
-	return cmd_legacy(req, words, t != NULL ? 3 : 2);
+	if (!req->json)
+		tunnel_text_header(req->out);
+	emit_tunnels(req, t, tunnel_json, tunnel_text);
+	return CTL_STATUS_OK;
 }
+
+/* --- show statistics ----------------------------------------------- */
 
 static void
-cookie_hex(struct sbuf *sb, const uint8_t *b, size_t n)
+counts_json(struct sbuf *sb, const char *key, const uint32_t *v)
 {
-	size_t i;
-
-	if (n == 0)
-		sbuf_putc(sb, '-');
-	for (i = 0; i < n; i++)
-		sbuf_printf(sb, "%02x", b[i]);
-}
-
-/* `show session ... detail`: everything about one session, a line each. */
-static void
-session_detail(struct sbuf *sb, const struct session *s)
-{
-	const struct session_conf *c = s->conf;
-
-	sbuf_printf(sb, "Session %s (tunnel %s), %s\n", c->name,
-	    s->tunnel->conf->name, ss_state_name(s->state));
-	sbuf_printf(sb, "  %-22s %s, %s\n", "role",
-	    s->initiator ? "initiator" : "responder",
-	    s->cisco ? "cisco" : "ietf");
-	sbuf_printf(sb, "  %-22s %u / %u\n", "session ID local/remote",
-	    s->local_id, s->remote_id);
-	sbuf_printf(sb, "  %-22s %s\n", "remote end ID",
-	    c->remote_end_id[0] != '\0' ? c->remote_end_id : "-");
-	sbuf_printf(sb, "  %-22s %s", "pseudowire", pw_type_name(c->pw_type));
-	if (c->pw_type == L2TP_PW_ETH_VLAN)
-		sbuf_printf(sb, ", VLAN %u", c->vlan_id);
-	sbuf_printf(sb, "\n  %-22s ", "cookie local/peer");
-	cookie_hex(sb, s->local_cookie, s->local_cookie_len);
-	sbuf_puts(sb, " / ");
-	cookie_hex(sb, s->peer_cookie, s->peer_cookie_len);
-	sbuf_printf(sb, "\n  %-22s %s%s\n", "L2-Specific Sublayer",
-	    session_l2ss_default(s) ? "default" : "none",
-	    c->l2spec == CONF_L2SS_AUTO ? " (auto)" : "");
-	sbuf_printf(sb, "  %-22s %s%s\n", "sequencing", seq_name(c->seq),
-	    s->peer_seq ? ", the peer asks for it" : "");
-	sbuf_printf(
-	    sb, "  %-22s %u (peer %u)\n", "MTU", session_mtu(s), s->peer_mtu);
-	sbuf_printf(sb, "  %-22s %s\n", "interface",
-	    s->dp_ifname[0] != '\0'    ? s->dp_ifname
-		: c->ifname[0] != '\0' ? c->ifname
-				       : "-");
-	sbuf_printf(sb, "  %-22s %s / %s\n", "circuit local/remote",
-	    s->local_down ? "down" : "up", s->remote_down ? "down" : "up");
-	sbuf_printf(sb, "  %-22s %llu s\n", "uptime",
-	    (unsigned long long)session_uptime(s));
-	sbuf_printf(sb, "  %-22s %u / %u, WEN received %u\n",
-	    "SLI received/sent", s->sli_received, s->sli_sent, s->wen_received);
-	if (s->cdn_result != 0)
-		sbuf_printf(sb, "  %-22s result %u error %u \"%s\"%s\n",
-		    "last CDN", s->cdn_result, s->cdn_error, s->cdn_msg,
-		    s->cdn_by_peer ? " (from the peer)" : "");
-	pw_session_text(sb, s);
-}
-
-static int
-show_session_detail(struct control_req *req, const char *tsel, const char *ssel)
-{
-	const struct session *s;
-	struct tunnel *t;
+	unsigned int i;
 	int n = 0;
 
-	if (tsel != NULL && tunnel_find(tsel) == NULL) {
-		sbuf_printf(req->err, "%% no such tunnel: %s", tsel);
-		return CTL_STATUS_ERROR;
-	}
-	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary ||
-		    (tsel != NULL && strcmp(t->conf->name, tsel) != 0))
+	sbuf_printf(sb, "\"%s\":{", key);
+	for (i = 0; i < TUNNEL_NTYPES; i++) {
+		if (v[i] == 0)
 			continue;
-		for (s = session_first(t); s != NULL; s = session_next(s))
-			if (session_selected(s, ssel)) {
-				session_detail(req->out, s);
-				n++;
-			}
-	}
-	if (n == 0 && ssel != NULL) {
-		sbuf_printf(req->err, "%% no such session: %s", ssel);
-		return CTL_STATUS_ERROR;
-	}
-	return CTL_STATUS_OK;
-}
-
-int
-cmd_show_session(const struct cmd_match *m, void *arg)
-{
-	struct control_req *req = arg;
-	const char *words[6] = { "show", "session" };
-	int n = 2;
-
-	/* The JSON form holds everything already. */
-	if (cmd_has(m, "detail") && !req->json)
-		return show_session_detail(
-		    req, cmd_arg(m, "TUNNEL"), cmd_arg(m, "SESSION"));
-
-	if (cmd_has(m, "TUNNEL")) {
-		words[n++] = "tunnel";
-		words[n++] = cmd_arg(m, "TUNNEL");
-	}
-	if (cmd_has(m, "SESSION"))
-		words[n++] = cmd_arg(m, "SESSION");
-	return cmd_legacy(req, words, n);
-}
-
-/* The session called name: in the tunnel given, else the first. */
-static struct session *
-session_by_name(const char *name, struct tunnel **tp)
-{
-	struct tunnel *t;
-	struct session *s;
-
-	for (t = tunnel_first(); t != NULL; t = tunnel_next(t)) {
-		if (!t->primary)
-			continue;
-		for (s = session_first(t); s != NULL; s = session_next(s))
-			if (strcmp(s->conf->name, name) == 0) {
-				*tp = t;
-				return s;
-			}
-	}
-	return NULL;
-}
-
-static unsigned int
-cookie_len_seen(const struct tunnel *t, const struct session *s, int peer)
-{
-	if (t->conf->mode == TUNNEL_STATIC)
-		return peer ? s->conf->peer_cookie.len : s->conf->cookie.len;
-	if (s->local_id != 0)
-		return peer ? s->peer_cookie_len : s->local_cookie_len;
-	return peer ? 0 : s->conf->cookie_len;
-}
-
-/* The options: cookie and sublayer (Wireshark cannot tell them from a
- * data packet), Ethernet for a pseudowire whose ICRQ is not in the
- * capture (its type is then 0), and UDP ports other than 1701. */
-static void
-wireshark_options(struct sbuf *sb, const struct tunnel *t,
-    const struct session *s, unsigned int cookie_len)
-{
-	unsigned int lport = 0, rport = 0;
-
-	sbuf_printf(sb, "-o l2tp.cookie_size:cookie%u", cookie_len);
-	sbuf_printf(sb, " -o l2tp.l2_specific:%s",
-	    session_l2ss_default(s) ? "default" : "none");
-	sbuf_puts(sb, " -d l2tp.pw_type==0,eth");
-	if (t->conf->encap == L2TP_ENCAP_UDP) {
-		lport = tp_port(&t->conf->local);
-		rport = tp_port(&t->conf->remote);
-	}
-	if (lport != 0 && lport != L2TP_UDP_PORT)
-		sbuf_printf(sb, " -d udp.port==%u,l2tp", lport);
-	if (rport != 0 && rport != L2TP_UDP_PORT && rport != lport)
-		sbuf_printf(sb, " -d udp.port==%u,l2tp", rport);
-}
-
-static void
-capture_filter(struct sbuf *sb, const struct tunnel *t)
-{
-	const struct sockaddr_storage *peer =
-	    t->rl != NULL ? &t->peer : &t->conf->remote;
-	unsigned int port = tp_port(&t->conf->local);
-	char a[64];
-
-	if (t->conf->encap == L2TP_ENCAP_IP)
-		sbuf_printf(sb, "%s proto 115",
-		    peer->ss_family == AF_INET6 ? "ip6" : "ip");
-	else
 		sbuf_printf(
-		    sb, "udp port %u", port != 0 ? port : L2TP_UDP_PORT);
-	sbuf_printf(sb, " and host %s", tp_addr_str(peer, a, sizeof(a)));
-}
-
-/*
- * `show session NAME wireshark`: the options on one line (to paste or
- * to use as $(...)), what they describe and the capture filter, then a
- * complete tshark command line.  Preference names and values are those
- * of Wireshark's packet-l2tp.c (cookie0/4/8, none/default).
- */
-int
-cmd_show_wireshark(const struct cmd_match *m, void *arg)
-{
-	struct control_req *req = arg;
-	const char *name = cmd_arg(m, "SESSION");
-	struct tunnel *t = NULL;
-	struct session *s;
-	unsigned int ours, theirs;
-
-	if ((s = session_by_name(name, &t)) == NULL) {
-		sbuf_printf(req->err, "%% no such session: %s", name);
-		return CTL_STATUS_ERROR;
+		    sb, "%s\"%s\":%u", n++ ? "," : "", slot_name(i), v[i]);
 	}
-	ours = cookie_len_seen(t, s, 0);
-	theirs = cookie_len_seen(t, s, 1);
-	if (s->local_id == 0 && t->conf->mode != TUNNEL_STATIC)
-		theirs = ours; /* not known before the call is up */
-	wireshark_options(req->out, t, s, ours);
-	sbuf_printf(req->out,
-	    "\n# %s pseudowire, %s L2-Specific Sublayer, "
-	    "%u-byte cookie on packets to us; capture filter: ",
-	    s->conf->pw_type == L2TP_PW_ETH_VLAN ? "Ethernet VLAN" : "Ethernet",
-	    session_l2ss_default(s) ? "default" : "no", ours);
-	capture_filter(req->out, t);
-	sbuf_puts(req->out, "\n");
-	if (ours != theirs)
-		sbuf_printf(req->out,
-		    "# packets to the peer carry a %u-byte cookie: decode "
-		    "them with -o l2tp.cookie_size:cookie%u\n",
-		    theirs, theirs);
-	sbuf_puts(req->out, "tshark -n -i any -f '");
-	capture_filter(req->out, t);
-	sbuf_puts(req->out, "' ");
-	wireshark_options(req->out, t, s, ours);
-	sbuf_puts(req->out, "\n");
-	return CTL_STATUS_OK;
+	sbuf_putc(sb, '}');
 }
 
+/* "tolerated":{"missingAvp":2,...}: what the peer sends that we accept
+ * against the RFC's letter (proto/schema.h). */
+static void
+tolerated_json(struct sbuf *sb, const struct tunnel_counters *c)
+{
+	unsigned int d;
+
+	sbuf_puts(sb, "\"tolerated\":{");
+	for (d = 0; d < L2TP_DEV__COUNT; d++)
+		sbuf_printf(sb, "%s\"%s\":%u", d ? "," : "",
+		    l2tp_deviation_key(d), c->tolerated[d]);
+	sbuf_putc(sb, '}');
+}
+
+static void
+tolerated_text(struct sbuf *sb, const struct tunnel_counters *c)
+{
+	unsigned int d;
+	int n = 0;
+
+	for (d = 0; d < L2TP_DEV__COUNT; d++) {
+		if (c->tolerated[d] == 0)
+			continue;
+		if (n++ == 0)
+			sbuf_printf(sb, "  %-14s", "tolerated");
+		sbuf_printf(sb, "%s %s %u", n > 1 ? "," : "",
+		    l2tp_deviation_name(d), c->tolerated[d]);
+	}
+	if (n > 0)
+		sbuf_putc(sb, '\n');
+}
+
+static void
+stats_json(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct tunnel_counters *c = &t->ctr;
+
+	sbuf_json_str(sb, t->conf->name);
+	sbuf_puts(sb, ":{\"messages\":{");
+	counts_json(sb, "sent", c->sent);
+	sbuf_putc(sb, ',');
+	counts_json(sb, "received", c->received);
+	sbuf_putc(sb, ',');
+	counts_json(sb, "retransmitted", c->retransmitted);
+	sbuf_printf(sb,
+	    "},\"retransmits\":%llu,\"digestFailures\":%llu,"
+	    "\"malformedDrops\":%llu,\"badNrDrops\":%llu,\"duplicates\":%llu,"
+	    "\"zlbSent\":%llu,\"ackSent\":%llu,\"stateChanges\":%llu,",
+	    (unsigned long long)tunnel_retransmits(t),
+	    (unsigned long long)c->digest_failures,
+	    (unsigned long long)c->malformed, (unsigned long long)c->bad_nr,
+	    (unsigned long long)tunnel_duplicates(t),
+	    (unsigned long long)c->zlb_sent, (unsigned long long)c->ack_sent,
+	    (unsigned long long)c->state_changes);
+	tolerated_json(sb, c);
+	sbuf_putc(sb, '}');
+}
+
+static void
+counts_text(struct sbuf *sb, const char *what, const uint32_t *v)
+{
+	unsigned int i;
+	int n = 0;
+
+	sbuf_printf(sb, "  %-14s", what);
+	for (i = 0; i < TUNNEL_NTYPES; i++)
+		if (v[i] != 0 && ++n)
+			sbuf_printf(sb, " %s %u", slot_name(i), v[i]);
+	/* An empty line reads like a missing value. */
+	sbuf_puts(sb, n == 0 ? " none\n" : "\n");
+}
+
+static void
+stats_text(struct sbuf *sb, const struct tunnel *t)
+{
+	const struct tunnel_counters *c = &t->ctr;
+
+	sbuf_printf(
+	    sb, "Tunnel %s (%s)\n", t->conf->name, cc_state_name(t->state));
+	counts_text(sb, "sent", c->sent);
+	counts_text(sb, "received", c->received);
+	counts_text(sb, "retransmitted", c->retransmitted);
+	sbuf_printf(sb,
+	    "  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n"
+	    "  %-14s %llu\n  %-14s %llu\n  %-14s %llu\n",
+	    "retransmits", (unsigned long long)tunnel_retransmits(t),
+	    "digest fails", (unsigned long long)c->digest_failures, "malformed",
+	    (unsigned long long)c->malformed, "bad Nr",
+	    (unsigned long long)c->bad_nr, "duplicates",
+	    (unsigned long long)tunnel_duplicates(t), "ZLBs sent",
+	    (unsigned long long)c->zlb_sent, "ACKs sent",
+	    (unsigned long long)c->ack_sent);
+	tolerated_text(sb, c);
+}
+
+static void
+global_text(struct sbuf *sb)
+{
+	const struct tunnel_global_stats *g = tunnels_global_stats();
+	size_t i;
+
+	sbuf_puts(sb, "Daemon\n");
+	for (i = 0; i < tunnel_global_nfields; i++)
+		sbuf_printf(sb, "  %-22s %llu\n", tunnel_global_fields[i].text,
+		    (unsigned long long)tunnel_global_value(
+			g, &tunnel_global_fields[i]));
+}
+
+/* `show statistics daemon [json]`: the counters of no tunnel. */
+static void
+global_stats(struct sbuf *sb, int json)
+{
+	const struct tunnel_global_stats *g = tunnels_global_stats();
+	size_t i;
+
+	if (!json) {
+		global_text(sb);
+		return;
+	}
+	sbuf_putc(sb, '{');
+	for (i = 0; i < tunnel_global_nfields; i++)
+		sbuf_printf(sb, "%s\"%s\":%llu", i > 0 ? "," : "",
+		    tunnel_global_fields[i].json,
+		    (unsigned long long)tunnel_global_value(
+			g, &tunnel_global_fields[i]));
+	sbuf_puts(sb, "}\n");
+}
+
+/* `show statistics [tunnel TUNNEL] [json]`; the text of every tunnel
+ * ends with the daemon's own counters. */
 int
 cmd_show_statistics(const struct cmd_match *m, void *arg)
 {
-	const char *words[3] = { "show", "statistics", cmd_arg(m, "TUNNEL") };
+	struct control_req *req = arg;
+	struct tunnel *t = NULL;
 
-	return cmd_legacy(arg, words, words[2] != NULL ? 3 : 2);
+	if (cmd_has(m, "TUNNEL") && (t = cmd_tunnel(req, m, "TUNNEL")) == NULL)
+		return CTL_STATUS_ERROR;
+	emit_tunnels(req, t, stats_json, stats_text);
+	if (!req->json && t == NULL)
+		global_text(req->out);
+	return CTL_STATUS_OK;
 }
 
 int
@@ -401,9 +485,11 @@ cmd_show_statistics_daemon(const struct cmd_match *m, void *arg)
 	struct control_req *req = arg;
 
 	(void)m;
-	ctl_global_stats(req->out, req->json);
+	global_stats(req->out, req->json);
 	return CTL_STATUS_OK;
 }
+
+/* --- show peer, log, metrics --------------------------------------- */
 
 static void
 peer_json(struct sbuf *sb, const struct tunnel *t)

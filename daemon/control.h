@@ -2,7 +2,8 @@
  * The control socket: a Unix stream socket (0660) that speaks the framed
  * protocol of proto/ctlproto.h.  Each client is a libevent bufferevent, so
  * a slow reader never blocks the daemon.  Requests are command lines; the
- * command table (ctl_cmds.c) turns one into an answer.
+ * command grammar (cmd_table.c, control_dispatch()) turns one into an
+ * answer.
  */
 #ifndef L2TP_DAEMON_CONTROL_H
 #define L2TP_DAEMON_CONTROL_H

@@ -8,9 +8,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/handover.c daemon/handover.h \
 	daemon/restart.c daemon/restart.h \
 	daemon/control.c daemon/control.h \
-	daemon/ctl_cmds.c daemon/ctl_cmds.h \
 	daemon/cmd.c daemon/cmd.h daemon/cmd_impl.h daemon/cmd_table.c \
-	daemon/cmd_show.c daemon/cmd_config.c daemon/cmd_ops.c \
+	daemon/cmd_show.c daemon/cmd_show_session.c daemon/cmd_config.c daemon/cmd_ops.c \
 	daemon/conf_save.c daemon/conf_save.h \
 	daemon/idtable.c daemon/idtable.h \
 	daemon/transport.c daemon/transport.h \

@@ -598,7 +598,8 @@ kfetch(struct metrics_scrape *sc, size_t slice)
 		    strncmp(s->tunnel->conf->name, sc->arena.s + mtu->name,
 			mtu->name_len) != 0)
 			continue; /* gone, or names that needed escaping */
-		sc->kern[i].ok = pw_session_stats(s, &sc->kern[i].st) == 0;
+		sc->kern[i].ok =
+		    pw_session_stats(s, NULL, &sc->kern[i].st) == 0;
 	}
 }
 

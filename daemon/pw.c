@@ -93,8 +93,8 @@ tname(const struct tunnel *t)
  * what goes into the pseudowire and takes in only frames of its VLAN.
  * Named "<interface>.<vlan-id>", the first part shortened to fit.
  */
-static const char *
-ac_ifname(const struct session *s, char *buf, size_t len)
+const char *
+pw_ac_ifname(const struct session *s, char *buf, size_t len)
 {
 	char vid[8];
 	int n;
@@ -155,8 +155,8 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_PW_TYPE", "%s", pw_type_name(s->conf->pw_type));
 	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
 		env_add(e, "L2TP_VLAN_ID", "%u", s->conf->vlan_id);
-		env_add(
-		    e, "L2TP_VLAN_IFNAME", "%s", ac_ifname(s, ac, sizeof(ac)));
+		env_add(e, "L2TP_VLAN_IFNAME", "%s",
+		    pw_ac_ifname(s, ac, sizeof(ac)));
 	}
 	env_add(e, "L2TP_LOCAL_TUNNEL_ID", "%u", t->local_ccid);
 	env_add(e, "L2TP_PEER_TUNNEL_ID", "%u", t->peer_ccid);
@@ -174,9 +174,6 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 		t->conf->mode == TUNNEL_STATIC ? &t->conf->local : &t->local, a,
 		sizeof(a)));
 }
-
-static int session_stats(
-    const struct session *, struct dp_session_cfg *, struct dp_session_stats *);
 
 /* Scripts still running, so that their exit is logged with the session
  * they ran for; one more than fits is logged by pid alone. */
@@ -275,12 +272,6 @@ pw_child_exited(pid_t pid, int status)
 	else if (WIFSIGNALED(status))
 		log_warnx("%s (pid %ld) killed by signal %d", who, (long)pid,
 		    WTERMSIG(status));
-}
-
-int
-pw_session_stats(const struct session *s, struct dp_session_stats *st)
-{
-	return session_stats(s, NULL, st);
 }
 
 /* --- tunnels ------------------------------------------------------ */
@@ -434,10 +425,10 @@ session_bridge_appeared(void *arg)
 
 	if (!s->dp_up || s->dp_ifname[0] == '\0')
 		return;
-	if (link_bridge(s, ac_ifname(s, vbuf, sizeof(vbuf))) == 0 &&
+	if (link_bridge(s, pw_ac_ifname(s, vbuf, sizeof(vbuf))) == 0 &&
 	    pw_wait_what(s) == NULL)
 		log_info("session %s/%s: %s joined bridge %s", tname(s->tunnel),
-		    s->conf->name, ac_ifname(s, vbuf, sizeof(vbuf)),
+		    s->conf->name, pw_ac_ifname(s, vbuf, sizeof(vbuf)),
 		    s->conf->bridge);
 }
 
@@ -520,7 +511,7 @@ link_setup(struct session *s, int adopted)
 {
 	const struct session_conf *sc = s->conf;
 	char vbuf[IFNAMSIZ];
-	const char *ifn = ac_ifname(s, vbuf, sizeof(vbuf));
+	const char *ifn = pw_ac_ifname(s, vbuf, sizeof(vbuf));
 	int rc, trunk_ll;
 
 	/* Under a VLAN interface the session's own link is a trunk: no
@@ -1107,7 +1098,7 @@ circuit_state(
 {
 	struct rtnl_link *l, *br;
 	char vbuf[IFNAMSIZ];
-	const char *ac = ac_ifname(s, vbuf, sizeof(vbuf));
+	const char *ac = pw_ac_ifname(s, vbuf, sizeof(vbuf));
 	int bridx, others;
 
 	if (s->conf->bridge[0] == '\0') {
@@ -1375,10 +1366,10 @@ pw_free(void)
 	memset(&pw, 0, sizeof(pw));
 }
 
-/* --- show session ------------------------------------------------- */
+/* --- the kernel's view of a session -------------------------------- */
 
-static int
-session_stats(const struct session *s, struct dp_session_cfg *have,
+int
+pw_session_stats(const struct session *s, struct dp_session_cfg *have,
     struct dp_session_stats *st)
 {
 	if (!s->dp_up)
@@ -1387,60 +1378,6 @@ session_stats(const struct session *s, struct dp_session_cfg *have,
 		   pw.dp, s->tunnel->local_ccid, s->local_id, have, st) == 1
 	    ? 0
 	    : -1;
-}
-
-void
-pw_session_json(struct sbuf *sb, const struct session *s)
-{
-	struct dp_session_stats st;
-	struct dp_session_cfg have;
-	char vbuf[IFNAMSIZ];
-
-	if (session_stats(s, &have, &st) == -1) {
-		sbuf_puts(sb, ",\"kernel\":null");
-		return;
-	}
-	sbuf_puts(sb, ",\"kernel\":{\"interface\":");
-	sbuf_json_str(sb, s->dp_ifname);
-	if (s->conf->pw_type == L2TP_PW_ETH_VLAN) {
-		sbuf_puts(sb, ",\"vlanInterface\":");
-		sbuf_json_str(sb, ac_ifname(s, vbuf, sizeof(vbuf)));
-	}
-	sbuf_printf(sb, ",\"sendSeq\":%s,\"recvSeq\":%s",
-	    have.send_seq ? "true" : "false", have.recv_seq ? "true" : "false");
-	sbuf_printf(sb,
-	    ",\"txPackets\":%llu,\"txBytes\":%llu,\"txErrors\":%llu,"
-	    "\"rxPackets\":%llu,\"rxBytes\":%llu,\"rxErrors\":%llu,"
-	    "\"rxSeqDiscards\":%llu,\"rxOosPackets\":%llu,"
-	    "\"rxCookieDiscards\":%llu,\"rxInvalid\":%llu}",
-	    (unsigned long long)st.tx_packets, (unsigned long long)st.tx_bytes,
-	    (unsigned long long)st.tx_errors, (unsigned long long)st.rx_packets,
-	    (unsigned long long)st.rx_bytes, (unsigned long long)st.rx_errors,
-	    (unsigned long long)st.rx_seq_discards,
-	    (unsigned long long)st.rx_oos_packets,
-	    (unsigned long long)st.rx_cookie_discards,
-	    (unsigned long long)st.rx_invalid);
-}
-
-void
-pw_session_text(struct sbuf *sb, const struct session *s)
-{
-	struct dp_session_stats st;
-
-	if (session_stats(s, NULL, &st) == -1)
-		return;
-	sbuf_printf(sb,
-	    "  kernel %s: tx %llu packets %llu bytes %llu errors; "
-	    "rx %llu packets %llu bytes %llu errors, discarded: %llu "
-	    "cookie %llu sequence %llu invalid; %llu out of sequence\n",
-	    s->dp_ifname, (unsigned long long)st.tx_packets,
-	    (unsigned long long)st.tx_bytes, (unsigned long long)st.tx_errors,
-	    (unsigned long long)st.rx_packets, (unsigned long long)st.rx_bytes,
-	    (unsigned long long)st.rx_errors,
-	    (unsigned long long)st.rx_cookie_discards,
-	    (unsigned long long)st.rx_seq_discards,
-	    (unsigned long long)st.rx_invalid,
-	    (unsigned long long)st.rx_oos_packets);
 }
 
 const char *

@@ -68,14 +68,15 @@ const char *pw_waiting_for(const struct tunnel *, const struct session *);
 /* A child (script) was reaped. */
 void pw_child_exited(pid_t, int status);
 
-/* `show session`: the kernel's view of the session, as a JSON member
- * (`,"kernel":{...}` or `,"kernel":null`) or as a text line (nothing
- * when there is no kernel session). */
-void pw_session_json(struct sbuf *, const struct session *);
-/* The kernel's counters of a session (metrics): 0, or -1 when it has no
- * kernel session.  A netlink round trip each. */
+/* The kernel's view of a session (`show session`, metrics): its
+ * configuration (have, may be NULL) and counters; 0, or -1 when it has
+ * no kernel session.  A netlink round trip each. */
+struct dp_session_cfg;
 struct dp_session_stats;
-int pw_session_stats(const struct session *, struct dp_session_stats *);
-void pw_session_text(struct sbuf *, const struct session *);
+int pw_session_stats(const struct session *, struct dp_session_cfg *have,
+    struct dp_session_stats *);
+/* The interface of the attachment circuit: the session's own, or for an
+ * Ethernet VLAN pseudowire the VLAN interface on top of it. */
+const char *pw_ac_ifname(const struct session *, char *buf, size_t len);
 
 #endif

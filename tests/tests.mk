@@ -271,6 +271,7 @@ EXTRA_DIST += $(PEER_TESTS) tests/peers/lib.sh tests/peers/peerlib.py \
 # text and JSON, run-time configuration and write memory between two
 # daemons, the interactive shell in tmux, socket permissions.
 SHELL_TESTS = tests/shell/runtime-config.sh tests/shell/show.sh \
+	tests/shell/show-session.sh \
 	tests/shell/filters.sh tests/shell/options.sh \
 	tests/shell/interactive.sh tests/shell/permissions.sh \
 	tests/shell/write-nonblocking.sh tests/shell/control-tiers.sh
@@ -281,7 +282,7 @@ TESTS += $(SHELL_TESTS)
 EXTRA_DIST += tests/shell/notify_listen.py tests/shell/http_get.py
 EXTRA_DIST += $(SHELL_TESTS) tests/shell/lib.sh tests/shell/json_subset.py \
 	tests/shell/slow_fsync.c \
-	tests/shell/data_pcap.py
+	tests/shell/data_pcap.py tests/shell/golden
 
 EXTRA_DIST += tests/lib.sh tests/captures tests/fuzz/corpus docs/fuzzing.md \
 	tests/fuzz/run-fuzz.sh tests/fuzz/replay.sh tests/fuzz/l2tp.dict \

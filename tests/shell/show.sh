@@ -118,7 +118,8 @@ golden "Session pw1 (tunnel t1), established" "show session $sid detail"
     fail "show session pw1 detail json"
 "$L2TPSH" -S "$WORK/A.sock" -c "show session nosuch detail" 2>"$WORK/err" &&
     fail "detail of an unknown session succeeded"
-grep -q "% no such session: nosuch" "$WORK/err" || fail "$(cat "$WORK/err")"
+grep -q "^% No such session: show session nosuch detail$" "$WORK/err" ||
+    fail "$(cat "$WORK/err")"
 
 # clear session, by name on the initiator A and by ID on B: a CDN each
 # time (counted by the other side), and A places the call again.
@@ -137,7 +138,8 @@ wait_json B "show session" ".t1.pw1.state == \"established\" and
     .t1.pw1.localSessionId != $id" || fail "pw1 did not come back on B"
 "$L2TPSH" -S "$WORK/A.sock" -c "clear session t1 nosuch" 2>"$WORK/err" &&
     fail "clear of an unknown session succeeded"
-grep -q "no such session: nosuch" "$WORK/err" || fail "$(cat "$WORK/err")"
+grep -q "^% No such session: clear session t1 nosuch$" "$WORK/err" ||
+    fail "$(cat "$WORK/err")"
 
 # clear statistics, debug and clear tunnel.
 "$L2TPSH" -S "$WORK/A.sock" -c "clear statistics" || fail "clear statistics"
