@@ -2,7 +2,8 @@
 # Output filters as on a router's CLI (issue 12): `| include RE`,
 # `| exclude RE`, `| begin RE`, `| count`, abbreviated and chained, on
 # text and JSON, from -c and from stdin; a bad filter is an error; a `|`
-# inside quotes is no filter; and IOS's `sh run` and `wr` work.
+# inside quotes is no filter; and IOS's `sh run`, `sh ru`, `conf t` and
+# `wr` work, from -c and from stdin.
 . "$(dirname "$0")/lib.sh"
 ns_init
 ns_pair a b
@@ -64,6 +65,14 @@ sh_c 0 "sh run | i hostname"
 [ "$(cat "$WORK/out")" = 'hostname = "lcce-a"' ] ||
     fail "sh run | i: $(cat "$WORK/out")"
 
+sh_c 0 "sh ru | i hostname"
+[ "$(cat "$WORK/out")" = 'hostname = "lcce-a"' ] ||
+    fail "sh ru | i: $(cat "$WORK/out")"
+sh_c 0 "sh ru all | cou"
+[ "$(cat "$WORK/out")" = "Number of lines which match regexp = \
+$("$L2TPSH" -S "$WORK/A.sock" -c "show running-config all" | wc -l)" ] ||
+    fail "sh ru all | cou: $(cat "$WORK/out")"
+
 # IOS's `wr` is write memory.
 sh_c 0 "wr"
 cmp -s "$WORK/A.conf" "$WORK/full" ||
@@ -90,4 +99,20 @@ printf 'show running-config | include hostname\n' |
     fail "stdin: $(cat "$WORK/err")"
 [ "$(cat "$WORK/out")" = 'hostname = "lcce-a"' ] ||
     fail "stdin filter: $(cat "$WORK/out")"
+# `conf t`, `wr` and `do sh ru` in one session from stdin, as typed on a
+# router: the change is made, saved, and shown.
+printf '%s\n' "conf t" "hostname lcce-z" "do sh ru | i hostname" "end" \
+    "wr" "sh ru | i hostname" |
+    "$L2TPSH" -S "$WORK/A.sock" >"$WORK/out" 2>"$WORK/err" ||
+    fail "conf t / wr from stdin: $(cat "$WORK/out" "$WORK/err")"
+[ "$(grep -c '^hostname = "lcce-z"$' "$WORK/out")" = 2 ] ||
+    fail "conf t / do sh ru: $(cat "$WORK/out" "$WORK/err")"
+grep -q '^hostname = "lcce-z"$' "$WORK/A.conf" ||
+    fail "wr after conf t did not save: $(cat "$WORK/A.conf")"
+# A prefix two keywords share is refused with both, as on IOS.
+sh_c 1 "c t"
+grep -q "^% Ambiguous command: c t" "$WORK/err" &&
+    grep -q "clear configure" "$WORK/err" ||
+    fail "c t: $(cat "$WORK/err")"
+
 echo "PASS"
