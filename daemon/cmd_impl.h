@@ -19,7 +19,7 @@ struct tunnel;
 struct session;
 
 /*
- * The objects a command's words name (cmd_table.c).  A tunnel by name,
+ * The objects a command's words name (cmd_lookup.c).  A tunnel by name,
  * else by local CCID; a session by name, else by local session ID, in
  * tunnel `in` or (NULL) in any.  When there is none, NULL, and req->err
  * says so in the grammar's style: the line, a caret under the word, and

@@ -9,6 +9,7 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/restart.c daemon/restart.h \
 	daemon/control.c daemon/control.h \
 	daemon/cmd.c daemon/cmd.h daemon/cmd_impl.h daemon/cmd_table.c \
+	daemon/cmd_lookup.c \
 	daemon/cmd_show.c daemon/cmd_show_session.c daemon/cmd_config.c daemon/cmd_ops.c \
 	daemon/conf_save.c daemon/conf_save.h \
 	daemon/idtable.c daemon/idtable.h \
