@@ -110,6 +110,10 @@ TESTS += tests/tshark/wire.sh
 # l2tpdump against real third-party captures.
 TESTS += tests/l2tpdump/captures.sh
 
+# No loops between the daemon's files (scripts/check-deps over nm).
+TESTS += tests/check-deps.sh
+EXTRA_DIST += tests/check-deps.sh scripts/check-deps scripts/check-deps.allow
+
 # Configuration: golden round trips and error messages.  conftest is
 # config_load + config_print alone, so these tests need no other part of
 # the daemon.
