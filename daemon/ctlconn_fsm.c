@@ -10,6 +10,8 @@
 #include "daemon/log.h"
 #include "daemon/tunnel.h"
 
+static const struct ccfsm_ops *ops;
+
 struct cc_transition {
 	int state; /* bit mask of states */
 	enum cc_event event;
@@ -108,34 +110,23 @@ ccfsm_lookup(int state, enum cc_event ev, enum cc_action *action, int *next)
 	return -1;
 }
 
+void
+ccfsm_init(const struct ccfsm_ops *o)
+{
+	ops = o;
+}
+
 static int
 ccfsm_run(struct tunnel *t, enum cc_action action)
 {
-	switch (action) {
-	case CCA_NOTHING:
-		return 0;
-	case CCA_SEND_SCCRQ:
-		return tunnel_act_send_sccrq(t);
-	case CCA_SEND_SCCRP:
-		return tunnel_act_send_sccrp(t);
-	case CCA_SEND_SCCCN:
-		return tunnel_act_send_scccn(t);
-	case CCA_ESTABLISH:
-		return tunnel_act_establish(t);
-	case CCA_PEER_STOPPED:
-		return tunnel_act_peer_stopped(t);
-	case CCA_SEND_STOPCCN:
-		return tunnel_act_send_stopccn(t);
-	case CCA_FSM_ERROR:
-		tunnel_set_stop(
+	if (action == CCA_FSM_ERROR) {
+		ops->set_stop(
 		    t, L2TP_STOPCCN_FSM_ERROR, 0, "unexpected message");
-		return tunnel_act_send_stopccn(t);
-	case CCA_TEARDOWN:
-		return tunnel_act_teardown(t);
-	case CCA_QUIET_CLOSE:
-		return tunnel_act_quiet_close(t);
+		action = CCA_SEND_STOPCCN;
 	}
-	return 0;
+	if ((unsigned int)action >= CCA__COUNT || ops->act[action] == NULL)
+		return 0;
+	return ops->act[action](t);
 }
 
 void
@@ -144,6 +135,8 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 	enum cc_action action;
 	int old = t->state, next;
 
+	if (ops == NULL)
+		fatalx("ccfsm_event before ccfsm_init");
 	if (ccfsm_lookup(t->state, ev, &action, &next) == -1) {
 		/* RFC 3931: a message that makes no sense in this state is
 		 * answered with StopCCN "FSM error" where a connection
@@ -164,11 +157,11 @@ ccfsm_event(struct tunnel *t, enum cc_event ev)
 		 * ends the connection locally; a failed teardown is not
 		 * retried. */
 		if (action != CCA_TEARDOWN)
-			(void)tunnel_act_teardown(t);
+			(void)ops->act[CCA_TEARDOWN](t);
 		next = CC_DEAD;
 	}
 	if (next != CC_NOCHANGE && next != t->state)
-		tunnel_set_state(t, next);
+		ops->set_state(t, next);
 	/* `debug tunnel NAME fsm` shows transitions without global debug. */
 	(t->conf->debug & TUNNEL_DEBUG_FSM ? log_debug_forced : log_debug)(
 	    "tunnel %s: %s --%s--> %s", t->conf->name, cc_state_name(old),

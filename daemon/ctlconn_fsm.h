@@ -3,10 +3,13 @@
  * states), as a transition table in the manner of ospfd's neighbour FSM.
  * States are bits so one row can cover several; an event with no row is
  * an FSM error.  The machine never touches sockets: its actions are
- * tunnel functions (tunnel.c).
+ * functions tunnel.c hands it once (struct ccfsm_ops), so that the table
+ * calls tunnel.c without knowing it (no loop between the files).
  */
 #ifndef L2TP_DAEMON_CTLCONN_FSM_H
 #define L2TP_DAEMON_CTLCONN_FSM_H
+
+#include <stdint.h>
 
 enum cc_state {
 	CC_IDLE = 0x01,
@@ -51,9 +54,24 @@ enum cc_action {
 	CCA_FSM_ERROR,
 	CCA_TEARDOWN,
 	CCA_QUIET_CLOSE,
+	CCA__COUNT,
 };
 
 struct tunnel;
+
+/* What the machine does to a tunnel.  act[a] runs action a: 0, or -1
+ * when it cannot complete (the connection then ends locally); NULL for
+ * CCA_NOTHING and CCA_FSM_ERROR, which is set_stop() with "FSM error"
+ * and then act[CCA_SEND_STOPCCN]. */
+struct ccfsm_ops {
+	int (*act[CCA__COUNT])(struct tunnel *);
+	void (*set_state)(struct tunnel *, int state);
+	void (*set_stop)(
+	    struct tunnel *, uint16_t result, uint16_t error, const char *msg);
+};
+
+/* The actions, once, before the first event. */
+void ccfsm_init(const struct ccfsm_ops *);
 
 const char *cc_state_name(int state);
 const char *cc_event_name(enum cc_event);

@@ -2049,12 +2049,30 @@ listeners_default(const struct daemon_conf *conf)
 	return 0;
 }
 
+/* The control-connection FSM's actions: ctlconn_fsm.c calls them
+ * through this table, never by name. */
+static const struct ccfsm_ops cc_ops = {
+	.act = {
+		[CCA_SEND_SCCRQ] = tunnel_act_send_sccrq,
+		[CCA_SEND_SCCRP] = tunnel_act_send_sccrp,
+		[CCA_SEND_SCCCN] = tunnel_act_send_scccn,
+		[CCA_ESTABLISH] = tunnel_act_establish,
+		[CCA_PEER_STOPPED] = tunnel_act_peer_stopped,
+		[CCA_SEND_STOPCCN] = tunnel_act_send_stopccn,
+		[CCA_TEARDOWN] = tunnel_act_teardown,
+		[CCA_QUIET_CLOSE] = tunnel_act_quiet_close,
+	},
+	.set_state = tunnel_set_state,
+	.set_stop = tunnel_set_stop,
+};
+
 int
 tunnels_init(struct event_base *base, struct daemon_conf *conf)
 {
 	struct tunnel_conf *tc;
 	size_t i;
 
+	ccfsm_init(&cc_ops);
 	tn.base = base;
 	tn.conf = conf;
 	TAILQ_INIT(&tn.tunnels);

@@ -219,7 +219,8 @@ int tunnel_clear(struct tunnel *);
  * buffer is copied.  0, or -1 when the connection cannot send. */
 int tunnel_send_msg(struct tunnel *, const uint8_t *msg, size_t len);
 
-/* Used by the FSM (ctlconn_fsm.c). */
+/* The FSM's actions (ctlconn_fsm.c calls them through struct ccfsm_ops,
+ * which tunnels_init() hands it). */
 void tunnel_set_state(struct tunnel *, int);
 void tunnel_set_stop(
     struct tunnel *, uint16_t result, uint16_t error, const char *msg);
