@@ -285,11 +285,31 @@ cdn_text_set(struct session *s, const char *text, size_t len)
 
 /* --- objects ------------------------------------------------------ */
 
+/* The incoming-call FSM's actions: session_fsm.c calls them through this
+ * table, never by name. */
+static const struct ssfsm_ops ss_ops = {
+	.act = {
+		[SSA_SEND_ICRQ] = session_act_send_icrq,
+		[SSA_SEND_ICRP] = session_act_send_icrp,
+		[SSA_SEND_ICCN] = session_act_send_iccn,
+		[SSA_ESTABLISH] = session_act_establish,
+		[SSA_PEER_CDN] = session_act_peer_cdn,
+		[SSA_SEND_CDN] = session_act_send_cdn,
+		[SSA_TEARDOWN] = session_act_teardown,
+		[SSA_SLI] = session_act_sli,
+		[SSA_WEN] = session_act_wen,
+	},
+	.set_state = session_set_state,
+	.set_cdn = session_set_cdn,
+};
+
 static struct session *
 session_new(struct tunnel *t, struct session_conf *sc)
 {
 	struct session *s;
 
+	/* Before the first event of any session (an assignment). */
+	ssfsm_init(&ss_ops);
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_warn("session %s/%s", t->conf->name, sc->name);
 		return NULL;

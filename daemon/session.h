@@ -135,7 +135,8 @@ int session_handover_import(struct tunnel *, const struct ho_session *);
 /* After the import: place the calls that were not carried. */
 void session_handover_resume(struct tunnel *);
 
-/* Used by the FSM (session_fsm.c). */
+/* The FSM's actions (session_fsm.c calls them through struct
+ * ssfsm_ops, which session.c hands it). */
 void session_set_state(struct session *, int);
 void session_set_cdn(
     struct session *, uint16_t result, uint16_t error, const char *msg);

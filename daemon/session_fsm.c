@@ -18,6 +18,8 @@ struct ss_transition {
 	int next; /* SS_NOCHANGE keeps the state */
 };
 
+static const struct ssfsm_ops *ops;
+
 static const struct ss_transition ss_table[] = {
 	/* Static sessions are configured, never signalled. */
 	{ SS_IDLE, SSE_STATIC_UP, SSA_NOTHING, SS_STATIC },
@@ -139,35 +141,22 @@ ssfsm_resolve(int state, enum ss_event ev, enum ss_action *action, int *next)
 	}
 }
 
+void
+ssfsm_init(const struct ssfsm_ops *o)
+{
+	ops = o;
+}
+
 static int
 ssfsm_run(struct session *s, enum ss_action action)
 {
-	switch (action) {
-	case SSA_NOTHING:
-		return 0;
-	case SSA_SEND_ICRQ:
-		return session_act_send_icrq(s);
-	case SSA_SEND_ICRP:
-		return session_act_send_icrp(s);
-	case SSA_SEND_ICCN:
-		return session_act_send_iccn(s);
-	case SSA_ESTABLISH:
-		return session_act_establish(s);
-	case SSA_PEER_CDN:
-		return session_act_peer_cdn(s);
-	case SSA_SEND_CDN:
-		return session_act_send_cdn(s);
-	case SSA_FSM_ERROR:
-		session_set_cdn(s, L2TP_CDN_FSM_ERROR, 0, "unexpected message");
-		return session_act_send_cdn(s);
-	case SSA_TEARDOWN:
-		return session_act_teardown(s);
-	case SSA_SLI:
-		return session_act_sli(s);
-	case SSA_WEN:
-		return session_act_wen(s);
+	if (action == SSA_FSM_ERROR) {
+		ops->set_cdn(s, L2TP_CDN_FSM_ERROR, 0, "unexpected message");
+		action = SSA_SEND_CDN;
 	}
-	return 0;
+	if ((unsigned int)action >= SSA__COUNT || ops->act[action] == NULL)
+		return 0;
+	return ops->act[action](s);
 }
 
 void
@@ -176,6 +165,8 @@ ssfsm_event(struct session *s, enum ss_event ev)
 	enum ss_action action;
 	int old = s->state, next;
 
+	if (ops == NULL)
+		fatalx("ssfsm_event before ssfsm_init");
 	if (ssfsm_lookup(s->state, ev, &action, &next) == -1) {
 		ssfsm_resolve(s->state, ev, &action, &next);
 		if (action == SSA_FSM_ERROR)
@@ -187,11 +178,11 @@ ssfsm_event(struct session *s, enum ss_event ev)
 	if (ssfsm_run(s, action) == -1) {
 		/* An action that cannot complete (no memory, no
 		 * connection) ends the call locally. */
-		(void)session_act_teardown(s);
+		(void)ops->act[SSA_TEARDOWN](s);
 		next = SS_IDLE;
 	}
 	if (next != SS_NOCHANGE && next != s->state)
-		session_set_state(s, next);
+		ops->set_state(s, next);
 	log_debug("session %s/%s: %s --%s/%s--> %s", s->tunnel->conf->name,
 	    s->conf->name, ss_state_name(old), ss_event_name(ev),
 	    ss_action_name(action), ss_state_name(s->state));

@@ -4,10 +4,14 @@
  * LNS side answers with the ICRP.  A transition table like the control
  * connection's (ctlconn_fsm.h): states are bits, the first matching row
  * wins, and an event with no row in an open state is an FSM error (CDN
- * result 16).  Actions are session functions (session.c).
+ * result 16).  Actions are session functions that session.c hands the
+ * machine (struct ssfsm_ops), so the table calls session.c without
+ * knowing it (no loop between the files).
  */
 #ifndef L2TP_DAEMON_SESSION_FSM_H
 #define L2TP_DAEMON_SESSION_FSM_H
+
+#include <stdint.h>
 
 enum ss_state {
 	SS_IDLE = 0x01, /* no call */
@@ -49,9 +53,24 @@ enum ss_action {
 	SSA_TEARDOWN,
 	SSA_SLI,
 	SSA_WEN,
+	SSA__COUNT,
 };
 
 struct session;
+
+/* What the machine does to a session.  act[a] runs action a: 0, or -1
+ * when it cannot complete (the call then ends locally); NULL for
+ * SSA_NOTHING and SSA_FSM_ERROR, which is set_cdn() with "FSM error"
+ * and then act[SSA_SEND_CDN]. */
+struct ssfsm_ops {
+	int (*act[SSA__COUNT])(struct session *);
+	void (*set_state)(struct session *, int state);
+	void (*set_cdn)(
+	    struct session *, uint16_t result, uint16_t error, const char *msg);
+};
+
+/* The actions, before the first event. */
+void ssfsm_init(const struct ssfsm_ops *);
 
 const char *ss_state_name(int state);
 const char *ss_event_name(enum ss_event);
