@@ -1335,9 +1335,27 @@ fail:
 
 /* --- life --------------------------------------------------------- */
 
+/* pw.c hears of tunnels and sessions as an observer (tunnel.h,
+ * session.h): they do not call it by name. */
+static const struct tunnel_observer tunnel_events = {
+	.up = pw_tunnel_up,
+	.down = pw_tunnel_down,
+	.static_start = pw_static_start,
+	.static_stop = pw_static_stop,
+	.handover = pw_handover_tunnel,
+};
+static const struct session_observer session_events = {
+	.up = pw_session_up,
+	.down = pw_session_down,
+	.remote_circuit = pw_session_remote_circuit,
+	.handover = pw_handover_session,
+};
+
 void
 pw_init(struct event_base *base, const struct daemon_conf *conf)
 {
+	tunnels_observe(&tunnel_events);
+	sessions_observe(&session_events);
 	pw.base = base;
 	if (conf->dataplane != DATAPLANE_KERNEL)
 		return;

@@ -28,7 +28,9 @@
 struct tunnel;
 struct session;
 
-/* Open the kernel dataplane when the configuration asks for it; without
+/* Subscribe to tunnels' and sessions' state changes (the functions
+ * below; static tunnels are started and stopped through them too), and
+ * open the kernel dataplane when the configuration asks for it; without
  * L2TP in the kernel, log one line and carry on without it. */
 void pw_init(struct event_base *, const struct daemon_conf *);
 void pw_free(void);

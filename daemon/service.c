@@ -160,11 +160,36 @@ watchdog_start(void)
 #endif
 }
 
+static void
+tunnel_changed(struct tunnel *t)
+{
+	(void)t;
+	service_changed();
+}
+
+static void
+session_changed(struct session *s)
+{
+	(void)s;
+	service_changed();
+}
+
+/* Told of state changes as an observer (tunnel.h, session.h), so that
+ * tunnel.c and session.c do not call this file by name. */
+static const struct tunnel_observer tunnel_events = {
+	.changed = tunnel_changed,
+};
+static const struct session_observer session_events = {
+	.changed = session_changed,
+};
+
 void
 service_init(struct event_base *base)
 {
 	struct timeval zero = { 0, 0 };
 
+	tunnels_observe(&tunnel_events);
+	sessions_observe(&session_events);
 	memset(&svc, 0, sizeof(svc));
 	svc.base = base;
 #ifdef HAVE_LIBSYSTEMD

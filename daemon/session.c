@@ -25,12 +25,35 @@
 
 #include "daemon/handover.h"
 #include "daemon/log.h"
-#include "daemon/pw.h"
-#include "daemon/service.h"
 #include "daemon/reliable.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
 #include "proto/l2tp.h"
+
+static const struct session_observer *observers[SESSION_OBSERVERS];
+static size_t nobservers;
+
+void
+sessions_observe(const struct session_observer *o)
+{
+	size_t i;
+
+	for (i = 0; i < nobservers; i++)
+		if (observers[i] == o)
+			return;
+	if (nobservers == SESSION_OBSERVERS)
+		fatalx("sessions_observe: too many observers");
+	observers[nobservers++] = o;
+}
+
+/* Tell every observer that has `fn`: fn(args). */
+#define NOTIFY(fn, ...) \
+	do { \
+		size_t i_; \
+		for (i_ = 0; i_ < nobservers; i_++) \
+			if (observers[i_]->fn != NULL) \
+				observers[i_]->fn(__VA_ARGS__); \
+	} while (0)
 
 #define SS_RETRY_CAP_S 60
 #define SS_RETRY_JITTER_MS 1000
@@ -138,7 +161,7 @@ session_l2ss_default(const struct session *s)
 static void
 call_end(struct session *s)
 {
-	pw_session_down(s);
+	NOTIFY(down, s);
 	if (s->in_table) {
 		idt_remove(&ss.by_id, &s->by_id);
 		s->in_table = 0;
@@ -981,14 +1004,14 @@ session_set_state(struct session *s, int state)
 	if (old == state)
 		return;
 	s->state = state;
-	service_changed();
+	NOTIFY(changed, s);
 	if (state == SS_ESTABLISHED) {
 		s->up_since = now_s();
 		s->failures = 0;
 		log_info("session %s/%s: established (local %u, remote %u, %s)",
 		    tname(s), s->conf->name, s->local_id, s->remote_id,
 		    s->cisco ? "cisco" : "ietf");
-		pw_session_up(s);
+		NOTIFY(up, s);
 		return;
 	}
 	if (state != SS_IDLE)
@@ -1078,7 +1101,7 @@ session_act_sli(struct session *s)
 	s->sli_received++;
 	log_info("session %s/%s: peer's circuit is %s", tname(s), s->conf->name,
 	    s->remote_down ? "down" : "up");
-	pw_session_remote_circuit(s);
+	NOTIFY(remote_circuit, s);
 	return 0;
 }
 
@@ -1156,7 +1179,7 @@ session_handover_import(struct tunnel *t, const struct ho_session *h)
 	snprintf(s->dp_ifname, sizeof(s->dp_ifname), "%s", h->ifname);
 	/* Not through session_set_state(): the call is not new. */
 	s->state = SS_ESTABLISHED;
-	pw_handover_session(s, h->dp_up);
+	NOTIFY(handover, s, h->dp_up);
 	return 0;
 }
 

@@ -135,6 +135,26 @@ int session_handover_import(struct tunnel *, const struct ho_session *);
 /* After the import: place the calls that were not carried. */
 void session_handover_resume(struct tunnel *);
 
+/*
+ * Who else hears of a session's life, as for tunnels (tunnel.h): pw.c
+ * (the kernel session, its link's carrier) and service.c (status)
+ * subscribe, so that session.c calls neither by name.  Every member may
+ * be NULL.  up: established; down: the call ends or the session is
+ * freed; remote_circuit: the peer's circuit status changed
+ * (s->remote_down); handover: imported from the previous process, which
+ * had a kernel session or not; changed: any state change.
+ */
+struct session_observer {
+	void (*changed)(struct session *);
+	void (*up)(struct session *);
+	void (*down)(struct session *);
+	void (*remote_circuit)(struct session *);
+	void (*handover)(struct session *, int had_kernel_session);
+};
+/* Subscribe (at most SESSION_OBSERVERS, each once). */
+#define SESSION_OBSERVERS 4
+void sessions_observe(const struct session_observer *);
+
 /* The FSM's actions (session_fsm.c calls them through struct
  * ssfsm_ops, which session.c hands it). */
 void session_set_state(struct session *, int);

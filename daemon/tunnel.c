@@ -22,8 +22,6 @@
 
 #include "daemon/handover.h"
 #include "daemon/log.h"
-#include "daemon/pw.h"
-#include "daemon/service.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
 #include "proto/dump.h"
@@ -74,6 +72,31 @@ static struct l2tp_msg dbg_msg; /* debug dumps of what we send */
 
 static void tunnel_input(struct tp_packet *, void *);
 static void tunnel_settle(struct tunnel *);
+
+static const struct tunnel_observer *observers[TUNNEL_OBSERVERS];
+static size_t nobservers;
+
+void
+tunnels_observe(const struct tunnel_observer *o)
+{
+	size_t i;
+
+	for (i = 0; i < nobservers; i++)
+		if (observers[i] == o)
+			return;
+	if (nobservers == TUNNEL_OBSERVERS)
+		fatalx("tunnels_observe: too many observers");
+	observers[nobservers++] = o;
+}
+
+/* Tell every observer that has `fn`: fn(args). */
+#define NOTIFY(fn, ...) \
+	do { \
+		size_t i_; \
+		for (i_ = 0; i_ < nobservers; i_++) \
+			if (observers[i_]->fn != NULL) \
+				(void)observers[i_]->fn(__VA_ARGS__); \
+	} while (0)
 
 static uint64_t
 now_ms(void)
@@ -619,7 +642,7 @@ tunnel_conn_release(struct tunnel *t)
 {
 	half_remove(t);
 	/* Before its socket goes: the kernel tunnel lives on it. */
-	pw_tunnel_down(t);
+	NOTIFY(down, t);
 	if (t->rl != NULL) {
 		t->ctr.duplicates += rl_stats(t->rl)->rx_duplicates;
 		t->ctr.retransmits += rl_stats(t->rl)->tx_retransmits;
@@ -712,7 +735,7 @@ tunnel_new(
 		return NULL;
 	tunnel_make_primary(t);
 	if (tc->mode == TUNNEL_STATIC)
-		(void)pw_static_start(t);
+		NOTIFY(static_start, t);
 	else if (autostart && tc->initiate)
 		timer_arm(t->ev_state, 0);
 	return t;
@@ -722,7 +745,7 @@ static void
 tunnel_free(struct tunnel *t)
 {
 	if (t->conf->mode == TUNNEL_STATIC)
-		pw_static_stop(t, t->conf->keep_on_exit, NULL);
+		NOTIFY(static_stop, t, t->conf->keep_on_exit, NULL);
 	tunnel_conn_release(t);
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
@@ -1173,7 +1196,7 @@ tunnel_set_state(struct tunnel *t, int state)
 		return;
 	t->state = state;
 	t->ctr.state_changes++;
-	service_changed();
+	NOTIFY(changed, t);
 	evtimer_del(t->ev_state);
 	if (old == CC_WAIT_CTL_CONN)
 		half_remove(t);
@@ -1205,11 +1228,11 @@ tunnel_set_state(struct tunnel *t, int state)
 	/* Calls live only on an established connection; when it ends the
 	 * peer ends its calls too, so no CDN goes out. */
 	if (state == CC_ESTABLISHED) {
-		pw_tunnel_up(t);
+		NOTIFY(up, t);
 		session_tunnel_up(t);
 	} else if (old == CC_ESTABLISHED) {
 		session_tunnel_down(t);
-		pw_tunnel_down(t);
+		NOTIFY(down, t);
 	}
 	if (state == CC_CLOSING)
 		tunnel_reopen_soon(t);
@@ -2173,7 +2196,7 @@ static void
 tunnel_retire(struct tunnel *t, const char *why, const struct tunnel_conf *next)
 {
 	if (t->state == CC_STATIC)
-		pw_static_stop(t, 0, next);
+		NOTIFY(static_stop, t, 0, next);
 	(void)tunnel_demote(t, 0);
 	/* Every state change goes through the FSM table: idle and static
 	 * tunnels just end, open ones send StopCCN first. */
@@ -2661,7 +2684,7 @@ tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
 		t->shared = listener_get(t->peer.ss_family, L2TP_ENCAP_IP);
 	/* Not through tunnel_set_state(): nothing about it is new. */
 	t->state = CC_ESTABLISHED;
-	pw_handover_tunnel(t, h->dp_up);
+	NOTIFY(handover, t, h->dp_up);
 	for (i = 0; i < h->nsessions; i++)
 		if (session_handover_import(t, &h->sessions[i]) == -1) {
 			snprintf(err, errlen,

@@ -219,6 +219,29 @@ int tunnel_clear(struct tunnel *);
  * buffer is copied.  0, or -1 when the connection cannot send. */
 int tunnel_send_msg(struct tunnel *, const uint8_t *msg, size_t len);
 
+/*
+ * Who else hears of a tunnel's life: the pseudowire code (pw.c, the
+ * kernel objects) and the service status (service.c) subscribe, so that
+ * tunnel.c calls neither by name (no loop between the files).  Every
+ * member may be NULL.  up: established; down: no longer (or freed);
+ * static_start/static_stop: a static tunnel begins or ends (keep: leave
+ * its kernel objects; next: the configuration that takes over, or
+ * NULL); handover: imported from the previous process, which had a
+ * kernel tunnel or not; changed: any state change of any tunnel.
+ */
+struct tunnel_observer {
+	void (*changed)(struct tunnel *);
+	void (*up)(struct tunnel *);
+	void (*down)(struct tunnel *);
+	int (*static_start)(struct tunnel *);
+	void (*static_stop)(
+	    struct tunnel *, int keep, const struct tunnel_conf *next);
+	void (*handover)(struct tunnel *, int had_kernel_tunnel);
+};
+/* Subscribe (at most TUNNEL_OBSERVERS, each once; before tunnels_init). */
+#define TUNNEL_OBSERVERS 4
+void tunnels_observe(const struct tunnel_observer *);
+
 /* The FSM's actions (ctlconn_fsm.c calls them through struct ccfsm_ops,
  * which tunnels_init() hands it). */
 void tunnel_set_state(struct tunnel *, int);

@@ -27,6 +27,7 @@
 
 #include "daemon/config.h"
 #include "daemon/log.h"
+#include "daemon/pw.h"
 #include "daemon/reliable.h"
 #include "daemon/session.h"
 #include "daemon/transport.h"
@@ -721,6 +722,7 @@ int
 fz_start(size_t conf)
 {
 	static int logged;
+	struct daemon_conf *dc;
 
 	if (!logged) {
 		const char *v = getenv("FUZZ_VERBOSE");
@@ -738,7 +740,10 @@ fz_start(size_t conf)
 	fz.conf = conf % fz_nconfs();
 	if ((fz.base = event_base_new()) == NULL)
 		return -1;
-	if (tunnels_init(fz.base, load_conf(fz.conf)) == -1) {
+	/* pw.c hears of tunnels as an observer, as in the daemon. */
+	dc = load_conf(fz.conf);
+	pw_init(fz.base, dc);
+	if (tunnels_init(fz.base, dc) == -1) {
 		tunnels_free();
 		event_base_free(fz.base);
 		return -1;
