@@ -125,19 +125,6 @@ call_begin(struct session *s)
 	return 0;
 }
 
-/* A derived MTU (no `mtu` configured) of an l2spec = auto session
- * leaves out the sublayer; it comes off when the peer asks for it. */
-unsigned int
-session_mtu(const struct session *s)
-{
-	const struct session_conf *sc = s->conf;
-
-	if (sc->l2spec == CONF_L2SS_AUTO && !sc->mtu_set &&
-	    session_l2ss_default(s) && sc->mtu > 4)
-		return sc->mtu - 4;
-	return sc->mtu;
-}
-
 /* A session selector: its name, or our session ID; NULL: any. */
 int
 session_selected(const struct session *s, const char *sel)
@@ -148,14 +135,6 @@ session_selected(const struct session *s, const char *sel)
 		return 1;
 	snprintf(id, sizeof(id), "%u", s->local_id);
 	return s->local_id != 0 && strcmp(id, sel) == 0;
-}
-
-int
-session_l2ss_default(const struct session *s)
-{
-	if (s->conf->l2spec == CONF_L2SS_AUTO)
-		return s->l2ss_default;
-	return s->conf->l2spec == L2TP_L2SS_DEFAULT;
 }
 
 static void

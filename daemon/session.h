@@ -119,7 +119,9 @@ uint64_t session_uptime(const struct session *);
  * name it? */
 int session_selected(const struct session *, const char *sel);
 /* The sublayer this session's packets carry: 1 the default one, 0 none
- * (for l2spec = auto, the one negotiated for the current call). */
+ * (for l2spec = auto, the one negotiated for the current call).  This
+ * and session_mtu() are in session_msg.c, with the messages that carry
+ * them. */
 int session_l2ss_default(const struct session *);
 /* Its interface MTU, for the current call. */
 unsigned int session_mtu(const struct session *);

@@ -24,6 +24,29 @@
 
 #define SMSG_MTU_DEFAULT 1500
 
+/* What the call says of the session: here, next to the messages that
+ * carry it, so that building them needs nothing of session.c. */
+int
+session_l2ss_default(const struct session *s)
+{
+	if (s->conf->l2spec == CONF_L2SS_AUTO)
+		return s->l2ss_default;
+	return s->conf->l2spec == L2TP_L2SS_DEFAULT;
+}
+
+/* A derived MTU (no `mtu` configured) of an l2spec = auto session
+ * leaves out the sublayer; it comes off when the peer asks for it. */
+unsigned int
+session_mtu(const struct session *s)
+{
+	const struct session_conf *sc = s->conf;
+
+	if (sc->l2spec == CONF_L2SS_AUTO && !sc->mtu_set &&
+	    session_l2ss_default(s) && sc->mtu > 4)
+		return sc->mtu - 4;
+	return sc->mtu;
+}
+
 static void
 smsg_head(struct l2tp_msg_writer *mw, const struct smsg_hdr *h, uint16_t type)
 {
