@@ -63,7 +63,18 @@ static struct {
 	struct idtable by_id;
 	int ready;
 	uint32_t call_serial;
+	/* From tunnels_init(): so that session.c does not call tunnel.c. */
+	struct event_base *base;
+	int (*send)(struct tunnel *, const uint8_t *, size_t);
 } ss;
+
+void
+sessions_init(struct event_base *base,
+    int (*send)(struct tunnel *, const uint8_t *, size_t))
+{
+	ss.base = base;
+	ss.send = send;
+}
 
 static time_t
 now_s(void)
@@ -185,7 +196,7 @@ session_send(struct session *s, uint16_t type)
 		    s->conf->name, l2tp_msg_type_name(type));
 		return -1;
 	}
-	return tunnel_send_msg(t, buf, len);
+	return ss.send(t, buf, len);
 }
 
 /* A CDN for a call that has no session here. */
@@ -204,7 +215,7 @@ stateless_cdn(struct tunnel *t, int cisco, uint32_t peer_session_id,
 	smsg_hdr_of(t, cisco, &h);
 	if (smsg_build_cdn(&h, peer_session_id, result, error, text, buf,
 		sizeof(buf), &len) == 0)
-		(void)tunnel_send_msg(t, buf, len);
+		(void)ss.send(t, buf, len);
 }
 
 /* --- retries ------------------------------------------------------ */
@@ -243,7 +254,7 @@ schedule_retry(struct session *s)
 	ms += arc4random_uniform(SS_RETRY_JITTER_MS);
 	s->failures++;
 	if (s->ev_retry == NULL &&
-	    (s->ev_retry = evtimer_new(tunnels_base(), retry_cb, s)) == NULL) {
+	    (s->ev_retry = evtimer_new(ss.base, retry_cb, s)) == NULL) {
 		log_warnx("session %s/%s: no timer for a new call", tname(s),
 		    s->conf->name);
 		return;

@@ -137,6 +137,12 @@ int session_handover_import(struct tunnel *, const struct ho_session *);
 /* After the import: place the calls that were not carried. */
 void session_handover_resume(struct tunnel *);
 
+/* What sessions need of the tunnel layer, handed by tunnels_init(): the
+ * event base (retry timers) and how to send a built message reliably on
+ * a tunnel (tunnel_send_msg()). */
+void sessions_init(
+    struct event_base *, int (*send)(struct tunnel *, const uint8_t *, size_t));
+
 /*
  * Who else hears of a session's life, as for tunnels (tunnel.h): pw.c
  * (the kernel session, its link's carrier) and service.c (status)

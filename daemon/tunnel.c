@@ -2096,6 +2096,7 @@ tunnels_init(struct event_base *base, struct daemon_conf *conf)
 	size_t i;
 
 	ccfsm_init(&cc_ops);
+	sessions_init(base, tunnel_send_msg);
 	tn.base = base;
 	tn.conf = conf;
 	TAILQ_INIT(&tn.tunnels);
