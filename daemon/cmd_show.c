@@ -46,8 +46,8 @@ tunnel_port(const struct tunnel *t, const struct sockaddr_storage *ss)
 {
 	if (t->conf->encap != L2TP_ENCAP_UDP)
 		return 0;
-	if (tp_port(ss) != 0)
-		return tp_port(ss);
+	if (addr_port(ss) != 0)
+		return addr_port(ss);
 	return tunnels_conf() != NULL ? tunnels_conf()->port : L2TP_UDP_PORT;
 }
 
@@ -155,9 +155,9 @@ addr_line(struct sbuf *sb, const char *what, const struct sockaddr_storage *ss)
 	char a[64];
 
 	sbuf_printf(sb, "  %-22s %s", what,
-	    ss->ss_family == AF_UNSPEC ? "-" : tp_addr_str(ss, a, sizeof(a)));
-	if (ss->ss_family != AF_UNSPEC && tp_port(ss) != 0)
-		sbuf_printf(sb, " port %u", tp_port(ss));
+	    ss->ss_family == AF_UNSPEC ? "-" : addr_str(ss, a, sizeof(a)));
+	if (ss->ss_family != AF_UNSPEC && addr_port(ss) != 0)
+		sbuf_printf(sb, " port %u", addr_port(ss));
 	sbuf_putc(sb, '\n');
 }
 
@@ -224,10 +224,10 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_json_str(sb,
 	    local->ss_family == AF_UNSPEC
 		? ""
-		: tp_addr_str(local, abuf, sizeof(abuf)));
+		: addr_str(local, abuf, sizeof(abuf)));
 	sbuf_printf(
 	    sb, ",\"localPort\":%u,\"peerAddress\":", tunnel_port(t, local));
-	sbuf_json_str(sb, tp_addr_str(peer, abuf, sizeof(abuf)));
+	sbuf_json_str(sb, addr_str(peer, abuf, sizeof(abuf)));
 	sbuf_printf(sb,
 	    ",\"peerPort\":%u,\"encap\":\"%s\",\"localCcid\":%u,"
 	    "\"remoteCcid\":%u,\"dialect\":\"%s\",\"peerHostname\":",
@@ -263,7 +263,7 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	cmd_uptime_str(tunnel_uptime(t), up, sizeof(up));
 	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
 	    t->conf->name, cc_state_name(t->state),
-	    tp_addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
+	    addr_str(peer, abuf, sizeof(abuf)), t->local_ccid, t->peer_ccid,
 	    encap_name(t->conf->encap), (unsigned int)session_count(t), up);
 	cmd_waiting_text(sb, pw_waiting_for(t, NULL));
 }
@@ -499,7 +499,7 @@ peer_json(struct sbuf *sb, const struct tunnel *t)
 	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"address\":");
 	sbuf_json_str(sb,
-	    tp_addr_str(
+	    addr_str(
 		t->rl != NULL ? &t->peer : &t->conf->remote, a, sizeof(a)));
 	sbuf_puts(sb, ",\"hostname\":");
 	sbuf_json_str(sb, t->peer_hostname);
@@ -543,7 +543,7 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 		    (t->peer_router_id >> 8) & 0xff, t->peer_router_id & 0xff);
 		sbuf_printf(req->out, "%-16s %-26s %-20s %-15s %-16s %u\n",
 		    t->conf->name,
-		    tp_addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
+		    addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
 			sizeof(a)),
 		    t->peer_hostname[0] != '\0'
 			? str_vis(host, sizeof(host), t->peer_hostname)

@@ -294,8 +294,8 @@ wireshark_options(struct sbuf *sb, const struct tunnel *t,
 	    session_l2ss_default(s) ? "default" : "none");
 	sbuf_puts(sb, " -d l2tp.pw_type==0,eth");
 	if (t->conf->encap == L2TP_ENCAP_UDP) {
-		lport = tp_port(&t->conf->local);
-		rport = tp_port(&t->conf->remote);
+		lport = addr_port(&t->conf->local);
+		rport = addr_port(&t->conf->remote);
 	}
 	if (lport != 0 && lport != L2TP_UDP_PORT)
 		sbuf_printf(sb, " -d udp.port==%u,l2tp", lport);
@@ -308,7 +308,7 @@ capture_filter(struct sbuf *sb, const struct tunnel *t)
 {
 	const struct sockaddr_storage *peer =
 	    t->rl != NULL ? &t->peer : &t->conf->remote;
-	unsigned int port = tp_port(&t->conf->local);
+	unsigned int port = addr_port(&t->conf->local);
 	char a[64];
 
 	if (t->conf->encap == L2TP_ENCAP_IP)
@@ -317,7 +317,7 @@ capture_filter(struct sbuf *sb, const struct tunnel *t)
 	else
 		sbuf_printf(
 		    sb, "udp port %u", port != 0 ? port : L2TP_UDP_PORT);
-	sbuf_printf(sb, " and host %s", tp_addr_str(peer, a, sizeof(a)));
+	sbuf_printf(sb, " and host %s", addr_str(peer, a, sizeof(a)));
 }
 
 /*

@@ -33,6 +33,7 @@
 
 #include <confuse.h>
 
+#include "daemon/addr.h"
 #include "daemon/config.h"
 
 #define DEFAULT_PORT 1701
@@ -716,127 +717,10 @@ keyword_list(const struct keyword *kw, char *buf, size_t len)
 	}
 }
 
-/* Without a port: "192.0.2.1" or "2001:db8::1". */
-static int
-parse_addr(const char *s, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		return 0;
-	}
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		return 0;
-	}
-	return -1;
-}
-
-static void
-addr_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-}
-
-static uint16_t
-addr_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
-static int
-addr_is_unspecified(const struct sockaddr_storage *ss)
-{
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
-		    htonl(INADDR_ANY);
-	return IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
-}
-
-static const char *
-addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	const void *a;
-
-	if (ss->ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)ss)->sin_addr;
-	else
-		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (inet_ntop(ss->ss_family, a, buf, len) == NULL)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-static int
-addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	char x[INET6_ADDRSTRLEN], y[INET6_ADDRSTRLEN];
-
-	return a->ss_family == b->ss_family && addr_port(a) == addr_port(b) &&
-	    strcmp(addr_str(a, x, sizeof(x)), addr_str(b, y, sizeof(y))) == 0;
-}
-
 static const char *
 family_name(int af)
 {
 	return af == AF_INET6 ? "IPv6" : "IPv4";
-}
-
-/*
- * "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT", or a bare IPv6 address (which
- * cannot carry a port: its colons would be ambiguous).
- */
-static int
-parse_hostport(const char *s, uint16_t defport, struct sockaddr_storage *ss)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon, *end, *portstr = NULL;
-	uint32_t port = defport;
-	size_t hlen;
-	int bracketed = s[0] == '[';
-
-	if (bracketed) {
-		if ((end = strchr(s, ']')) == NULL)
-			return -1;
-		hlen = (size_t)(end - s - 1);
-		if (end[1] == ':')
-			portstr = end + 2;
-		else if (end[1] != '\0')
-			return -1;
-		s++;
-	} else if ((colon = strchr(s, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		hlen = (size_t)(colon - s);
-		portstr = colon + 1;
-	} else {
-		hlen = strlen(s);
-	}
-	if (hlen >= sizeof(host))
-		return -1;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	if (portstr != NULL &&
-	    (parse_u32(portstr, &port) == -1 || port < 1 || port > 65535))
-		return -1;
-	if (parse_addr(host, ss) == -1)
-		return -1;
-	if (bracketed && ss->ss_family != AF_INET6)
-		return -1;
-	addr_set_port(ss, (uint16_t)port);
-	return 0;
 }
 
 /* Setters: one per kind of value.  The target is obj + def->off. */
@@ -927,14 +811,14 @@ set_listen(const struct optref *ref, const char *s)
 	struct sockaddr_storage ss;
 	size_t i;
 
-	if (parse_hostport(s, conf->port, &ss) == -1)
+	if (addr_parse_hostport(s, conf->port, &ss) == -1)
 		return ref_error(
 		    ref, "'%s' is not ADDR, ADDR:PORT or [IPV6]:PORT", s);
 	if (conf->nlisten == CONF_MAX_LISTEN)
 		return ref_error(
 		    ref, "more than %d addresses", CONF_MAX_LISTEN);
 	for (i = 0; i < conf->nlisten; i++)
-		if (addr_equal(&conf->listen[i], &ss))
+		if (addr_same(&conf->listen[i], &ss))
 			return ref_error(ref, "'%s' is listed twice", s);
 	conf->listen[conf->nlisten++] = ss;
 	return 0;
@@ -946,7 +830,7 @@ set_metrics_listen(const struct optref *ref, const char *s)
 {
 	struct sockaddr_storage *ss = ref_target(ref);
 
-	if (parse_hostport(s, 0, ss) == -1 || addr_port(ss) == 0)
+	if (addr_parse_hostport(s, 0, ss) == -1 || addr_port(ss) == 0)
 		return ref_error(
 		    ref, "'%s' is not ADDR:PORT or [IPV6]:PORT", s);
 	return 0;
@@ -957,7 +841,7 @@ set_addr(const struct optref *ref, const char *s)
 {
 	struct sockaddr_storage *ss = ref_target(ref);
 
-	if (parse_addr(s, ss) == -1)
+	if (addr_parse(s, ss) == -1)
 		return ref_error(ref, "'%s' is not an IPv4 or IPv6 address", s);
 	return 0;
 }

@@ -233,7 +233,7 @@ copy_tunnel(struct metrics_scrape *sc, const struct tunnel *t)
 	put(&sc->arena, sc->arena.s + m->name, m->name_len);
 	PUTS(&sc->arena, "\",peer=\"");
 	if (arena_label(&sc->arena,
-		tp_addr_str(
+		addr_str(
 		    t->rl != NULL ? &t->peer : &t->conf->remote, a, sizeof(a)),
 		&peer_off, &peer_len) == -1)
 		return -1;

@@ -54,7 +54,7 @@ take_inherited(const struct sockaddr_storage *want)
 	memset(&have, 0, sizeof(have));
 	if (want->ss_family != AF_UNSPEC &&
 	    getsockname(fd, (struct sockaddr *)&have, &len) == 0 &&
-	    tp_addr_equal(&have, want) && tp_port(&have) == tp_port(want))
+	    addr_equal(&have, want) && addr_port(&have) == addr_port(want))
 		return fd;
 	close(fd);
 	return -1;
@@ -235,14 +235,14 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 	/* A graceful restart's socket is already bound and listening: the
 	 * old process still holds the address, so it cannot be bound. */
 	if (fd >= 0)
-		mh.mhd = M->MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		mh.mhd = M->MHD_start_daemon(flags, addr_port(ss), NULL, NULL,
 		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
 		    MHD_OPTION_END);
 	else
-		mh.mhd = M->MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		mh.mhd = M->MHD_start_daemon(flags, addr_port(ss), NULL, NULL,
 		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
@@ -250,7 +250,7 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 		    MHD_OPTION_END);
 	if (mh.mhd == NULL) {
 		log_warnx("metrics: cannot listen on %s port %u",
-		    tp_addr_str(ss, a, sizeof(a)), tp_port(ss));
+		    addr_str(ss, a, sizeof(a)), addr_port(ss));
 		return -1;
 	}
 	info = M->MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -266,8 +266,8 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 	}
 	rearm();
 	log_info("metrics on http://%s%s%s:%u/metrics",
-	    ss->ss_family == AF_INET6 ? "[" : "", tp_addr_str(ss, a, sizeof(a)),
-	    ss->ss_family == AF_INET6 ? "]" : "", tp_port(ss));
+	    ss->ss_family == AF_INET6 ? "[" : "", addr_str(ss, a, sizeof(a)),
+	    ss->ss_family == AF_INET6 ? "]" : "", addr_port(ss));
 	return 0;
 }
 

@@ -1027,12 +1027,12 @@ needed_caps(const struct daemon_conf *conf, int *bind, int *raw)
 	*bind = conf->port < low;
 	*raw = 0;
 	for (i = 0; i < conf->nlisten; i++)
-		if ((port = tp_port(&conf->listen[i])) != 0 && port < low)
+		if ((port = addr_port(&conf->listen[i])) != 0 && port < low)
 			*bind = 1;
 	TAILQ_FOREACH(t, &conf->tunnels, entry) {
 		if (t->encap == L2TP_ENCAP_IP)
 			*raw = 1;
-		else if ((port = tp_port(&t->local)) != 0 && port < low)
+		else if ((port = addr_port(&t->local)) != 0 && port < low)
 			*bind = 1;
 	}
 }

@@ -166,11 +166,11 @@ session_env(const struct session *s, const char *action, struct pw_env *e)
 	env_add(e, "L2TP_ENCAP", "%s",
 	    t->conf->encap == L2TP_ENCAP_IP ? "ip" : "udp");
 	env_add(e, "L2TP_PEER_ADDRESS", "%s",
-	    tp_addr_str(
+	    addr_str(
 		t->conf->mode == TUNNEL_STATIC ? &t->conf->remote : &t->peer, a,
 		sizeof(a)));
 	env_add(e, "L2TP_LOCAL_ADDRESS", "%s",
-	    tp_addr_str(
+	    addr_str(
 		t->conf->mode == TUNNEL_STATIC ? &t->conf->local : &t->local, a,
 		sizeof(a)));
 }
@@ -709,8 +709,8 @@ static_tunnel_cfg(const struct tunnel *t, struct dp_tunnel_cfg *c)
 		    ((const struct sockaddr_in *)&tc->remote)->sin_addr;
 	}
 	if (tc->encap == L2TP_ENCAP_UDP) {
-		c->local_port = tp_port(&tc->local);
-		c->peer_port = tp_port(&tc->remote);
+		c->local_port = addr_port(&tc->local);
+		c->peer_port = addr_port(&tc->remote);
 	}
 }
 

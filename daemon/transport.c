@@ -53,90 +53,6 @@ struct tp_listener {
 
 static uint8_t rx_buf[TP_MAX_DGRAM];
 
-socklen_t
-tp_sockaddr_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-					 : sizeof(struct sockaddr_in);
-}
-
-uint16_t
-tp_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	return 0;
-}
-
-void
-tp_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
-int
-tp_addr_equal(
-    const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->ss_family == AF_INET6)
-		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			   &((const struct sockaddr_in6 *)b)->sin6_addr,
-			   sizeof(struct in6_addr)) == 0;
-	return 0;
-}
-
-uint32_t
-tp_addr_hash(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return idt_hash_bytes(
-		    &((const struct sockaddr_in *)ss)->sin_addr,
-		    sizeof(struct in_addr));
-	if (ss->ss_family == AF_INET6)
-		return idt_hash_bytes(
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr,
-		    sizeof(struct in6_addr));
-	return 0;
-}
-
-int
-tp_addr_is_any(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
-		    htonl(INADDR_ANY);
-	if (ss->ss_family == AF_INET6)
-		return IN6_IS_ADDR_UNSPECIFIED(
-		    &((const struct sockaddr_in6 *)ss)->sin6_addr);
-	return 1;
-}
-
-const char *
-tp_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	const void *a;
-
-	if (ss->ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)ss)->sin_addr;
-	else if (ss->ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	else
-		a = NULL;
-	if (a == NULL || inet_ntop(ss->ss_family, a, buf, len) == NULL)
-		snprintf(buf, len, "-");
-	return buf;
-}
-
 static int
 tp_set_nonblock(int fd)
 {
@@ -324,9 +240,9 @@ tp_inherited_take(const struct sockaddr_storage *addr, enum l2tp_encap encap,
 
 	for (i = 0; i < tp_ninh; i++) {
 		if (tp_inh[i].encap != encap ||
-		    !tp_addr_equal(&tp_inh[i].addr, addr) ||
+		    !addr_equal(&tp_inh[i].addr, addr) ||
 		    (encap == L2TP_ENCAP_UDP &&
-			tp_port(&tp_inh[i].addr) != tp_port(addr)))
+			addr_port(&tp_inh[i].addr) != addr_port(addr)))
 			continue;
 		fd = tp_inh[i].fd;
 		*kind = tp_inh[i].kind;
@@ -366,7 +282,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 {
 	struct tp_listener *l;
 	struct sockaddr_storage name;
-	socklen_t namelen = tp_sockaddr_len(addr);
+	socklen_t namelen = addr_len(addr);
 	char abuf[INET6_ADDRSTRLEN];
 	int one = 1;
 
@@ -383,7 +299,7 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 	if (l->fd == -1) {
 		log_warn("socket for %s listener on %s",
 		    encap == L2TP_ENCAP_UDP ? "UDP" : "IP/115",
-		    tp_addr_str(addr, abuf, sizeof(abuf)));
+		    addr_str(addr, abuf, sizeof(abuf)));
 		free(l);
 		return NULL;
 	}
@@ -396,18 +312,18 @@ tp_listen(struct event_base *base, const struct sockaddr_storage *addr,
 	if (l->kind == TP_L2TPIP)
 		namelen = tp_to_l2tpip(addr, 0, &name);
 	else if (l->kind == TP_RAWIP)
-		tp_set_port(&name, 0);
+		addr_set_port(&name, 0);
 	if (tp_set_nonblock(l->fd) == -1 ||
 	    bind(l->fd, (struct sockaddr *)&name, namelen) == -1) {
 		if (errno == EADDRINUSE)
 			log_warnx("bind %s port %u: in use by another process "
 				  "(another l2tpv3d?)",
-			    tp_addr_str(addr, abuf, sizeof(abuf)),
-			    tp_port(addr));
+			    addr_str(addr, abuf, sizeof(abuf)),
+			    addr_port(addr));
 		else
 			log_warn("bind %s port %u",
-			    tp_addr_str(addr, abuf, sizeof(abuf)),
-			    tp_port(addr));
+			    addr_str(addr, abuf, sizeof(abuf)),
+			    addr_port(addr));
 		close(l->fd);
 		free(l);
 		return NULL;
@@ -436,10 +352,9 @@ watch:
 		tp_listener_close(l);
 		return NULL;
 	}
-	log_info("listening on %s %s %u%s",
-	    tp_addr_str(addr, abuf, sizeof(abuf)),
+	log_info("listening on %s %s %u%s", addr_str(addr, abuf, sizeof(abuf)),
 	    encap == L2TP_ENCAP_UDP ? "UDP port" : "IP protocol",
-	    encap == L2TP_ENCAP_UDP ? tp_port(addr) : L2TP_IP_PROTO,
+	    encap == L2TP_ENCAP_UDP ? addr_port(addr) : L2TP_IP_PROTO,
 	    tp_kind_note(l->kind));
 	return l;
 }
@@ -526,18 +441,18 @@ tp_listener_send(struct tp_listener *l, const void *buf, size_t len,
 	struct msghdr mh;
 
 	memset(&mh, 0, sizeof(mh));
-	mh.msg_namelen = tp_sockaddr_len(to);
+	mh.msg_namelen = addr_len(to);
 	if (l->kind == TP_L2TPIP)
 		mh.msg_namelen = tp_to_l2tpip(to, 0, &name);
 	else if (l->kind == TP_RAWIP)
-		tp_set_port(&name, 0);
+		addr_set_port(&name, 0);
 	mh.msg_name = &name;
 	iov.iov_base = (void *)(uintptr_t)buf;
 	iov.iov_len = len;
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
 	if (from != NULL && from->ss_family == l->family &&
-	    !tp_addr_is_any(from))
+	    !addr_is_unspecified(from))
 		mh.msg_controllen =
 		    tp_put_src(&mh, cbuf.buf, sizeof(cbuf.buf), from);
 	if (sendmsg(l->fd, &mh, 0) == -1) {
@@ -568,7 +483,7 @@ tp_tunnel_socket(enum tp_kind kind, const struct sockaddr_storage *local,
 	}
 	lname = *local;
 	pname = *peer;
-	llen = plen = tp_sockaddr_len(local);
+	llen = plen = addr_len(local);
 	if (kind == TP_L2TPIP) {
 		llen = tp_to_l2tpip(local, local_ccid, &lname);
 		plen = tp_to_l2tpip(peer, peer_ccid, &pname);
@@ -587,8 +502,8 @@ tp_tunnel_socket(enum tp_kind kind, const struct sockaddr_storage *local,
 	    bind(fd, (struct sockaddr *)&lname, llen) == -1 ||
 	    connect(fd, (struct sockaddr *)&pname, plen) == -1) {
 		log_warn("tunnel socket %s -> %s",
-		    tp_addr_str(local, abuf, sizeof(abuf)),
-		    tp_addr_str(peer, abuf, sizeof(abuf)));
+		    addr_str(local, abuf, sizeof(abuf)),
+		    addr_str(peer, abuf, sizeof(abuf)));
 		close(fd);
 		return -1;
 	}
@@ -675,7 +590,7 @@ tp_read(int fd, enum tp_kind kind, int family, tp_input_cb cb, void *arg,
 		tp_from_name(&name, kind, &pkt.peer);
 		tp_from_name(&bound, kind, &pkt.local);
 		if (kind == TP_UDP)
-			tp_set_port(&pkt.local, tp_port(&bound));
+			addr_set_port(&pkt.local, addr_port(&bound));
 		tp_pktinfo_dst(&mh, &pkt.local);
 		pkt.encap = kind == TP_UDP ? L2TP_ENCAP_UDP : L2TP_ENCAP_IP;
 		pkt.framing = kind == TP_RAWIP ? L2TP_ENCAP_IP : L2TP_ENCAP_UDP;
@@ -699,15 +614,14 @@ tp_route_source(
 
 	/* A UDP connect() only consults the routing table: nothing is
 	 * sent, and the chosen source is what getsockname() returns. */
-	if (tp_port(&probe) == 0)
-		tp_set_port(&probe, L2TP_UDP_PORT);
+	if (addr_port(&probe) == 0)
+		addr_set_port(&probe, L2TP_UDP_PORT);
 	fd = socket(peer->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd == -1)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&probe, tp_sockaddr_len(&probe)) ==
-		0 &&
+	if (connect(fd, (struct sockaddr *)&probe, addr_len(&probe)) == 0 &&
 	    getsockname(fd, (struct sockaddr *)local, &len) == 0) {
-		tp_set_port(local, 0);
+		addr_set_port(local, 0);
 		rc = 0;
 	}
 	close(fd);

@@ -25,6 +25,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/addr.h"
 #include "proto/msg.h"
 
 enum tp_kind {
@@ -92,17 +93,5 @@ int tp_send(int fd, const void *, size_t);
 /* The source address the routing table picks toward peer (port 0). */
 int tp_route_source(
     const struct sockaddr_storage *peer, struct sockaddr_storage *local);
-
-/* Address helpers. */
-socklen_t tp_sockaddr_len(const struct sockaddr_storage *);
-uint16_t tp_port(const struct sockaddr_storage *);
-void tp_set_port(struct sockaddr_storage *, uint16_t);
-/* Same family and IP address (ports ignored). */
-int
-tp_addr_equal(const struct sockaddr_storage *, const struct sockaddr_storage *);
-uint32_t tp_addr_hash(const struct sockaddr_storage *);
-int tp_addr_is_any(const struct sockaddr_storage *);
-/* "10.0.0.1", "fd00::1"; "-" for an empty address. */
-const char *tp_addr_str(const struct sockaddr_storage *, char *, size_t);
 
 #endif

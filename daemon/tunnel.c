@@ -477,7 +477,7 @@ tunnel_sock_cb(evutil_socket_t fd, short what, void *arg)
 static uint16_t
 conf_port(const struct sockaddr_storage *ss)
 {
-	uint16_t p = tp_port(ss);
+	uint16_t p = addr_port(ss);
 
 	return p != 0 ? p : tn.conf->port;
 }
@@ -496,7 +496,7 @@ answer_listener(const struct tunnel *t, const struct tp_packet *pkt)
 	if (l == NULL)
 		l = listener_find(pkt->peer.ss_family, pkt->encap);
 	if (l == NULL || tp_listener_kind(l) != TP_UDP ||
-	    tp_port(tp_listener_addr(l)) != tp_port(&t->local))
+	    addr_port(tp_listener_addr(l)) != addr_port(&t->local))
 		return NULL;
 	return l;
 }
@@ -547,13 +547,14 @@ tunnel_yield_socket(struct tunnel *old, const struct tunnel *n)
 	struct tp_listener *l;
 
 	if (old->fd == -1 || old->kind != TP_UDP ||
-	    !tp_addr_equal(&old->peer, &n->peer) ||
-	    tp_port(&old->peer) != tp_port(&n->peer) ||
-	    !tp_addr_equal(&old->local, &n->local) ||
-	    tp_port(&old->local) != tp_port(&n->local))
+	    !addr_equal(&old->peer, &n->peer) ||
+	    addr_port(&old->peer) != addr_port(&n->peer) ||
+	    !addr_equal(&old->local, &n->local) ||
+	    addr_port(&old->local) != addr_port(&n->local))
 		return;
 	l = listener_find(old->local.ss_family, L2TP_ENCAP_UDP);
-	if (l == NULL || tp_port(tp_listener_addr(l)) != tp_port(&old->local))
+	if (l == NULL ||
+	    addr_port(tp_listener_addr(l)) != addr_port(&old->local))
 		return;
 	event_free(old->ev_sock);
 	old->ev_sock = NULL;
@@ -584,12 +585,12 @@ tunnel_conn_setup(struct tunnel *t, const struct tp_packet *pkt)
 			t->local = t->conf->local;
 		else if (tp_route_source(&t->peer, &t->local) == -1) {
 			log_warnx("tunnel %s: no route to %s", t->conf->name,
-			    tp_addr_str(&t->peer, abuf, sizeof(abuf)));
+			    addr_str(&t->peer, abuf, sizeof(abuf)));
 			return -1;
 		}
 		if (t->conf->encap == L2TP_ENCAP_UDP) {
-			tp_set_port(&t->peer, conf_port(&t->conf->remote));
-			tp_set_port(&t->local, conf_port(&t->conf->local));
+			addr_set_port(&t->peer, conf_port(&t->conf->remote));
+			addr_set_port(&t->local, conf_port(&t->conf->local));
 		}
 	}
 	l = listener_get(t->peer.ss_family, t->conf->encap);
@@ -719,7 +720,7 @@ static void
 tunnel_make_primary(struct tunnel *t)
 {
 	t->primary = 1;
-	idt_insert(&tn.by_peer, &t->by_peer, tp_addr_hash(&t->conf->remote));
+	idt_insert(&tn.by_peer, &t->by_peer, addr_hash(&t->conf->remote));
 	t->in_peer = 1;
 }
 
@@ -845,7 +846,7 @@ half_add(struct tunnel *t)
 {
 	if (t->in_half)
 		return;
-	idt_insert(&tn.by_half, &t->by_half, tp_addr_hash(&t->peer));
+	idt_insert(&tn.by_half, &t->by_half, addr_hash(&t->peer));
 	TAILQ_INSERT_TAIL(&tn.half, t, half_entry);
 	t->half_seq = ++tn.half_seq;
 	t->in_half = 1;
@@ -871,13 +872,13 @@ half_remove(struct tunnel *t)
 static struct tunnel *
 half_find(const struct tp_packet *pkt, uint32_t peer_ccid, uint32_t hash)
 {
-	struct idt_node *n = idt_find(&tn.by_half, tp_addr_hash(&pkt->peer));
+	struct idt_node *n = idt_find(&tn.by_half, addr_hash(&pkt->peer));
 	struct tunnel *t;
 
 	for (; n != NULL; n = idt_find_next(n)) {
 		t = idt_entry(n, struct tunnel, by_half);
-		if (tp_addr_equal(&t->peer, &pkt->peer) &&
-		    tp_port(&t->peer) == tp_port(&pkt->peer) &&
+		if (addr_equal(&t->peer, &pkt->peer) &&
+		    addr_port(&t->peer) == addr_port(&pkt->peer) &&
 		    t->framing == pkt->framing && t->peer_ccid == peer_ccid &&
 		    t->sccrq_hash == hash)
 			return t;
@@ -895,8 +896,9 @@ half_drop(struct tunnel *t)
 	log_ratelimited(&lr, LOG_WARNING,
 	    "tunnel %s: too many half-open connections, dropping the oldest "
 	    "(from %s port %u, %llu dropped so far)",
-	    t->conf->name, tp_addr_str(&t->peer, abuf, sizeof(abuf)),
-	    tp_port(&t->peer), (unsigned long long)tn.stats.half_open_dropped);
+	    t->conf->name, addr_str(&t->peer, abuf, sizeof(abuf)),
+	    addr_port(&t->peer),
+	    (unsigned long long)tn.stats.half_open_dropped);
 	ccfsm_event(t, CCE_EVICT);
 	tunnel_settle(t);
 }
@@ -913,10 +915,10 @@ half_make_room(const struct sockaddr_storage *peer)
 	for (;;) {
 		count = 0;
 		oldest = NULL;
-		n = idt_find(&tn.by_half, tp_addr_hash(peer));
+		n = idt_find(&tn.by_half, addr_hash(peer));
 		for (; n != NULL; n = idt_find_next(n)) {
 			t = idt_entry(n, struct tunnel, by_half);
-			if (!tp_addr_equal(&t->peer, peer))
+			if (!addr_equal(&t->peer, peer))
 				continue;
 			count++;
 			if (oldest == NULL || t->half_seq < oldest->half_seq)
@@ -946,8 +948,7 @@ tunnel_candidate_new(const struct tunnel *p)
 static struct tunnel *
 tunnel_owner(const struct tunnel *c)
 {
-	struct idt_node *n =
-	    idt_find(&tn.by_peer, tp_addr_hash(&c->conf->remote));
+	struct idt_node *n = idt_find(&tn.by_peer, addr_hash(&c->conf->remote));
 	struct tunnel *p;
 
 	for (; n != NULL; n = idt_find_next(n)) {
@@ -1012,12 +1013,12 @@ tunnel_promote(struct tunnel *c)
 	tn.stats.replaced++;
 	log_info("tunnel %s: new connection from %s port %u established "
 		 "(local %u, remote %u), closing the one in state %s",
-	    c->conf->name, tp_addr_str(&c->peer, abuf, sizeof(abuf)),
-	    tp_port(&c->peer), c->local_ccid, c->peer_ccid,
+	    c->conf->name, addr_str(&c->peer, abuf, sizeof(abuf)),
+	    addr_port(&c->peer), c->local_ccid, c->peer_ccid,
 	    cc_state_name(p->state));
 	if (p->state & CC_OPEN_STATES) {
 		if (p->peer_ccid == c->peer_ccid &&
-		    tp_addr_equal(&p->peer, &c->peer))
+		    addr_equal(&p->peer, &c->peer))
 			p->quiet = 1;
 		tunnel_set_stop(p, L2TP_STOPCCN_GENERAL_CLEAR, 0,
 		    "replaced by a new connection");
@@ -1605,7 +1606,7 @@ tunnel_msg_authentic(struct tunnel *t, const struct l2tp_msg *m)
 		log_warnx("tunnel %s: %s from %s with a missing or wrong "
 			  "digest dropped (%llu so far)",
 		    t->conf->name, l2tp_msg_type_name(m->type),
-		    tp_addr_str(&t->peer, abuf, sizeof(abuf)),
+		    addr_str(&t->peer, abuf, sizeof(abuf)),
 		    (unsigned long long)t->ctr.digest_failures);
 	return 0;
 }
@@ -1617,7 +1618,7 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 	struct l2tp_decode_err err;
 
 	if (t->rl == NULL || pkt->framing != t->framing ||
-	    !tp_addr_equal(&pkt->peer, &t->peer)) {
+	    !addr_equal(&pkt->peer, &t->peer)) {
 		tn.stats.unknown_ccid++;
 		return;
 	}
@@ -1632,10 +1633,10 @@ tunnel_rx(struct tunnel *t, const struct tp_packet *pkt)
 		return;
 	/* RFC 3931 lets the responder answer from another port. */
 	if (t->state == CC_WAIT_CTL_REPLY && t->kind == TP_UDP &&
-	    tp_port(&pkt->peer) != tp_port(&t->peer)) {
+	    addr_port(&pkt->peer) != addr_port(&t->peer)) {
 		t->peer = pkt->peer;
 		if (connect(t->fd, (const struct sockaddr *)&t->peer,
-			tp_sockaddr_len(&t->peer)) == -1)
+			addr_len(&t->peer)) == -1)
 			log_warn("tunnel %s: reconnect", t->conf->name);
 	}
 	(void)tunnel_msg_sequence(t, m, pkt->data, pkt->len);
@@ -1697,12 +1698,12 @@ stateless_stopccn(const struct tp_packet *pkt, const struct l2tp_msg *m,
 static struct tunnel *
 sccrq_match(const struct tp_packet *pkt, const char *hostname)
 {
-	struct idt_node *n = idt_find(&tn.by_peer, tp_addr_hash(&pkt->peer));
+	struct idt_node *n = idt_find(&tn.by_peer, addr_hash(&pkt->peer));
 	struct tunnel *t, *any = NULL;
 
 	for (; n != NULL; n = idt_find_next(n)) {
 		t = idt_entry(n, struct tunnel, by_peer);
-		if (!tp_addr_equal(&t->conf->remote, &pkt->peer) ||
+		if (!addr_equal(&t->conf->remote, &pkt->peer) ||
 		    t->conf->encap != pkt->encap ||
 		    t->conf->mode != TUNNEL_DYNAMIC)
 			continue;
@@ -1792,7 +1793,7 @@ sccrq_input(const struct tp_packet *pkt)
 	}
 	peer_ccid = msg_assigned_ccid(m);
 	copy_string_avp(m, L2TP_AVP_HOST_NAME, host, sizeof(host));
-	tp_addr_str(&pkt->peer, abuf, sizeof(abuf));
+	addr_str(&pkt->peer, abuf, sizeof(abuf));
 	if ((t = sccrq_match(pkt, host)) == NULL) {
 		tn.stats.unknown_peer++;
 		log_ratelimited(&sccrq_lr.unknown, LOG_INFO,
@@ -1876,7 +1877,7 @@ sccrq_input(const struct tp_packet *pkt)
 		log_ratelimited(&sccrq_lr.closing, LOG_INFO,
 		    "tunnel %s: new SCCRQ from %s port %u while the connection "
 		    "closes: a new connection",
-		    t->conf->name, abuf, tp_port(&pkt->peer));
+		    t->conf->name, abuf, addr_port(&pkt->peer));
 		old = t;
 		/* A peer that reuses its connection ID would take our
 		 * StopCCN's retransmissions for its new connection's. */
@@ -1893,7 +1894,7 @@ sccrq_input(const struct tp_packet *pkt)
 		log_ratelimited(&sccrq_lr.beside, LOG_INFO,
 		    "tunnel %s: new SCCRQ from %s port %u: answered beside the "
 		    "connection in state %s",
-		    t->conf->name, abuf, tp_port(&pkt->peer),
+		    t->conf->name, abuf, addr_port(&pkt->peer),
 		    cc_state_name(t->state));
 		if ((t = tunnel_candidate_new(t)) == NULL)
 			return;
@@ -1910,7 +1911,7 @@ sccrq_input(const struct tp_packet *pkt)
 static void
 log_v2_peer(const struct sockaddr_storage *peer)
 {
-	uint32_t h = tp_addr_hash(peer);
+	uint32_t h = addr_hash(peer);
 	time_t now = now_s();
 	struct v2_seen *slot = &tn.v2_seen[h % TN_V2_LOG_SLOTS];
 	char abuf[64];
@@ -1921,7 +1922,7 @@ log_v2_peer(const struct sockaddr_storage *peer)
 	slot->hash = h;
 	slot->when = now;
 	log_warnx("L2TPv2 peer at %s: dropped (this is an L2TPv3 daemon)",
-	    tp_addr_str(peer, abuf, sizeof(abuf)));
+	    addr_str(peer, abuf, sizeof(abuf)));
 }
 
 /* The configured dynamic tunnel for this peer address and encapsulation
@@ -1930,12 +1931,12 @@ log_v2_peer(const struct sockaddr_storage *peer)
 static struct tunnel *
 idle_tunnel_of(const struct tp_packet *pkt)
 {
-	struct idt_node *n = idt_find(&tn.by_peer, tp_addr_hash(&pkt->peer));
+	struct idt_node *n = idt_find(&tn.by_peer, addr_hash(&pkt->peer));
 	struct tunnel *t;
 
 	for (; n != NULL; n = idt_find_next(n)) {
 		t = idt_entry(n, struct tunnel, by_peer);
-		if (tp_addr_equal(&t->conf->remote, &pkt->peer) &&
+		if (addr_equal(&t->conf->remote, &pkt->peer) &&
 		    t->conf->encap == pkt->encap &&
 		    t->conf->mode == TUNNEL_DYNAMIC && t->state == CC_IDLE)
 			return t;
@@ -1978,7 +1979,7 @@ unknown_ccid_input(const struct tp_packet *pkt)
 	log_info("tunnel %s: %s from %s for a connection we do not know "
 		 "(we restarted?): opening a new one",
 	    t->conf->name, l2tp_msg_type_name(type),
-	    tp_addr_str(&pkt->peer, abuf, sizeof(abuf)));
+	    addr_str(&pkt->peer, abuf, sizeof(abuf)));
 	evtimer_del(t->ev_state);
 	ccfsm_event(t, CCE_OPEN);
 	tunnel_settle(t);
@@ -2036,8 +2037,8 @@ listen_is_default(const struct daemon_conf *conf)
 	    conf->listen[0].ss_family == conf->listen[1].ss_family)
 		return 0;
 	for (i = 0; i < 2; i++)
-		if (!tp_addr_is_any(&conf->listen[i]) ||
-		    tp_port(&conf->listen[i]) != conf->port)
+		if (!addr_is_unspecified(&conf->listen[i]) ||
+		    addr_port(&conf->listen[i]) != conf->port)
 			return 0;
 	return 1;
 }
@@ -2169,7 +2170,7 @@ sockaddr_same(
 {
 	return a->ss_family == b->ss_family &&
 	    (a->ss_family == AF_UNSPEC ||
-		(tp_addr_equal(a, b) && tp_port(a) == tp_port(b)));
+		(addr_equal(a, b) && addr_port(a) == addr_port(b)));
 }
 
 /* Does a change need the connection restarted?  Timers and debug do not
@@ -2605,8 +2606,8 @@ import_check(
 		why = "busy";
 	else if ((uint8_t)t->conf->encap != h->encap)
 		why = "its encapsulation changed";
-	else if (!tp_addr_is_any(&t->conf->remote) &&
-	    !tp_addr_equal(&t->conf->remote, &h->peer))
+	else if (!addr_is_unspecified(&t->conf->remote) &&
+	    !addr_equal(&t->conf->remote, &h->peer))
 		why = "its peer address changed";
 	else if ((uint8_t)t->auth.alg != h->digest)
 		why = "its digest changed";

@@ -119,14 +119,14 @@ EXTRA_DIST += tests/check-deps.sh scripts/check-deps scripts/check-deps.allow
 # the daemon.
 check_PROGRAMS += tests/conf/conftest
 tests_conf_conftest_SOURCES = tests/conf/conftest.c daemon/config.c \
-	daemon/log.c
+	daemon/log.c daemon/addr.c daemon/idtable.c
 tests_conf_conftest_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS)
 tests_conf_conftest_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
 TESTS += tests/conf/golden.sh
 check_PROGRAMS += tests/conf/test_config
 TESTS += tests/conf/test_config
 tests_conf_test_config_SOURCES = tests/conf/test_config.c daemon/config.c \
-	daemon/log.c
+	daemon/log.c daemon/addr.c daemon/idtable.c
 tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	-DTOP_SRCDIR=\"$(abs_top_srcdir)\"
 tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
@@ -161,7 +161,8 @@ FUZZ_NOTHREAD = -Dpthread_create=fuzz_pthread_create
 FUZZ_DAEMON_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	$(FUZZ_NOTHREAD)
 FUZZ_CONFIG_SRC = tests/fuzz/fuzz_config.c tests/fuzz/fuzz_world.c \
-	daemon/config.c daemon/log.c tests/fuzz/fuzz_check.h
+	daemon/config.c daemon/log.c daemon/addr.c daemon/idtable.c \
+	tests/fuzz/fuzz_check.h
 FUZZ_CONFIG_LIBS = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
 check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data \
 	tests/fuzz/replay_reliable tests/fuzz/replay_tunnel \
