@@ -358,7 +358,8 @@ rl_cb_send_ack(void *arg)
 	if (t->peer_ccid == 0)
 		return;
 	if (t->auth.alg != L2TP_DIGEST_NONE) {
-		if (tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len) == -1)
+		if (tmsg_build(
+			tn.conf, t, L2TP_MT_ACK, buf, sizeof(buf), &len) == -1)
 			return;
 		(void)l2tp_ctrl_set_nr(buf, len, t->framing, rl_nr(t->rl));
 		tunnel_sign(t, buf, len, L2TP_MT_ACK);
@@ -456,7 +457,7 @@ tunnel_send(struct tunnel *t, uint16_t type)
 
 	if (t->rl == NULL)
 		return -1;
-	if (tmsg_build(t, type, buf, sizeof(buf), &len) == -1) {
+	if (tmsg_build(tn.conf, t, type, buf, sizeof(buf), &len) == -1) {
 		log_warnx("tunnel %s: cannot build %s", t->conf->name,
 		    l2tp_msg_type_name(type));
 		return -1;

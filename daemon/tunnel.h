@@ -268,9 +268,10 @@ int tunnel_msg_sequence(
 
 /* Message builders (tunnel_msg.c).  They lay the message out with the
  * tunnel's current Ns/Nr and dialect and reserve the digest; signing
- * happens at transmission. */
-int tmsg_build(
-    struct tunnel *, uint16_t type, uint8_t *buf, size_t cap, size_t *len);
+ * happens at transmission.  dc: the daemon's configuration in effect
+ * (host name, Router ID, vendor). */
+int tmsg_build(const struct daemon_conf *dc, struct tunnel *, uint16_t type,
+    uint8_t *buf, size_t cap, size_t *len);
 /* A StopCCN that needs no tunnel: the answer to an SCCRQ we refuse,
  * with local_ccid (unused, not 0) as its Assigned Control Connection ID,
  * in Cisco's draft form when cisco. */

@@ -87,10 +87,9 @@ tmsg_challenge_response(
 }
 
 static void
-tmsg_start_ietf(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
+tmsg_start_ietf(struct l2tp_msg_writer *mw, const struct daemon_conf *dc,
+    struct tunnel *t, int request)
 {
-	const struct daemon_conf *dc = tunnels_conf();
-
 	l2tp_mw_avp_str(mw, 0, L2TP_AVP_HOST_NAME, 1, dc->hostname);
 	l2tp_mw_avp_u32(mw, 0, L2TP_AVP_ROUTER_ID, 1, dc->router_id);
 	l2tp_mw_avp_u32(mw, 0, L2TP_AVP_ASSIGNED_CCID, 1, t->local_ccid);
@@ -106,10 +105,9 @@ tmsg_start_ietf(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
 }
 
 static void
-tmsg_start_cisco(struct l2tp_msg_writer *mw, struct tunnel *t, int request)
+tmsg_start_cisco(struct l2tp_msg_writer *mw, const struct daemon_conf *dc,
+    struct tunnel *t, int request)
 {
-	const struct daemon_conf *dc = tunnels_conf();
-
 	l2tp_mw_avp(mw, 0, L2TP_AVP_PROTOCOL_VERSION, 1, proto_version,
 	    sizeof(proto_version));
 	l2tp_mw_avp_u32(mw, 0, L2TP_AVP_FRAMING_CAPS, 1, 0);
@@ -144,8 +142,8 @@ tmsg_stopccn_body(struct l2tp_msg_writer *mw, struct tunnel *t)
 }
 
 int
-tmsg_build(
-    struct tunnel *t, uint16_t type, uint8_t *buf, size_t cap, size_t *len)
+tmsg_build(const struct daemon_conf *dc, struct tunnel *t, uint16_t type,
+    uint8_t *buf, size_t cap, size_t *len)
 {
 	struct l2tp_msg_writer mw;
 	struct wbuf w;
@@ -159,9 +157,9 @@ tmsg_build(
 	case L2TP_MT_SCCRQ:
 	case L2TP_MT_SCCRP:
 		if (t->cisco)
-			tmsg_start_cisco(&mw, t, type == L2TP_MT_SCCRQ);
+			tmsg_start_cisco(&mw, dc, t, type == L2TP_MT_SCCRQ);
 		else
-			tmsg_start_ietf(&mw, t, type == L2TP_MT_SCCRQ);
+			tmsg_start_ietf(&mw, dc, t, type == L2TP_MT_SCCRQ);
 		if (type == L2TP_MT_SCCRP)
 			tmsg_challenge_response(&mw, t, type);
 		break;

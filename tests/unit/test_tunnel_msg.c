@@ -227,8 +227,9 @@ test_stopccn_ietf(void **state)
 	size_t len;
 
 	tunnel_set_stop(t, L2TP_STOPCCN_SHUTTING_DOWN, 0, "shutting down");
-	assert_int_equal(
-	    tmsg_build(t, L2TP_MT_STOPCCN, buf, sizeof(buf), &len), 0);
+	assert_int_equal(tmsg_build(tunnels_conf(), t, L2TP_MT_STOPCCN, buf,
+			     sizeof(buf), &len),
+	    0);
 	decode_valid(buf, len, L2TP_ENCAP_UDP);
 	assert_int_equal(msg.type, L2TP_MT_STOPCCN);
 	assert_int_equal(msg.hdr.ccid, 0x55667788);
@@ -252,8 +253,9 @@ test_stopccn_cisco_digest(void **state)
 	size_t len;
 
 	tunnel_set_stop(t, L2TP_STOPCCN_GENERAL_CLEAR, 6, "Admin Action");
-	assert_int_equal(
-	    tmsg_build(t, L2TP_MT_STOPCCN, buf, sizeof(buf), &len), 0);
+	assert_int_equal(tmsg_build(tunnels_conf(), t, L2TP_MT_STOPCCN, buf,
+			     sizeof(buf), &len),
+	    0);
 	assert_int_equal(l2tp_digest_sign(&t->auth, L2TP_MT_STOPCCN, buf, len,
 			     L2TP_ENCAP_IP),
 	    0);
@@ -282,7 +284,9 @@ test_ack_dialects(void **state)
 	uint8_t buf[256];
 	size_t len;
 
-	assert_int_equal(tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len), 0);
+	assert_int_equal(
+	    tmsg_build(tunnels_conf(), t, L2TP_MT_ACK, buf, sizeof(buf), &len),
+	    0);
 	decode_valid(buf, len, L2TP_ENCAP_UDP);
 	assert_int_equal(msg.type, L2TP_MT_ACK);
 	assert_int_equal(msg.type_vendor, 0);
@@ -290,7 +294,9 @@ test_ack_dialects(void **state)
 	assert_non_null(l2tp_msg_find(&msg, 0, L2TP_AVP_MESSAGE_DIGEST));
 
 	t->cisco = 1;
-	assert_int_equal(tmsg_build(t, L2TP_MT_ACK, buf, sizeof(buf), &len), 0);
+	assert_int_equal(
+	    tmsg_build(tunnels_conf(), t, L2TP_MT_ACK, buf, sizeof(buf), &len),
+	    0);
 	assert_int_equal(l2tp_ctrl_decode(buf, len, L2TP_ENCAP_UDP, &msg,
 			     &(struct l2tp_decode_err){ 0 }),
 	    0);
@@ -308,15 +314,17 @@ test_hello_carries_sequence(void **state)
 	uint8_t buf[256];
 	size_t len;
 
-	assert_int_equal(
-	    tmsg_build(t, L2TP_MT_HELLO, buf, sizeof(buf), &len), 0);
+	assert_int_equal(tmsg_build(tunnels_conf(), t, L2TP_MT_HELLO, buf,
+			     sizeof(buf), &len),
+	    0);
 	decode_valid(buf, len, L2TP_ENCAP_UDP);
 	assert_int_equal(msg.type, L2TP_MT_HELLO);
 	assert_int_equal(msg.hdr.ns, rl_next_ns(t->rl));
 	assert_int_equal(msg.navps, 1);
 	/* Session-scope types are not built here. */
 	assert_int_equal(
-	    tmsg_build(t, L2TP_MT_ICRQ, buf, sizeof(buf), &len), -1);
+	    tmsg_build(tunnels_conf(), t, L2TP_MT_ICRQ, buf, sizeof(buf), &len),
+	    -1);
 	free_tunnel(t);
 }
 
@@ -378,8 +386,9 @@ send_one(struct tunnel *t)
 	uint8_t buf[512], *copy;
 	size_t len;
 
-	assert_int_equal(
-	    tmsg_build(t, L2TP_MT_HELLO, buf, sizeof(buf), &len), 0);
+	assert_int_equal(tmsg_build(tunnels_conf(), t, L2TP_MT_HELLO, buf,
+			     sizeof(buf), &len),
+	    0);
 	copy = malloc(len);
 	assert_non_null(copy);
 	memcpy(copy, buf, len);
@@ -398,7 +407,8 @@ peer_ack(struct tunnel *t, uint16_t nr, uint8_t *buf, size_t *len)
 	memcpy(peer->auth.local_nonce, t->auth.peer_nonce, L2TP_NONCE_LEN);
 	memcpy(peer->auth.peer_nonce, t->auth.local_nonce, L2TP_NONCE_LEN);
 	peer->peer_ccid = t->local_ccid;
-	assert_int_equal(tmsg_build(peer, L2TP_MT_ACK, buf, 512, len), 0);
+	assert_int_equal(
+	    tmsg_build(tunnels_conf(), peer, L2TP_MT_ACK, buf, 512, len), 0);
 	assert_int_equal(l2tp_ctrl_set_nr(buf, *len, L2TP_ENCAP_UDP, nr), 0);
 	assert_int_equal(l2tp_digest_sign(&peer->auth, L2TP_MT_ACK, buf, *len,
 			     L2TP_ENCAP_UDP),
