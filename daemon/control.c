@@ -90,6 +90,25 @@ struct cmdline {
 	char *argv[CONTROL_MAX_WORDS + 1];
 };
 
+/* The command layer (control_set_dispatch()). */
+static int (*dispatcher)(struct control_req *);
+
+void
+control_set_dispatch(int (*fn)(struct control_req *))
+{
+	dispatcher = fn;
+}
+
+static int
+dispatch(struct control_req *req)
+{
+	if (dispatcher == NULL) {
+		sbuf_puts(req->err, "% no command layer");
+		return CTL_STATUS_UNKNOWN;
+	}
+	return dispatcher(req);
+}
+
 static TAILQ_HEAD(, ctl_listener) listeners = TAILQ_HEAD_INITIALIZER(listeners);
 static TAILQ_HEAD(, ctl_client) clients = TAILQ_HEAD_INITIALIZER(clients);
 static int nclients;
@@ -357,14 +376,14 @@ client_dispatch(struct ctl_client *c, struct cmdline *cl, int kind, int open)
 		req.argv[--req.argc] = NULL;
 	}
 	if (kind != CTL_REQUEST)
-		status = control_dispatch(&req);
+		status = dispatch(&req);
 	else if (req.argc == 0)
 		status = CTL_STATUS_OK;
 	else if (req.readonly && !is_show(req.argv[0])) {
 		status = CTL_STATUS_DENIED;
 		sbuf_puts(&err, "denied: read-only socket");
 	} else
-		status = control_dispatch(&req);
+		status = dispatch(&req);
 
 	if (req.later != NULL) {
 		/* The command answers later; drop whatever it wrote. */

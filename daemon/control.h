@@ -86,8 +86,13 @@ struct control_later *control_defer(struct control_req *);
 void control_answer_later(
     struct control_later *, int status, const char *out, const char *err);
 
-/* Implemented by the command table: returns an enum ctl_status. */
+/* Implemented by the command table (cmd_table.c): returns an enum
+ * ctl_status. */
 int control_dispatch(struct control_req *);
+/* Who answers requests: control_dispatch(), handed over by main() so
+ * that this file does not call the command layer by name (the commands
+ * call this file).  Until then every request is an unknown command. */
+void control_set_dispatch(int (*)(struct control_req *));
 
 /* How one socket is created and who may use it. */
 struct control_sock_opts {

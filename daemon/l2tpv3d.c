@@ -519,6 +519,7 @@ main(int argc, char *argv[])
 	if (unclean)
 		tunnels_recover();
 	release_parser_memory();
+	control_set_dispatch(control_dispatch);
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
 	if (d.ro_sock_path != NULL &&
