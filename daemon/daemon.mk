@@ -27,7 +27,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/pw_wait.c daemon/pw_wait.h \
 	daemon/service.c daemon/service.h \
 	daemon/metrics.c daemon/metrics.h daemon/metrics_http.c \
-	daemon/optlib.c daemon/optlib.h
+	daemon/optlib.c daemon/optlib.h \
+	daemon/conf_json.c daemon/conf_json.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS) $(LIBCAPNG_CFLAGS) \
