@@ -12,7 +12,7 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/cmd_lookup.c \
 	daemon/cmd_show.c daemon/cmd_show_session.c daemon/cmd_config.c daemon/cmd_ops.c \
 	daemon/conf_save.c daemon/conf_save.h \
-	daemon/idtable.c daemon/idtable.h \
+	daemon/idtable.c daemon/idtable.h daemon/observers.h \
 	daemon/addr.c daemon/addr.h \
 	daemon/transport.c daemon/transport.h \
 	daemon/ctlconn_fsm.c daemon/ctlconn_fsm.h \

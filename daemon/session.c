@@ -25,35 +25,24 @@
 
 #include "daemon/handover.h"
 #include "daemon/log.h"
+#include "daemon/observers.h"
 #include "daemon/reliable.h"
 #include "daemon/session.h"
 #include "daemon/tunnel.h"
 #include "proto/l2tp.h"
 
-static const struct session_observer *observers[SESSION_OBSERVERS];
-static size_t nobservers;
+static struct observers observers;
 
 void
 sessions_observe(const struct session_observer *o)
 {
-	size_t i;
-
-	for (i = 0; i < nobservers; i++)
-		if (observers[i] == o)
-			return;
-	if (nobservers == SESSION_OBSERVERS)
+	if (observers_add(&observers, o) == -1)
 		fatalx("sessions_observe: too many observers");
-	observers[nobservers++] = o;
 }
 
 /* Tell every observer that has `fn`: fn(args). */
 #define NOTIFY(fn, ...) \
-	do { \
-		size_t i_; \
-		for (i_ = 0; i_ < nobservers; i_++) \
-			if (observers[i_]->fn != NULL) \
-				observers[i_]->fn(__VA_ARGS__); \
-	} while (0)
+	OBSERVERS_NOTIFY(&observers, struct session_observer, fn, __VA_ARGS__)
 
 #define SS_RETRY_CAP_S 60
 #define SS_RETRY_JITTER_MS 1000

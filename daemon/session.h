@@ -159,8 +159,7 @@ struct session_observer {
 	void (*remote_circuit)(struct session *);
 	void (*handover)(struct session *, int had_kernel_session);
 };
-/* Subscribe (at most SESSION_OBSERVERS, each once). */
-#define SESSION_OBSERVERS 4
+/* Subscribe (each once). */
 void sessions_observe(const struct session_observer *);
 
 /* The FSM's actions (session_fsm.c calls them through struct

@@ -22,6 +22,7 @@
 
 #include "daemon/handover.h"
 #include "daemon/log.h"
+#include "daemon/observers.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
 #include "proto/dump.h"
@@ -73,30 +74,18 @@ static struct l2tp_msg dbg_msg; /* debug dumps of what we send */
 static void tunnel_input(struct tp_packet *, void *);
 static void tunnel_settle(struct tunnel *);
 
-static const struct tunnel_observer *observers[TUNNEL_OBSERVERS];
-static size_t nobservers;
+static struct observers observers;
 
 void
 tunnels_observe(const struct tunnel_observer *o)
 {
-	size_t i;
-
-	for (i = 0; i < nobservers; i++)
-		if (observers[i] == o)
-			return;
-	if (nobservers == TUNNEL_OBSERVERS)
+	if (observers_add(&observers, o) == -1)
 		fatalx("tunnels_observe: too many observers");
-	observers[nobservers++] = o;
 }
 
 /* Tell every observer that has `fn`: fn(args). */
 #define NOTIFY(fn, ...) \
-	do { \
-		size_t i_; \
-		for (i_ = 0; i_ < nobservers; i_++) \
-			if (observers[i_]->fn != NULL) \
-				(void)observers[i_]->fn(__VA_ARGS__); \
-	} while (0)
+	OBSERVERS_NOTIFY(&observers, struct tunnel_observer, fn, __VA_ARGS__)
 
 static uint64_t
 now_ms(void)

@@ -238,8 +238,7 @@ struct tunnel_observer {
 	    struct tunnel *, int keep, const struct tunnel_conf *next);
 	void (*handover)(struct tunnel *, int had_kernel_tunnel);
 };
-/* Subscribe (at most TUNNEL_OBSERVERS, each once; before tunnels_init). */
-#define TUNNEL_OBSERVERS 4
+/* Subscribe (each once; before tunnels_init()). */
 void tunnels_observe(const struct tunnel_observer *);
 
 /* The FSM's actions (ctlconn_fsm.c calls them through struct ccfsm_ops,
