@@ -592,6 +592,35 @@ next_tokens(const struct cmd_tree *tree, unsigned int node, struct walk *w,
 	qsort(c->v, (size_t)c->n, sizeof(c->v[0]), cand_cmp);
 }
 
+/* A first word that is a command of another node: say where it lives
+ * (`hello-interval 30` typed at the top: a configuration command). */
+static void
+other_node(const struct cmd_tree *tree, unsigned int node, const char *word,
+    struct sbuf *err)
+{
+	const struct cmd_seq *s;
+	unsigned int where = 0;
+	size_t k;
+
+	for (k = 0; k < tree->nseqs; k++) {
+		s = &tree->seqs[k];
+		if (!(s->def->nodes & node) && s->ntok > 0 &&
+		    s->tok[0]->kind == CMD_TOK_KEYWORD &&
+		    strncmp(word, s->tok[0]->text, strlen(word)) == 0)
+			where |= s->def->nodes;
+	}
+	if (where & CMD_NODE_VIEW)
+		sbuf_printf(err,
+		    "\n%% '%s' is a command of the top node: "
+		    "do %s ...",
+		    word, word);
+	else if (where & CMD_NODE_ANY_CONFIG)
+		sbuf_printf(err,
+		    "\n%% '%s' is a configuration command: "
+		    "configure terminal first",
+		    word);
+}
+
 /*
  * The word at `bad` matches nothing: after a command's first word, a
  * value that is not what the command takes, so say what it takes
@@ -607,6 +636,7 @@ err_unknown(const struct cmd_tree *tree, unsigned int node, struct walk *w,
 
 	if (bad == 0) {
 		err_caret(err, "% Unknown command: ", argc, w->argv, bad);
+		other_node(tree, node, word, err);
 		return;
 	}
 	w->argc = bad;

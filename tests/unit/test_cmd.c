@@ -165,6 +165,14 @@ static const struct match_case match_cases[] = {
 	    NULL },
 	/* nodes: tunnel is a config command, encap a tunnel-node one */
 	{ "tunnel alpha", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL, "^" },
+	/* a command of another node says where it lives (issue 12) */
+	{ "tunnel alpha", CMD_NODE_VIEW, CMD_UNKNOWN, NULL, NULL,
+	    "% Unknown command: tunnel alpha\n"
+	    "                   ^\n"
+	    "% 'tunnel' is a configuration command: configure terminal "
+	    "first" },
+	{ "show tunnel", CMD_NODE_TUNNEL, CMD_UNKNOWN, NULL, NULL,
+	    "% 'show' is a command of the top node: do show ..." },
 	{ "tunnel alpha", CMD_NODE_CONFIG, CMD_OK, "tunnel TUNNEL",
 	    "tunnel alpha", NULL },
 	{ "enc ip", CMD_NODE_TUNNEL, CMD_OK, "encap (udp|ip)", "encap ip",
