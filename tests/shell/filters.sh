@@ -109,6 +109,17 @@ printf '%s\n' "conf t" "hostname lcce-z" "do sh ru | i hostname" "end" \
     fail "conf t / do sh ru: $(cat "$WORK/out" "$WORK/err")"
 grep -q '^hostname = "lcce-z"$' "$WORK/A.conf" ||
     fail "wr after conf t did not save: $(cat "$WORK/A.conf")"
+# A configuration command at the top is refused, saying where it lives;
+# in the configuration node a value out of range gives the range.
+sh_c 1 "hello-interval 99999"
+grep -q "^% 'hello-interval' is a configuration command: configure terminal first" \
+    "$WORK/err" || fail "hello-interval at the top: $(cat "$WORK/err")"
+printf '%s\n' "conf t" "hello-interval 99999" |
+    "$L2TPSH" -S "$WORK/A.sock" >"$WORK/out" 2>"$WORK/err" &&
+    fail "hello-interval 99999 was taken"
+grep -q "^% Out of range: hello-interval 99999" "$WORK/err" &&
+    grep -q "^% expected: <0-86400>" "$WORK/err" ||
+    fail "hello-interval 99999: $(cat "$WORK/err")"
 # A prefix two keywords share is refused with both, as on IOS.
 sh_c 1 "c t"
 grep -q "^% Ambiguous command: c t" "$WORK/err" &&
