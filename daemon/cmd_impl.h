@@ -7,6 +7,7 @@
 #ifndef L2TP_DAEMON_CMD_IMPL_H
 #define L2TP_DAEMON_CMD_IMPL_H
 
+#include <sys/socket.h>
 #include <stdint.h>
 
 #include "daemon/cmd.h"
@@ -39,6 +40,11 @@ void cmd_no_such_session(struct control_req *, const struct cmd_match *,
 /* The configuration text as config_print_flags() writes it with flags
  * (CONF_PRINT_*; 0: what the operator set), malloc'd. */
 char *cmd_running_text(size_t *len, int flags);
+/* Where the tunnel talks: the live connection's addresses, else the
+ * configured ones. */
+void
+cmd_tunnel_addrs(const struct tunnel *, const struct sockaddr_storage **local,
+    const struct sockaddr_storage **peer);
 /* "01:02:03", or "2d03h" from a day on. */
 void cmd_uptime_str(uint64_t seconds, char *buf, size_t len);
 /* What keeps an object from the kernel (pw_waiting_for()): a JSON

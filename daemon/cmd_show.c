@@ -27,10 +27,8 @@ encap_name(enum l2tp_encap e)
 	return e == L2TP_ENCAP_IP ? "ip" : "udp";
 }
 
-/* Where the tunnel talks: the live connection's addresses, else the
- * configured ones. */
-static void
-tunnel_addrs(const struct tunnel *t, const struct sockaddr_storage **local,
+void
+cmd_tunnel_addrs(const struct tunnel *t, const struct sockaddr_storage **local,
     const struct sockaddr_storage **peer)
 {
 	if (t->rl != NULL) {
@@ -177,14 +175,16 @@ tunnel_detail(struct sbuf *sb, const struct tunnel *t)
 	const struct tunnel_conf *c = t->conf;
 	char host[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 	char vendor[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
+	const struct sockaddr_storage *local, *peer;
 
+	cmd_tunnel_addrs(t, &local, &peer);
 	sbuf_printf(sb, "Tunnel %s, %s\n", c->name, cc_state_name(t->state));
 	sbuf_printf(sb, "  %-22s %s, %s, %s\n", "mode",
 	    c->mode == TUNNEL_STATIC ? "static" : "dynamic",
 	    c->encap == L2TP_ENCAP_IP ? "ip" : "udp",
 	    c->initiate ? "initiator" : "responder");
-	addr_line(sb, "local", t->rl != NULL ? &t->local : &c->local);
-	addr_line(sb, "peer", t->rl != NULL ? &t->peer : &c->remote);
+	addr_line(sb, "local", local);
+	addr_line(sb, "peer", peer);
 	sbuf_printf(sb, "  %-22s %u / %u\n", "CCID local/remote", t->local_ccid,
 	    t->peer_ccid);
 	sbuf_printf(sb, "  %-22s %s (%s)\n", "peer host name",
@@ -223,7 +223,7 @@ tunnel_json(struct sbuf *sb, const struct tunnel *t)
 	const struct sockaddr_storage *local, *peer;
 	char abuf[64];
 
-	tunnel_addrs(t, &local, &peer);
+	cmd_tunnel_addrs(t, &local, &peer);
 	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"name\":");
 	sbuf_json_str(sb, t->conf->name);
@@ -268,7 +268,7 @@ tunnel_text(struct sbuf *sb, const struct tunnel *t)
 	const struct sockaddr_storage *local, *peer;
 	char abuf[64], up[32];
 
-	tunnel_addrs(t, &local, &peer);
+	cmd_tunnel_addrs(t, &local, &peer);
 	cmd_uptime_str(tunnel_uptime(t), up, sizeof(up));
 	sbuf_printf(sb, "%-16s %-14s %-26s %-10u %-10u %-5s %8u %9s\n",
 	    t->conf->name, cc_state_name(t->state),
@@ -503,13 +503,13 @@ cmd_show_statistics_daemon(const struct cmd_match *m, void *arg)
 static void
 peer_json(struct sbuf *sb, const struct tunnel *t)
 {
+	const struct sockaddr_storage *local, *peer;
 	char a[64];
 
+	cmd_tunnel_addrs(t, &local, &peer);
 	sbuf_json_str(sb, t->conf->name);
 	sbuf_puts(sb, ":{\"address\":");
-	sbuf_json_str(sb,
-	    addr_str(
-		t->rl != NULL ? &t->peer : &t->conf->remote, a, sizeof(a)));
+	sbuf_json_str(sb, addr_str(peer, a, sizeof(a)));
 	sbuf_puts(sb, ",\"hostname\":");
 	sbuf_json_str(sb, t->peer_hostname);
 	sbuf_puts(sb, ",\"vendor\":");
@@ -527,6 +527,7 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
 	struct tunnel *t;
+	const struct sockaddr_storage *local, *peer;
 	char a[64], rid[16];
 	char host[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
 	char vendor[STR_VIS_SIZE(TUNNEL_TEXT_MAX)];
@@ -547,13 +548,12 @@ cmd_show_peer(const struct cmd_match *m, void *arg)
 			peer_json(req->out, t);
 			continue;
 		}
+		cmd_tunnel_addrs(t, &local, &peer);
 		snprintf(rid, sizeof(rid), "%u.%u.%u.%u",
 		    t->peer_router_id >> 24, (t->peer_router_id >> 16) & 0xff,
 		    (t->peer_router_id >> 8) & 0xff, t->peer_router_id & 0xff);
 		sbuf_printf(req->out, "%-16s %-26s %-20s %-15s %-16s %u\n",
-		    t->conf->name,
-		    addr_str(t->rl != NULL ? &t->peer : &t->conf->remote, a,
-			sizeof(a)),
+		    t->conf->name, addr_str(peer, a, sizeof(a)),
 		    t->peer_hostname[0] != '\0'
 			? str_vis(host, sizeof(host), t->peer_hostname)
 			: "-",

@@ -306,11 +306,11 @@ wireshark_options(struct sbuf *sb, const struct tunnel *t,
 static void
 capture_filter(struct sbuf *sb, const struct tunnel *t)
 {
-	const struct sockaddr_storage *peer =
-	    t->rl != NULL ? &t->peer : &t->conf->remote;
+	const struct sockaddr_storage *local, *peer;
 	unsigned int port = addr_port(&t->conf->local);
 	char a[64];
 
+	cmd_tunnel_addrs(t, &local, &peer);
 	if (t->conf->encap == L2TP_ENCAP_IP)
 		sbuf_printf(sb, "%s proto 115",
 		    peer->ss_family == AF_INET6 ? "ip6" : "ip");
