@@ -42,6 +42,12 @@ int cmd_unset_option(const struct cmd_match *, void *);
 int cmd_write_memory(const struct cmd_match *, void *);
 /* Leaving a tunnel node whose new tunnel never became complete. */
 void cmd_config_leave(struct control_req *);
+/* `commit [check]`, `abort`, `show configuration diff`. */
+int cmd_commit(const struct cmd_match *, void *);
+int cmd_abort(const struct cmd_match *, void *);
+int cmd_show_candidate(const struct cmd_match *, void *);
+/* Leaving configure mode: commit the candidate (an enum ctl_status). */
+int cmd_config_commit_leave(struct control_req *);
 
 /* cmd_ops.c */
 int cmd_clear_tunnel(const struct cmd_match *, void *);

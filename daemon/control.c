@@ -93,6 +93,7 @@ struct cmdline {
 static TAILQ_HEAD(, ctl_listener) listeners = TAILQ_HEAD_INITIALIZER(listeners);
 static TAILQ_HEAD(, ctl_client) clients = TAILQ_HEAD_INITIALIZER(clients);
 static int nclients;
+static int shutting_down; /* control_shutdown(): clients commit nothing */
 
 static void client_run(struct ctl_client *);
 
@@ -129,6 +130,7 @@ client_free(struct ctl_client *c)
 {
 	if (c->later != NULL)
 		c->later->client = NULL;
+	control_cli_gone(&c->cli, !shutting_down);
 	TAILQ_REMOVE(&clients, c, entry);
 	nclients--;
 	c->listener->nclients--;
@@ -598,6 +600,12 @@ control_defer(struct control_req *req)
 	return l;
 }
 
+struct control_cli *
+control_later_cli(const struct control_later *l)
+{
+	return l->client != NULL ? &l->client->cli : NULL;
+}
+
 void
 control_answer_later(
     struct control_later *l, int status, const char *out, const char *err)
@@ -990,8 +998,10 @@ control_shutdown(void)
 	struct ctl_client *c;
 	struct stat st;
 
+	shutting_down = 1;
 	while ((c = TAILQ_FIRST(&clients)) != NULL)
 		client_free(c);
+	shutting_down = 0;
 	while ((l = TAILQ_FIRST(&listeners)) != NULL) {
 		TAILQ_REMOVE(&listeners, l, entry);
 		evconnlistener_free(l->evl);

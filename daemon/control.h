@@ -29,6 +29,8 @@
  * it is in, like a router's "config-tunnel" mode).  The command layer
  * owns its meaning; control.c only keeps one per client, zeroed.
  */
+struct daemon_conf;
+
 #define CONTROL_NAME_MAX 64
 #define CONTROL_PENDING_MAX 2048
 struct control_cli {
@@ -39,6 +41,11 @@ struct control_cli {
 	 * complete enough to start. */
 	char pending[CONTROL_PENDING_MAX];
 	int nopager; /* `terminal length 0` */
+	/* configure mode's edits, not yet committed (NULL: none), and the
+	 * generation of the running configuration it began from
+	 * (conf_generation()). */
+	struct daemon_conf *candidate;
+	unsigned long cand_gen;
 };
 
 struct ctl_client;
@@ -85,8 +92,15 @@ struct control_later *control_defer(struct control_req *);
 void control_answer_later(
     struct control_later *, int status, const char *out, const char *err);
 
+/* The client of a deferred answer, or NULL once it has gone. */
+struct control_cli *control_later_cli(const struct control_later *);
+
 /* Implemented by the command table: returns an enum ctl_status. */
 int control_dispatch(struct control_req *);
+/* Implemented by the command layer: the client is going; what its
+ * control_cli holds is released, a candidate committed first when
+ * commit (leaving configure mode commits; the daemon's exit does not). */
+void control_cli_gone(struct control_cli *, int commit);
 
 /* How one socket is created and who may use it. */
 struct control_sock_opts {

@@ -1,0 +1,212 @@
+/*
+ * Configuration loads on a worker thread: see conf_load.h.
+ *
+ * One thread per job (a load is rare and long, a thread's start is
+ * cheap next to it); the thread writes one byte to a pipe when the work
+ * is over, and the loop joins it and calls done.  The thread blocks
+ * every signal, so they stay with the loop's handlers.
+ */
+#include <config.h>
+
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/conf_diff.h"
+#include "daemon/conf_load.h"
+#include "daemon/log.h"
+#include "daemon/tunnel.h"
+
+struct conf_job {
+	TAILQ_ENTRY(conf_job) entry;
+	conf_load_work_fn *work;
+	conf_load_done_fn *done;
+	void *arg;
+};
+
+static struct {
+	TAILQ_HEAD(, conf_job) queue;
+	int init;
+	struct event_base *base;
+	struct conf_job *running;
+	pthread_t thread;
+	int pipe[2];
+	struct event *ev_done;
+} cl = { .pipe = { -1, -1 } };
+
+static unsigned long generation;
+
+static void job_start_next(void);
+
+static void *
+job_thread(void *arg)
+{
+	struct conf_job *j = arg;
+	char one = 1;
+
+	j->work(j->arg);
+	while (write(cl.pipe[1], &one, 1) == -1 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* The running job is over (or about to be): join it, report. */
+static void
+job_finish(void)
+{
+	struct conf_job *j = cl.running;
+
+	pthread_join(cl.thread, NULL);
+	cl.running = NULL;
+	j->done(j->arg);
+	free(j);
+}
+
+static void
+job_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[16];
+
+	(void)what;
+	(void)arg;
+	while (read(fd, buf, sizeof(buf)) == -1 && errno == EINTR)
+		;
+	if (cl.running != NULL)
+		job_finish();
+	job_start_next();
+}
+
+static int
+jobs_init(struct event_base *base)
+{
+	if (cl.init)
+		return 0;
+	TAILQ_INIT(&cl.queue);
+	if (pipe2(cl.pipe, O_CLOEXEC) == -1)
+		return -1;
+	cl.ev_done = event_new(
+	    base, cl.pipe[0], EV_READ | EV_PERSIST, job_done_cb, NULL);
+	if (cl.ev_done == NULL || event_add(cl.ev_done, NULL) == -1) {
+		if (cl.ev_done != NULL)
+			event_free(cl.ev_done);
+		cl.ev_done = NULL;
+		close(cl.pipe[0]);
+		close(cl.pipe[1]);
+		cl.pipe[0] = cl.pipe[1] = -1;
+		return -1;
+	}
+	cl.base = base;
+	cl.init = 1;
+	return 0;
+}
+
+/* Start the next queued job; without a thread, its work runs here. */
+static void
+job_start_next(void)
+{
+	struct conf_job *j;
+	sigset_t all, old;
+	int rc;
+
+	while (cl.running == NULL && (j = TAILQ_FIRST(&cl.queue)) != NULL) {
+		TAILQ_REMOVE(&cl.queue, j, entry);
+		cl.running = j;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = pthread_create(&cl.thread, NULL, job_thread, j);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (rc == 0)
+			return;
+		log_warnx("configuration load: no thread (%s): on the loop",
+		    strerror(rc));
+		cl.running = NULL;
+		j->work(j->arg);
+		j->done(j->arg);
+		free(j);
+	}
+}
+
+int
+conf_load_queue(struct event_base *base, conf_load_work_fn *work,
+    conf_load_done_fn *done, void *arg)
+{
+	struct conf_job *j;
+
+	if (jobs_init(base) == -1 || (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	TAILQ_INSERT_TAIL(&cl.queue, j, entry);
+	job_start_next();
+	return 0;
+}
+
+int
+conf_load_pending(void)
+{
+	struct conf_job *j;
+	int n = cl.running != NULL;
+
+	if (!cl.init)
+		return 0;
+	TAILQ_FOREACH(j, &cl.queue, entry)
+		n++;
+	return n;
+}
+
+void
+conf_load_shutdown(void)
+{
+	struct conf_job *j;
+
+	if (!cl.init)
+		return;
+	if (cl.running != NULL)
+		job_finish();
+	while ((j = TAILQ_FIRST(&cl.queue)) != NULL) {
+		TAILQ_REMOVE(&cl.queue, j, entry);
+		j->work(j->arg);
+		j->done(j->arg);
+		free(j);
+	}
+	event_free(cl.ev_done);
+	cl.ev_done = NULL;
+	close(cl.pipe[0]);
+	close(cl.pipe[1]);
+	cl.pipe[0] = cl.pipe[1] = -1;
+	cl.init = 0;
+}
+
+unsigned long
+conf_generation(void)
+{
+	return generation;
+}
+
+void
+conf_apply(struct daemon_conf *nc, struct sbuf *what)
+{
+	struct sbuf w;
+	char *line, *nl;
+
+	sbuf_init(&w);
+	(void)conf_diff(tunnels_conf(), nc, NULL, &w);
+	for (line = w.s; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		log_info("configuration: %s", line);
+		if (what != NULL)
+			sbuf_printf(what, "%s\n", line);
+	}
+	sbuf_free(&w);
+	generation++;
+	tunnels_reload(nc);
+}
