@@ -447,12 +447,17 @@ edit_done(void *arg)
 		/* The client went before the answer: it commits as it
 		 * leaves, what it set last included. */
 		if (j->dc != NULL && j->base_gen == conf_generation()) {
+			snprintf(j->dc->path, sizeof(j->dc->path), "%s",
+			    tunnels_conf()->path);
 			conf_apply(j->dc, NULL);
 			j->dc = NULL;
 		}
 	} else if (j->dc != NULL) {
 		if (cli->candidate == NULL)
 			cli->cand_gen = j->base_gen;
+		/* It came from a memfd; it is the file's. */
+		snprintf(j->dc->path, sizeof(j->dc->path), "%s",
+		    tunnels_conf()->path);
 		config_free(cli->candidate);
 		cli->candidate = j->dc;
 		j->dc = NULL;

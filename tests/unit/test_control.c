@@ -60,6 +60,14 @@ big_answer(struct sbuf *out, unsigned long n)
 		sbuf_putc(out, (char)('a' + i % 26));
 }
 
+/* The command layer's: nothing to release here. */
+void
+control_cli_gone(struct control_cli *cli, int commit)
+{
+	(void)cli;
+	(void)commit;
+}
+
 int
 control_dispatch(struct control_req *req)
 {
