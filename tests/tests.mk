@@ -237,6 +237,7 @@ NS_TESTS = \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
 	tests/ns/reload-in-place.sh \
+	tests/ns/commit.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
