@@ -312,7 +312,7 @@ VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
 	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/privsep.sh \
 	tests/vm/static-restart.sh tests/vm/startup-order.sh \
-	tests/vm/graceful-restart.sh
+	tests/vm/graceful-restart.sh tests/vm/commit.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
 	tests/vm/README.md docs/vm-tests.md
