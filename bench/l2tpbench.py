@@ -883,13 +883,23 @@ class Bench:
                     helloInterval=a.hello, hellosMissed=base["hello_rtx"],
                     build=self.build_kind(),
                     note="no change: the same window, for comparison")
+        def applied():
+            """A's last "configuration applied" line: its two figures."""
+            with open(os.path.join(self.work, "A.log")) as f:
+                last = [l for l in f if "configuration applied:" in l][-1]
+            diff = float(last.split("difference ")[1].split()[0])
+            reload = float(last.split("reload ")[1].split()[0])
+            return diff, reload
+
         for what, fn in (("shell", by_shell), ("sighup", by_sighup)):
             took, out, lat, d, w = window(fn)
+            diff_ms, reload_ms = applied()
             self.result("commit_%s_probe_max_seconds" % what,
                         round(max(lat), 4), "s", tunnels=n,
                         sessions=n * m, probes=len(lat),
                         over50ms=sum(1 for x in lat if x > 0.05),
                         changeSeconds=round(took, 3),
+                        loopDiffMs=diff_ms, loopReloadMs=reload_ms,
                         seconds=round(w, 2), helloInterval=a.hello,
                         build=self.build_kind(), target="<= 0.05 s",
                         said=out.strip()[-200:],

@@ -26,12 +26,14 @@ int conf_load_queue(struct event_base *, conf_load_work_fn *work,
 /* Jobs queued or running. */
 int conf_load_pending(void);
 /* At exit: wait for the running job, then run the queued ones here;
- * every done callback is called. */
+ * every done callback is called, and conf_apply() applies nothing
+ * more. */
 void conf_load_shutdown(void);
 
 /*
  * Make nc the running configuration (tunnels_reload(), which takes it
  * over): what changes is logged, and said in what (NULL: only logged);
+ * at exit (conf_load_shutdown()) it is freed instead;
  * candidates begun from the running configuration before are stale.
  */
 void conf_apply(struct daemon_conf *nc, struct sbuf *what);
