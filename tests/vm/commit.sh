@@ -43,32 +43,14 @@ step "the pseudowire comes up"
 # Not in a pipeline: l2d_start's daemon must be this shell's child.
 conf b 2 1 no >"$TESTDIR/b.in"
 conf a 1 2 yes >"$TESTDIR/a.in"
-l2d_start B "$B" <"$TESTDIR/b.in"
-l2d_start A "$A" <"$TESTDIR/a.in"
-up='[.[][] | select(.state == "established" and .kernel != null)] |
-    length == 1'
-l2d_wait A "show session" "$up" 60
-l2d_wait B "show session" "$up" 30
-ping_ok "$A" 10.9.7.2
+l2d_pw_up "$A" "$B" 10.9.7.2
 
-kernel_view()
-{
-	"$IP" -n "$A" l2tp show tunnel
-	"$IP" -n "$A" l2tp show session
-	"$IP" -n "$A" -o link show pw7 | cut -d: -f1
-}
-ids()
-{
-	l2d_get "$1" "show tunnel t" '.t | "\(.localCcid)/\(.remoteCcid)"'
-	l2d_get "$1" "show session" '.t.pw | "\(.localSessionId)/\(.remoteSessionId)"'
-}
-kv=$(kernel_view)
-ids_a=$(ids A)
-ids_b=$(ids B)
+kv=$(pw_kernel_view "$A" pw7)
+ids_a=$(l2d_ids A)
+ids_b=$(l2d_ids B)
 
 step "changes committed from the shell and by SIGHUP under 10 Hz pings"
-in_ns "$A" ping -n -i 0.1 -w 20 10.9.7.2 >"$TESTDIR/ping.out" 2>&1 &
-ping_pid=$!
+pings_start "$A" 10.9.7.2 20
 sleep 2
 "$L2TPSH" -S "$TESTDIR/A.sock" >"$TESTDIR/sh.out" 2>&1 <<CMDS ||
 configure terminal
@@ -89,8 +71,9 @@ cat "$TESTDIR/sh.out"
 grep -q '^tunnel t: in place: .*hello-interval' \
     "$TESTDIR/sh.out" || die "the diff did not say in place"
 l2d_wait A "show tunnel t" '.t.helloInterval == 1' 5
-expect "A's kernel view after the commit" "$(kernel_view)" "$kv"
-expect "A's IDs after the commit" "$(ids A)" "$ids_a"
+expect "A's kernel view after the commit" \
+    "$(pw_kernel_view "$A" pw7)" "$kv"
+expect "A's IDs after the commit" "$(l2d_ids A)" "$ids_a"
 sleep 4
 printf '#!/bin/sh\nexit 0\n' >"$TESTDIR/up.sh"
 chmod 755 "$TESTDIR/up.sh"
@@ -101,16 +84,10 @@ l2d_wait A "show tunnel t" '.t.helloInterval == 3' 10
 grep -q "configuration: session t/pw: in place: .*up-script" \
     "$TESTDIR/A.log" || die "SIGHUP: the scripts were not said in place"
 sleep 6
-kill -INT "$ping_pid" 2>/dev/null
-wait "$ping_pid"
-tail -n 3 "$TESTDIR/ping.out"
-sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TESTDIR/ping.out")
-got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TESTDIR/ping.out")
-expect_ge "pings sent" "$sent" 100
-expect "pings lost" "$((sent - got))" 0
-expect "A's kernel view at the end" "$(kernel_view)" "$kv"
-expect "A's IDs at the end" "$(ids A)" "$ids_a"
-expect "B's IDs at the end" "$(ids B)" "$ids_b"
+pings_end 100
+expect "A's kernel view at the end" "$(pw_kernel_view "$A" pw7)" "$kv"
+expect "A's IDs at the end" "$(l2d_ids A)" "$ids_a"
+expect "B's IDs at the end" "$(l2d_ids B)" "$ids_b"
 for d in A B; do
 	! grep -q "StopCCN\|CDN\|restarting" "$TESTDIR/$d.log" ||
 	    die "$d: $(grep "StopCCN\|CDN\|restarting" "$TESTDIR/$d.log")"
@@ -119,4 +96,4 @@ done
 step "teardown"
 l2d_stop A
 l2d_stop B
-echo "PASS: commit and SIGHUP in place, $sent pings, 0 lost"
+echo "PASS: commit and SIGHUP in place, $PINGS_SENT pings, 0 lost"
