@@ -296,32 +296,9 @@ tunnel_exists(const struct control_cli *cli, const char *name)
 
 /* Running changed since the candidate began: its commit would undo that
  * change (another client's commit, a SIGHUP), so it is refused. */
-static int
-cand_stale(const struct control_cli *cli)
-{
-	return cli->candidate != NULL && cli->cand_gen != conf_generation();
-}
-
 #define STALE_MSG \
 	"% the running configuration changed since this candidate began " \
 	"(a commit or a reload): abort, then make the change again"
-
-/* Make the candidate run; 0, or -1 with err filled (stale). */
-static int
-cand_commit(struct control_cli *cli, struct sbuf *out, struct sbuf *err)
-{
-	struct daemon_conf *dc = cli->candidate;
-
-	if (dc == NULL)
-		return 0;
-	if (cand_stale(cli)) {
-		sbuf_puts(err, STALE_MSG);
-		return -1;
-	}
-	cli->candidate = NULL;
-	conf_apply(dc, out);
-	return 0;
-}
 
 static void
 cand_drop(struct control_cli *cli)
@@ -331,19 +308,151 @@ cand_drop(struct control_cli *cli)
 	cli->pending[0] = '\0';
 }
 
+/*
+ * What a commit does is found off the loop too: conf_diff() prints every
+ * tunnel of both configurations, 200 ms at 10 000 tunnels.  A diff job
+ * takes the candidate from its client while the worker reads it (the
+ * client is deferred meanwhile); the running configuration is only ever
+ * replaced by a job's done callback (conf_apply()), so it stays as it is
+ * while a job works.
+ */
+enum diff_kind {
+	DIFF_SHOW, /* show configuration diff */
+	DIFF_CHECK, /* commit check */
+	DIFF_COMMIT, /* commit */
+	DIFF_LEAVE, /* commit, then the top node (end, exit) */
+	DIFF_GONE, /* commit: the client has gone */
+};
+
+struct diff_job {
+	struct control_later *later; /* NULL: DIFF_GONE */
+	enum diff_kind kind;
+	struct daemon_conf *cand;
+	unsigned long gen; /* the candidate's base */
+	struct sbuf diff;
+	struct sbuf what;
+	int changes;
+};
+
+static void
+diff_work(void *arg)
+{
+	struct diff_job *j = arg;
+
+	j->changes = conf_diff(tunnels_conf(), j->cand,
+	    j->kind == DIFF_SHOW ? &j->diff : NULL, &j->what);
+}
+
+/* The answer of show/check/commit: the lines, then what it does. */
+static void
+diff_answer(struct diff_job *j, struct control_cli *cli, struct sbuf *out)
+{
+	if (j->kind == DIFF_SHOW && j->diff.len > 0)
+		sbuf_putn(out, j->diff.s, j->diff.len);
+	if (j->changes == 0)
+		sbuf_puts(out, "% no changes\n");
+	else {
+		if (j->kind == DIFF_SHOW || j->kind == DIFF_CHECK)
+			sbuf_puts(out, "% what a commit does:\n");
+		sbuf_putn(out, j->what.s, j->what.len);
+	}
+	if (cli->pending[0] != '\0')
+		sbuf_printf(out,
+		    "%% tunnel %s is not complete: not in the candidate\n",
+		    cli->tunnel);
+}
+
+static void
+diff_done(void *arg)
+{
+	struct diff_job *j = arg;
+	struct control_cli *cli =
+	    j->later != NULL ? control_later_cli(j->later) : NULL;
+	int stale = j->gen != conf_generation(), status = CTL_STATUS_OK;
+	int apply = j->kind >= DIFF_COMMIT || cli == NULL;
+	const char *err = NULL;
+	struct sbuf out;
+
+	sbuf_init(&out);
+	if (cli != NULL)
+		diff_answer(j, cli, &out);
+	if (apply && !stale) {
+		conf_apply(j->cand, j->what.s);
+		j->cand = NULL;
+		if (cli != NULL && j->kind == DIFF_LEAVE) {
+			cli->node = CMD_NODE_VIEW;
+			cli->tunnel[0] = cli->session[0] = '\0';
+			cli->pending[0] = '\0';
+		}
+	} else if (apply && cli == NULL)
+		log_warnx("a control client left with a candidate "
+			  "configuration: %s",
+		    STALE_MSG + 2);
+	if (cli != NULL && (stale || !apply)) {
+		/* Back to its client. */
+		cli->candidate = j->cand;
+		j->cand = NULL;
+		if (stale && j->kind != DIFF_SHOW) {
+			status = CTL_STATUS_ERROR;
+			err = STALE_MSG;
+		} else if (stale)
+			sbuf_printf(&out, "%s\n", STALE_MSG);
+		else if (j->kind == DIFF_CHECK)
+			sbuf_puts(&out, "% the candidate is valid\n");
+	}
+	if (j->later != NULL)
+		control_answer_later(
+		    j->later, status, out.len > 0 ? out.s : NULL, err);
+	sbuf_free(&out);
+	config_free(j->cand);
+	sbuf_free(&j->diff);
+	sbuf_free(&j->what);
+	free(j);
+}
+
+/*
+ * Queue a diff job of the client's candidate (req NULL: the client is
+ * going, cli is its state).  CTL_STATUS_OK when the answer will come
+ * later; an error status (req->err filled) otherwise.
+ */
+static int
+diff_start(
+    struct control_req *req, struct control_cli *cli, enum diff_kind kind)
+{
+	struct diff_job *j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (req != NULL && (j->later = control_defer(req)) == NULL)) {
+		free(j);
+		if (req != NULL)
+			sbuf_puts(req->err, "% out of memory");
+		else
+			log_warnx("a control client left with a candidate "
+				  "configuration: out of memory");
+		return CTL_STATUS_ERROR;
+	}
+	j->kind = kind;
+	j->cand = cli->candidate;
+	j->gen = cli->cand_gen;
+	cli->candidate = NULL;
+	sbuf_init(&j->diff);
+	sbuf_init(&j->what);
+	if (conf_load_queue(tunnels_base(), diff_work, diff_done, j) == -1) {
+		j->changes = -1;
+		sbuf_puts(&j->what, "% out of memory: not applied\n");
+		j->kind = DIFF_SHOW; /* the candidate goes back */
+		diff_done(j);
+	}
+	return CTL_STATUS_OK;
+}
+
 void
 control_cli_gone(struct control_cli *cli, int commit)
 {
-	struct sbuf err;
-
 	/* Leaving configure mode commits; so does going away. */
-	sbuf_init(&err);
 	if (commit && cli->candidate != NULL &&
-	    cand_commit(cli, NULL, &err) == -1)
-		log_warnx("a control client left with a candidate "
-			  "configuration: %s",
-		    err.s + 2);
-	sbuf_free(&err);
+	    diff_start(NULL, cli, DIFF_GONE) == CTL_STATUS_OK)
+		cli->candidate = NULL;
 	cand_drop(cli);
 }
 
@@ -446,11 +555,15 @@ edit_done(void *arg)
 	if (cli == NULL) {
 		/* The client went before the answer: it commits as it
 		 * leaves, what it set last included. */
-		if (j->dc != NULL && j->base_gen == conf_generation()) {
+		if (j->dc != NULL) {
+			struct control_cli gone = { 0 };
+
 			snprintf(j->dc->path, sizeof(j->dc->path), "%s",
 			    tunnels_conf()->path);
-			conf_apply(j->dc, NULL);
+			gone.candidate = j->dc;
+			gone.cand_gen = j->base_gen;
 			j->dc = NULL;
+			control_cli_gone(&gone, 1);
 		}
 	} else if (j->dc != NULL) {
 		if (cli->candidate == NULL)
@@ -877,83 +990,44 @@ cmd_unset_option(const struct cmd_match *m, void *arg)
 
 /* --- commit, abort, the difference --------------------------------- */
 
-/* What a commit of the candidate would change and do. */
-static void
-cand_diff(struct control_req *req, struct sbuf *diff)
+/* A diff job of the candidate, or the answer when there is none. */
+static int
+cand_diff(struct control_req *req, enum diff_kind kind)
 {
 	struct control_cli *cli = req->cli;
-	struct sbuf what;
 
-	sbuf_init(&what);
-	if (cli->candidate == NULL ||
-	    conf_diff(tunnels_conf(), cli->candidate, diff, &what) == 0)
-		sbuf_puts(req->out, "% no changes\n");
-	else {
-		if (diff != NULL && diff->len > 0)
-			sbuf_putn(req->out, diff->s, diff->len);
-		sbuf_puts(req->out, "% what a commit does:\n");
-		sbuf_putn(req->out, what.s, what.len);
-	}
-	if (cand_stale(cli))
-		sbuf_printf(req->out, "%s\n", STALE_MSG);
+	if (cli->candidate != NULL)
+		return diff_start(req, cli, kind);
+	sbuf_puts(req->out, "% no changes\n");
 	if (cli->pending[0] != '\0')
 		sbuf_printf(req->out,
 		    "%% tunnel %s is not complete: not in the candidate\n",
 		    cli->tunnel);
-	sbuf_free(&what);
+	return CTL_STATUS_OK;
 }
 
 int
 cmd_show_candidate(const struct cmd_match *m, void *arg)
 {
-	struct sbuf diff;
-
 	(void)m;
-	sbuf_init(&diff);
-	cand_diff(arg, &diff);
-	sbuf_free(&diff);
-	return CTL_STATUS_OK;
+	return cand_diff(arg, DIFF_SHOW);
 }
 
 int
 cmd_commit(const struct cmd_match *m, void *arg)
 {
-	struct control_req *req = arg;
-	struct control_cli *cli = req->cli;
-	int check = m != NULL && m->nwords > 1;
-
-	if (check) {
-		/* Every edit was validated as it was made: the candidate
-		 * loads; what is left to check is that it still may run. */
-		cand_diff(req, NULL);
-		if (cand_stale(cli)) {
-			sbuf_puts(req->err, STALE_MSG);
-			return CTL_STATUS_ERROR;
-		}
-		sbuf_puts(req->out, "% the candidate is valid\n");
-		return CTL_STATUS_OK;
-	}
-	if (cli->pending[0] != '\0')
-		sbuf_printf(req->out,
-		    "%% tunnel %s is not complete: not committed\n",
-		    cli->tunnel);
-	if (cli->candidate == NULL) {
-		sbuf_puts(req->out, "% no changes\n");
-		return CTL_STATUS_OK;
-	}
-	if (cand_commit(cli, req->out, req->err) == -1)
-		return CTL_STATUS_ERROR;
-	return CTL_STATUS_OK;
+	/* Every edit was validated as it was made: the candidate loads;
+	 * what check adds is whether it may still run. */
+	return cand_diff(
+	    arg, m != NULL && m->nwords > 1 ? DIFF_CHECK : DIFF_COMMIT);
 }
 
 int
 cmd_config_commit_leave(struct control_req *req)
 {
 	if (req->cli->candidate == NULL)
-		return CTL_STATUS_OK;
-	return cand_commit(req->cli, req->out, req->err) == -1
-	    ? CTL_STATUS_ERROR
-	    : CTL_STATUS_OK;
+		return 0;
+	return diff_start(req, req->cli, DIFF_LEAVE) == CTL_STATUS_OK ? 1 : -1;
 }
 
 int

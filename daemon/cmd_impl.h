@@ -46,7 +46,9 @@ void cmd_config_leave(struct control_req *);
 int cmd_commit(const struct cmd_match *, void *);
 int cmd_abort(const struct cmd_match *, void *);
 int cmd_show_candidate(const struct cmd_match *, void *);
-/* Leaving configure mode: commit the candidate (an enum ctl_status). */
+/* Leaving configure mode: 0 when there is nothing to commit (leave
+ * now), 1 when the commit's answer comes later and leaves the node on
+ * success, -1 on failure (req->err says why). */
 int cmd_config_commit_leave(struct control_req *);
 
 /* cmd_ops.c */

@@ -299,8 +299,12 @@ cmd_exit(const struct cmd_match *m, void *arg)
 		break;
 	case CONF:
 		/* Leaving configure mode commits. */
-		if (cmd_config_commit_leave(req) != CTL_STATUS_OK)
+		switch (cmd_config_commit_leave(req)) {
+		case -1:
 			return CTL_STATUS_ERROR;
+		case 1:
+			return CTL_STATUS_OK; /* it leaves once committed */
+		}
 		cli->node = VIEW;
 		break;
 	default:
@@ -316,8 +320,12 @@ cmd_end(const struct cmd_match *m, void *arg)
 
 	if (req->cli->node & (TUN | SESS))
 		cmd_config_leave(req);
-	if (cmd_config_commit_leave(req) != CTL_STATUS_OK)
+	switch (cmd_config_commit_leave(req)) {
+	case -1:
 		return CTL_STATUS_ERROR;
+	case 1:
+		return CTL_STATUS_OK; /* it leaves once committed */
+	}
 	req->cli->node = VIEW;
 	req->cli->tunnel[0] = req->cli->session[0] = '\0';
 	return CTL_STATUS_OK;

@@ -175,11 +175,14 @@ match_tunnel(const struct daemon_conf *c, const struct tunnel_conf **prev,
 	const struct tunnel_conf *t;
 
 	t = *prev != NULL ? TAILQ_NEXT(*prev, entry) : TAILQ_FIRST(&c->tunnels);
-	if (t == NULL || strcmp(t->name, name) != 0)
-		t = config_find_tunnel((struct daemon_conf *)c, name);
-	if (t != NULL)
-		*prev = t;
-	return t;
+	if (t != NULL && strcmp(t->name, name) == 0)
+		return *prev = t;
+	/* Not config_find_tunnel(): it writes its hint into c, which the
+	 * loop may read meanwhile (this runs on the worker). */
+	TAILQ_FOREACH(t, &c->tunnels, entry)
+		if (strcmp(t->name, name) == 0)
+			return *prev = t;
+	return NULL;
 }
 
 /* A block: its header and closing line marked with c (' ', '-', '+'),

@@ -13,7 +13,6 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
-#include "proto/sbuf.h"
 
 /* work: on the worker thread; it may call config_load() and touch only
  * what arg owns.  done: on the loop, after work, always called once. */
@@ -32,11 +31,13 @@ void conf_load_shutdown(void);
 
 /*
  * Make nc the running configuration (tunnels_reload(), which takes it
- * over): what changes is logged, and said in what (NULL: only logged);
- * at exit (conf_load_shutdown()) it is freed instead;
- * candidates begun from the running configuration before are stale.
+ * over); what: what changes, from conf_diff(), one line each, logged.
+ * Only from a job's done callback: the running configuration is then
+ * never replaced while a job's work reads it (conf_diff() on the
+ * worker).  At exit (conf_load_shutdown()) nc is freed instead.
+ * Candidates begun from the running configuration before are stale.
  */
-void conf_apply(struct daemon_conf *nc, struct sbuf *what);
+void conf_apply(struct daemon_conf *nc, const char *what);
 /* Counts conf_apply()s. */
 unsigned long conf_generation(void);
 

@@ -32,6 +32,7 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "daemon/conf_diff.h"
 #include "daemon/conf_load.h"
 #include "daemon/conf_save.h"
 #include "daemon/control.h"
@@ -233,6 +234,7 @@ struct reload_job {
 	int fd;
 	struct daemon_conf *nc;
 	char err[512];
+	struct sbuf what; /* conf_diff()'s */
 };
 
 static void
@@ -241,6 +243,8 @@ reload_work(void *arg)
 	struct reload_job *j = arg;
 
 	j->nc = priv_reload_load(j->path, j->fd, j->err, sizeof(j->err));
+	if (j->nc != NULL)
+		(void)conf_diff(tunnels_conf(), j->nc, NULL, &j->what);
 }
 
 static void
@@ -255,9 +259,10 @@ reload_done(void *arg)
 	else {
 		log_info("reloading %s", j->path);
 		log_set_facility(j->nc->log_facility);
-		conf_apply(j->nc, NULL);
+		conf_apply(j->nc, j->what.s);
 		release_parser_memory();
 	}
+	sbuf_free(&j->what);
 	free(j);
 	service_reloaded();
 }
@@ -277,6 +282,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	snprintf(j->path, sizeof(j->path), "%s", d->conf_path);
+	sbuf_init(&j->what);
 	if (priv_reload_open(j->path, &j->fd, j->err, sizeof(j->err)) == -1 ||
 	    conf_load_queue(d->base, reload_work, reload_done, j) == -1) {
 		if (j->fd != -1)
