@@ -43,6 +43,8 @@ static struct {
 	struct event *ev_done;
 } cl = { .pipe = { -1, -1 } };
 
+#define CONF_APPLY_LOG_MAX 32 /* lines of what a change does */
+
 static unsigned long generation;
 
 static void job_start_next(void);
@@ -209,7 +211,7 @@ conf_apply(struct daemon_conf *nc, const char *what)
 	const struct tunnel_conf *t;
 	const char *line, *nl;
 	uint64_t t0;
-	size_t n = 0;
+	size_t n = 0, nlines = 0;
 
 	if (cl.closing) {
 		/* The daemon is exiting: a load that ends now is dropped. */
@@ -219,8 +221,13 @@ conf_apply(struct daemon_conf *nc, const char *what)
 	for (line = what; line != NULL && *line != '\0'; line = nl + 1) {
 		if ((nl = strchr(line, '\n')) == NULL)
 			break;
-		log_info("configuration: %.*s", (int)(nl - line), line);
+		/* A file of 10 000 new tunnels is not 10 000 lines. */
+		if (++nlines <= CONF_APPLY_LOG_MAX)
+			log_info("configuration: %.*s", (int)(nl - line), line);
 	}
+	if (nlines > CONF_APPLY_LOG_MAX)
+		log_info("configuration: and %zu more changes",
+		    nlines - CONF_APPLY_LOG_MAX);
 	generation++;
 	TAILQ_FOREACH(t, &nc->tunnels, entry)
 		n++;

@@ -184,6 +184,7 @@ struct tunnel_conf {
 	int debug; /* debug logging for this tunnel */
 	int keep_on_exit; /* static: leave it in the kernel */
 	uint32_t set; /* options the file set: bit i = config_opt(TUNNEL, i) */
+	int reload_seen; /* tunnels_reload(): a running tunnel took it */
 	struct session_conf_list sessions; /* in file order */
 };
 TAILQ_HEAD(tunnel_conf_list, tunnel_conf);
