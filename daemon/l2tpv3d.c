@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -251,6 +252,7 @@ static void
 reload_done(void *arg)
 {
 	struct reload_job *j = arg;
+	struct timespec t0, t1;
 
 	if (j->nc == NULL)
 		log_warnx(
@@ -260,7 +262,12 @@ reload_done(void *arg)
 		log_info("reloading %s", j->path);
 		log_set_facility(j->nc->log_facility);
 		conf_apply(j->nc, j->what.s);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		release_parser_memory();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("reload: memory given back in %.1f ms",
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
 	sbuf_free(&j->what);
 	free(j);
