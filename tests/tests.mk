@@ -130,6 +130,13 @@ tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	-DTOP_SRCDIR=\"$(abs_top_srcdir)\"
 tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
 	$(CMOCKA_LIBS)
+check_PROGRAMS += tests/conf/test_conf_diff
+TESTS += tests/conf/test_conf_diff
+tests_conf_test_conf_diff_SOURCES = tests/conf/test_conf_diff.c \
+	daemon/conf_diff.c daemon/config.c daemon/log.c
+tests_conf_test_conf_diff_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS)
+tests_conf_test_conf_diff_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
+	$(CMOCKA_LIBS)
 
 # Logging: ring buffer, errno handling, suppressed debug.
 check_PROGRAMS += tests/unit/test_log
