@@ -42,6 +42,14 @@ Measured, in this order, each printed as one JSON object per line
                        sides have every tunnel and session established
                        again, and the ratio to the cold start (issue
                        14: at most 2)
+  commit_*             with --commit, instead of everything above: a
+                       one-option commit from the shell (tunnel t0's
+                       hello-interval), then the same change by SIGHUP,
+                       under n tunnels (hellos every --hello s), while
+                       another client asks `show version` every 10 ms:
+                       the slowest answer (issue 12: at most 50 ms) and
+                       the HELLOs retransmitted, against a window
+                       without a change
   vm_*                 with --vm N: kernel programming in the test VM
                        against `ip l2tp` (bench/vm-kernel.sh)
 Results that are rates of datagrams also give their fraction of the
@@ -51,6 +59,7 @@ Usage: bench/l2tpbench.py [--tunnels N] [--sessions M] [--quick]
        [--steady-seconds S] [--builddir DIR] [--json FILE] [--keep]
        [--profile] [--vm SESSIONS] [--restart-storm]
        [--scrape [--hello S] [--ramp K] [--scrape-window S]]
+       [--commit [--hello S]]
 See docs/performance.md.
 Needs root (namespaces).  Exit status 0 when every step ran, 1 when a
 step failed (the JSON so far is still printed); the targets of issue 6
@@ -645,8 +654,8 @@ class Bench:
 
     def probe_loop(self, stop, lat):
         """While the scrapes run: how long A takes to answer a trivial
-        command (`show version`), every 50 ms; a loop held by a scrape
-        shows as a slow answer."""
+        command (`show version`), every probe_every s (50 ms); a loop
+        held by a scrape shows as a slow answer."""
         while not stop.is_set():
             t0 = time.monotonic()
             try:
@@ -654,12 +663,43 @@ class Bench:
             except (BenchError, subprocess.SubprocessError):
                 pass
             lat.append(time.monotonic() - t0)
-            stop.wait(0.05)
+            stop.wait(getattr(self, "probe_every", 0.05))
+
+    def probe_conn_loop(self, stop, lat):
+        """probe_loop over one connection kept open, speaking the
+        control socket's framing (proto/ctlproto.h) itself: what is
+        timed is the daemon's answer, not an l2tpsh starting."""
+        import socket
+        import struct
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(self.sock("A"))
+        req = b"show version"
+        try:
+            while not stop.is_set():
+                t0 = time.monotonic()
+                c.sendall(struct.pack(">IHH", len(req), 1, 1) + req)
+                while True:
+                    hdr = b""
+                    while len(hdr) < 8:
+                        hdr += c.recv(8 - len(hdr))
+                    n, _, kind = struct.unpack(">IHH", hdr)
+                    body = b""
+                    while len(body) < n:
+                        body += c.recv(n - len(body))
+                    if kind == 3:  # CTL_END
+                        break
+                lat.append(time.monotonic() - t0)
+                stop.wait(getattr(self, "probe_every", 0.05))
+        finally:
+            c.close()
 
     def probed(self, fn):
         import threading
         stop, lat = threading.Event(), []
-        th = threading.Thread(target=self.probe_loop, args=(stop, lat))
+        loop = self.probe_loop
+        if getattr(self, "probe_conn", False):
+            loop = self.probe_conn_loop
+        th = threading.Thread(target=loop, args=(stop, lat))
         th.start()
         try:
             out = fn()
@@ -770,6 +810,111 @@ class Bench:
         if up < n:
             raise BenchError("tunnels dropped during the scrapes: %d of %d "
                              "up" % (up, n))
+        self.stop("A", timeout=120)
+        self.stop("B", timeout=120)
+
+    def commit(self):
+        """Issue 12: one option changed under n tunnels, from the shell
+        (configure terminal, commit) and by SIGHUP, while `show version`
+        is asked of A every 10 ms from another client; the slowest
+        answer, the time the change took, and the HELLOs retransmitted
+        (a missed hello), each against a window of the same length
+        without a change."""
+        a = self.args
+        n, m = a.tunnels, a.sessions
+        self.probe_every = 0.01
+        self.probe_conn = True
+        self.establish_settled("for --commit")
+        span = max(3.0 * a.hello, 8.0)
+        sh = os.path.join(self.build, "cli", "l2tpsh")
+
+        def window(fn):
+            s0 = self.metric_sums()
+            t0 = time.monotonic()
+            (took, out), lat = self.probed(fn)
+            w = time.monotonic() - t0
+            s1 = self.metric_sums()
+            return took, out, lat, {k: s1[k] - s0[k] for k in s0}, w
+
+        def idle():
+            time.sleep(span)
+            return 0.0, ""
+
+        def until_hello(want, t0):
+            while True:
+                j = json.loads(self.shell("A", "show tunnel t0 json"))
+                if j["t0"]["helloInterval"] == want:
+                    return time.monotonic() - t0
+                if time.monotonic() - t0 > 120:
+                    raise BenchError("hello-interval %d never ran" % want)
+                time.sleep(0.05)
+
+        def by_shell():
+            t_end = time.monotonic() + span
+            t0 = time.monotonic()
+            p = subprocess.run(
+                [sh, "-S", self.sock("A")], input=b"configure terminal\n"
+                b"tunnel t0\nhello-interval %d\ncommit\nend\n" %
+                (a.hello + 1), stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, timeout=300)
+            if p.returncode != 0:
+                raise BenchError("commit: " + p.stderr.decode())
+            took = until_hello(a.hello + 1, t0)
+            time.sleep(max(0.0, t_end - time.monotonic()))
+            return took, p.stdout.decode()
+
+        def by_sighup():
+            t_end = time.monotonic() + span
+            conf = self.conf("A", n, m, a.hello).replace(
+                "tunnel t0 {\n", "tunnel t0 {\n\thello-interval = %d\n" %
+                (a.hello + 2), 1)
+            with open(os.path.join(self.work, "A.conf"), "w") as f:
+                f.write(conf)
+            t0 = time.monotonic()
+            os.kill(self.pid("A"), signal.SIGHUP)
+            took = until_hello(a.hello + 2, t0)
+            time.sleep(max(0.0, t_end - time.monotonic()))
+            return took, ""
+
+        _, _, lat0, base, w0 = window(idle)
+        self.result("commit_baseline_probe_max_seconds",
+                    round(max(lat0), 4), "s", tunnels=n, sessions=n * m,
+                    probes=len(lat0), seconds=round(w0, 2),
+                    helloInterval=a.hello, hellosMissed=base["hello_rtx"],
+                    build=self.build_kind(),
+                    note="no change: the same window, for comparison")
+        def applied():
+            """A's last "configuration applied" line: what
+            tunnels_reload() took on the loop, ms."""
+            with open(os.path.join(self.work, "A.log")) as f:
+                last = [l for l in f if "configuration applied:" in l][-1]
+            return float(last.split("reload ")[1].split()[0])
+
+        for what, fn in (("shell", by_shell), ("sighup", by_sighup)):
+            took, out, lat, d, w = window(fn)
+            reload_ms = applied()
+            self.result("commit_%s_probe_max_seconds" % what,
+                        round(max(lat), 4), "s", tunnels=n,
+                        sessions=n * m, probes=len(lat),
+                        over50ms=sum(1 for x in lat if x > 0.05),
+                        changeSeconds=round(took, 3),
+                        loopReloadMs=reload_ms,
+                        seconds=round(w, 2), helloInterval=a.hello,
+                        build=self.build_kind(), target="<= 0.05 s",
+                        said=out.strip()[-200:],
+                        note="`show version` on A every 10 ms over one "
+                        "open connection while tunnel t0's "
+                        "hello-interval changes (%s)" % what)
+            self.result("commit_%s_hellos_missed" % what, d["hello_rtx"],
+                        "HELLOs", tunnels=n, seconds=round(w, 2),
+                        retransmits=d["retransmits"],
+                        helloReceived=d["hello_rx"],
+                        baselineHellosMissed=base["hello_rtx"],
+                        target="0")
+        up = min(self.count_established("A"), self.count_established("B"))
+        if up < n:
+            raise BenchError("tunnels dropped by the commits: %d of %d up"
+                             % (up, n))
         self.stop("A", timeout=120)
         self.stop("B", timeout=120)
 
@@ -945,6 +1090,9 @@ class Bench:
         if a.graceful:
             self.graceful()
             return
+        if a.commit:
+            self.commit()
+            return
         self.udp_ceiling()
         self.codec()
         idle = self.idle_rss()
@@ -1043,6 +1191,10 @@ def parse_args():
     p.add_argument("--restart-storm", action="store_true",
                    help="only the restart storm: cold start, then the "
                    "LNS restarts; time until everything is back")
+    p.add_argument("--commit", action="store_true",
+                   help="only a one-option commit and a SIGHUP under "
+                   "load, `show version` probed every 10 ms (with "
+                   "--hello)")
     p.add_argument("--profile", action="store_true",
                    help="only establishment, the daemons under perf "
                    "record; keeps the work directory with the reports")

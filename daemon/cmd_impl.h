@@ -75,6 +75,14 @@ int cmd_unset_option(const struct cmd_match *, void *);
 int cmd_write_memory(const struct cmd_match *, void *);
 /* Leaving a tunnel node whose new tunnel never became complete. */
 void cmd_config_leave(struct control_req *);
+/* `commit [check]`, `abort`, `show configuration diff`. */
+int cmd_commit(const struct cmd_match *, void *);
+int cmd_abort(const struct cmd_match *, void *);
+int cmd_show_candidate(const struct cmd_match *, void *);
+/* Leaving configure mode: 0 when there is nothing to commit (leave
+ * now), 1 when the commit's answer comes later and leaves the node on
+ * success, -1 on failure (req->err says why). */
+int cmd_config_commit_leave(struct control_req *);
 
 /* cmd_ops.c */
 int cmd_clear_tunnel(const struct cmd_match *, void *);

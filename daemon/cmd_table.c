@@ -112,7 +112,20 @@ static const struct cmd_def cmd_defs[] = {
 	    cmd_exit },
 	{ "quit", "Leave this node (or the shell)", VIEW | ANYCONF, RO,
 	    cmd_exit },
-	{ "end", "Back to the top node", ANYCONF, 0, cmd_end },
+	{ "end", "Back to the top node (commits)", ANYCONF, 0, cmd_end },
+	{ "commit [check]",
+	    "Apply the candidate configuration's changes\n"
+	    "Only validate it and say what a commit would do",
+	    ANYCONF, 0, cmd_commit },
+	{ "abort", "Drop the candidate configuration and leave configure mode",
+	    ANYCONF, 0, cmd_abort },
+	{ "show configuration diff",
+	    H_SHOW "The configuration\nWhat a commit would change, and how",
+	    ANYCONF, 0, cmd_show_candidate },
+	{ "show candidate",
+	    H_SHOW "What a commit would change, and how (as show "
+		   "configuration diff)",
+	    ANYCONF, 0, cmd_show_candidate },
 	{ "tunnel TUNNEL", "Configure a tunnel (new or existing)\nName",
 	    CONF | TUN | SESS, 0, cmd_tunnel_enter },
 	{ "no tunnel TUNNEL", "Negate\nDelete a tunnel (StopCCN)\nName", CONF,
@@ -284,6 +297,13 @@ cmd_exit(const struct cmd_match *m, void *arg)
 		cli->tunnel[0] = '\0';
 		break;
 	case CONF:
+		/* Leaving configure mode commits. */
+		switch (cmd_config_commit_leave(req)) {
+		case -1:
+			return CTL_STATUS_ERROR;
+		case 1:
+			return CTL_STATUS_OK; /* it leaves once committed */
+		}
 		cli->node = VIEW;
 		break;
 	default:
@@ -299,6 +319,12 @@ cmd_end(const struct cmd_match *m, void *arg)
 
 	if (req->cli->node & (TUN | SESS))
 		cmd_config_leave(req);
+	switch (cmd_config_commit_leave(req)) {
+	case -1:
+		return CTL_STATUS_ERROR;
+	case 1:
+		return CTL_STATUS_OK; /* it leaves once committed */
+	}
 	req->cli->node = VIEW;
 	req->cli->tunnel[0] = req->cli->session[0] = '\0';
 	return CTL_STATUS_OK;

@@ -184,6 +184,7 @@ struct tunnel_conf {
 	int debug; /* debug logging for this tunnel */
 	int keep_on_exit; /* static: leave it in the kernel */
 	uint32_t set; /* options the file set: bit i = config_opt(TUNNEL, i) */
+	int reload_seen; /* tunnels_reload(): a running tunnel took it */
 	struct session_conf_list sessions; /* in file order */
 };
 TAILQ_HEAD(tunnel_conf_list, tunnel_conf);
@@ -220,6 +221,7 @@ struct daemon_conf {
 	struct sockaddr_storage metrics_listen;
 	uint32_t set; /* options the file set: bit i = config_opt(GLOBAL, i) */
 	struct tunnel_conf_list tunnels;
+	struct tunnel_conf *find_hint; /* config_find_tunnel's last find */
 };
 
 /* Load and validate.  On error returns NULL and puts "FILE:LINE: option
@@ -319,6 +321,13 @@ int config_opt_find(enum conf_scope, const char *name);
  * same configuration back.
  */
 void config_print_flags(const struct daemon_conf *, FILE *, int flags);
+/* The option lines of one section as config_print_flags() writes them:
+ * the globals (t NULL), a tunnel's own (s NULL) or a session's. */
+void
+config_print_section(const struct daemon_conf *, const struct tunnel_conf *t,
+    const struct session_conf *s, FILE *, int flags);
+/* config_print_flags() into a malloc'd string; NULL when out of memory. */
+char *config_text(const struct daemon_conf *, int flags);
 /* The normalised configuration, every value (CONF_PRINT_ALL). */
 void config_print(const struct daemon_conf *, FILE *);
 /* The same with every secret printed as <hidden> (read-only socket). */

@@ -92,11 +92,14 @@ struct cmdline {
 
 /* The command layer (control_set_dispatch()). */
 static int (*dispatcher)(struct control_req *);
+static void (*cli_gone)(struct control_cli *, int);
 
 void
-control_set_dispatch(int (*fn)(struct control_req *))
+control_set_dispatch(int (*fn)(struct control_req *),
+    void (*gone)(struct control_cli *, int commit))
 {
 	dispatcher = fn;
+	cli_gone = gone;
 }
 
 static int
@@ -112,6 +115,7 @@ dispatch(struct control_req *req)
 static TAILQ_HEAD(, ctl_listener) listeners = TAILQ_HEAD_INITIALIZER(listeners);
 static TAILQ_HEAD(, ctl_client) clients = TAILQ_HEAD_INITIALIZER(clients);
 static int nclients;
+static int shutting_down; /* control_shutdown(): clients commit nothing */
 
 static void client_run(struct ctl_client *);
 
@@ -148,6 +152,8 @@ client_free(struct ctl_client *c)
 {
 	if (c->later != NULL)
 		c->later->client = NULL;
+	if (cli_gone != NULL)
+		cli_gone(&c->cli, !shutting_down);
 	TAILQ_REMOVE(&clients, c, entry);
 	nclients--;
 	c->listener->nclients--;
@@ -617,6 +623,12 @@ control_defer(struct control_req *req)
 	return l;
 }
 
+struct control_cli *
+control_later_cli(const struct control_later *l)
+{
+	return l->client != NULL ? &l->client->cli : NULL;
+}
+
 void
 control_answer_later(
     struct control_later *l, int status, const char *out, const char *err)
@@ -1009,8 +1021,10 @@ control_shutdown(void)
 	struct ctl_client *c;
 	struct stat st;
 
+	shutting_down = 1;
 	while ((c = TAILQ_FIRST(&clients)) != NULL)
 		client_free(c);
+	shutting_down = 0;
 	while ((l = TAILQ_FIRST(&listeners)) != NULL) {
 		TAILQ_REMOVE(&listeners, l, entry);
 		evconnlistener_free(l->evl);

@@ -30,6 +30,8 @@
  * it is in, like a router's "config-tunnel" mode).  The command layer
  * owns its meaning; control.c only keeps one per client, zeroed.
  */
+struct daemon_conf;
+
 #define CONTROL_NAME_MAX 64
 #define CONTROL_PENDING_MAX 2048
 struct control_cli {
@@ -40,6 +42,11 @@ struct control_cli {
 	 * complete enough to start. */
 	char pending[CONTROL_PENDING_MAX];
 	int nopager; /* `terminal length 0` */
+	/* configure mode's edits, not yet committed (NULL: none), and the
+	 * generation of the running configuration it began from
+	 * (conf_generation()). */
+	struct daemon_conf *candidate;
+	unsigned long cand_gen;
 };
 
 struct ctl_client;
@@ -89,10 +96,19 @@ void control_answer_later(
 /* Implemented by the command table (cmd_table.c): returns an enum
  * ctl_status. */
 int control_dispatch(struct control_req *);
-/* Who answers requests: control_dispatch(), handed over by main() so
- * that this file does not call the command layer by name (the commands
- * call this file).  Until then every request is an unknown command. */
-void control_set_dispatch(int (*)(struct control_req *));
+/* Implemented by the command layer (cmd_config.c): the client is going;
+ * what its control_cli holds is released, a candidate committed first
+ * when commit (leaving configure mode commits; the daemon's exit does
+ * not). */
+void control_cli_gone(struct control_cli *, int commit);
+/* Who answers requests and is told of a client going: control_dispatch()
+ * and control_cli_gone(), handed over by main() so that this file does
+ * not call the command layer by name (the commands call this file).
+ * Until then every request is an unknown command. */
+void control_set_dispatch(int (*)(struct control_req *),
+    void (*gone)(struct control_cli *, int commit));
+/* The client of a deferred answer, or NULL once it has gone. */
+struct control_cli *control_later_cli(const struct control_later *);
 
 /* How one socket is created and who may use it. */
 struct control_sock_opts {

@@ -12,6 +12,8 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/cmd_lookup.c \
 	daemon/cmd_show.c daemon/cmd_show_session.c daemon/cmd_config.c daemon/cmd_ops.c \
 	daemon/conf_save.c daemon/conf_save.h \
+	daemon/conf_load.c daemon/conf_load.h \
+	daemon/conf_diff.c daemon/conf_diff.h \
 	daemon/idtable.c daemon/idtable.h daemon/observers.h \
 	daemon/addr.c daemon/addr.h \
 	daemon/transport.c daemon/transport.h \

@@ -27,11 +27,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "daemon/conf_diff.h"
+#include "daemon/conf_load.h"
 #include "daemon/conf_save.h"
 #include "daemon/control.h"
 #include "daemon/handover.h"
@@ -223,28 +226,81 @@ handover_inherit(const struct ho_state *st)
 	metrics_http_inherit(st->metrics_fd);
 }
 
+/*
+ * A reload: the file is opened on the loop (the privileged parent may
+ * be asked), parsed and validated on conf_load.c's worker, applied on
+ * the loop.
+ */
+struct reload_job {
+	char path[CONF_PATH_MAX];
+	int fd;
+	struct daemon_conf *nc;
+	char err[512];
+	struct sbuf what; /* conf_diff()'s */
+};
+
+static void
+reload_work(void *arg)
+{
+	struct reload_job *j = arg;
+
+	j->nc = priv_reload_load(j->path, j->fd, j->err, sizeof(j->err));
+	if (j->nc != NULL)
+		(void)conf_diff(tunnels_conf(), j->nc, NULL, &j->what);
+}
+
+static void
+reload_done(void *arg)
+{
+	struct reload_job *j = arg;
+	struct timespec t0, t1;
+
+	if (j->nc == NULL)
+		log_warnx(
+		    "reload failed, keeping the running configuration: %s",
+		    j->err);
+	else {
+		log_info("reloading %s", j->path);
+		log_set_facility(j->nc->log_facility);
+		conf_apply(j->nc, j->what.s);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		release_parser_memory();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("reload: memory given back in %.1f ms",
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	sbuf_free(&j->what);
+	free(j);
+	service_reloaded();
+}
+
 static void
 on_sighup(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
-	struct daemon_conf *nc;
-	char err[512];
+	struct reload_job *j;
 
 	if (d->stopping || restart_busy())
 		return;
 	service_reloading();
-	if ((nc = priv_reload(d->conf_path, err, sizeof(err))) == NULL) {
-		log_warnx(
-		    "reload failed, keeping the running configuration: %s",
-		    err);
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		log_warnx("reload: out of memory");
 		service_reloaded();
 		return;
 	}
-	log_info("reloading %s", d->conf_path);
-	log_set_facility(nc->log_facility);
-	tunnels_reload(nc);
-	release_parser_memory();
-	service_reloaded();
+	snprintf(j->path, sizeof(j->path), "%s", d->conf_path);
+	sbuf_init(&j->what);
+	if (priv_reload_open(j->path, &j->fd, j->err, sizeof(j->err)) == -1 ||
+	    conf_load_queue(d->base, reload_work, reload_done, j) == -1) {
+		if (j->fd != -1)
+			close(j->fd);
+		log_warnx(
+		    "reload failed, keeping the running configuration: %s",
+		    j->err[0] != '\0' ? j->err : "out of memory");
+		free(j);
+		service_reloaded();
+	}
 }
 
 /*
@@ -519,7 +575,7 @@ main(int argc, char *argv[])
 	if (unclean)
 		tunnels_recover();
 	release_parser_memory();
-	control_set_dispatch(control_dispatch);
+	control_set_dispatch(control_dispatch, control_cli_gone);
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
 	if (d.ro_sock_path != NULL &&
@@ -543,6 +599,7 @@ main(int argc, char *argv[])
 	metrics_http_stop();
 	service_free();
 	control_shutdown();
+	conf_load_shutdown();
 	conf_save_shutdown();
 	tunnels_free();
 	pw_free();

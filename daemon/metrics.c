@@ -220,7 +220,7 @@ copy_tunnel(struct metrics_scrape *sc, const struct tunnel *t)
 	struct mtun *m = &sc->tun[sc->ntun];
 	uint32_t peer_off;
 	uint16_t peer_len;
-	char a[64];
+	char a[64], esc[2 * CONF_NAME_MAX];
 	size_t start;
 
 	if (arena_label(&sc->arena, t->conf->name, &m->name, &m->name_len) ==
@@ -230,7 +230,12 @@ copy_tunnel(struct metrics_scrape *sc, const struct tunnel *t)
 	 * is a single memcpy of its labels. */
 	start = sc->arena.len;
 	PUTS(&sc->arena, "tunnel=\"");
-	put(&sc->arena, sc->arena.s + m->name, m->name_len);
+	/* Not from the arena into itself: growing it may move it first
+	 * (a use after free at 10 000 tunnels). */
+	if (m->name_len > sizeof(esc))
+		return -1;
+	memcpy(esc, sc->arena.s + m->name, m->name_len);
+	put(&sc->arena, esc, m->name_len);
 	PUTS(&sc->arena, "\",peer=\"");
 	if (arena_label(&sc->arena,
 		addr_str(

@@ -937,14 +937,28 @@ ask(int chan, uint32_t type, int fd_out, int *fd_in, char *err, size_t len)
 	return 0;
 }
 
+int
+priv_reload_open(const char *path, int *fd, char *err, size_t len)
+{
+	*fd = -1;
+	if (!priv.active)
+		return 0;
+	if (ask(priv.chan, PRIV_RELOAD, -1, fd, err, len) == -1)
+		return -1;
+	if (*fd == -1) {
+		snprintf(err, len, "privileged parent: no file");
+		return -1;
+	}
+	return 0;
+}
+
 struct daemon_conf *
-priv_reload(const char *path, char *err, size_t len)
+priv_reload_load(const char *path, int fd, char *err, size_t len)
 {
 	struct daemon_conf *nc;
 	char fdpath[64];
-	int fd = -1;
 
-	if (!priv.active) {
+	if (fd == -1) {
 		if (priv_file_ok(path, "configuration file", err, len) == -1 ||
 		    (nc = config_load(path, err, len)) == NULL)
 			return NULL;
@@ -954,12 +968,6 @@ priv_reload(const char *path, char *err, size_t len)
 		}
 		return nc;
 	}
-	if (ask(priv.chan, PRIV_RELOAD, -1, &fd, err, len) == -1)
-		return NULL;
-	if (fd == -1) {
-		snprintf(err, len, "privileged parent: no file");
-		return NULL;
-	}
 	/* The parent opened it for us: we may not. */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	nc = config_load(fdpath, err, len);
@@ -967,6 +975,16 @@ priv_reload(const char *path, char *err, size_t len)
 	if (nc != NULL)
 		snprintf(nc->path, sizeof(nc->path), "%s", path);
 	return nc;
+}
+
+struct daemon_conf *
+priv_reload(const char *path, char *err, size_t len)
+{
+	int fd;
+
+	if (priv_reload_open(path, &fd, err, len) == -1)
+		return NULL;
+	return priv_reload_load(path, fd, err, len);
 }
 
 int

@@ -72,6 +72,12 @@ void priv_run_script(const char *path, const char *action, char *const envp[]);
 /* The configuration file again (reload): NULL and err filled on
  * failure. */
 struct daemon_conf *priv_reload(const char *path, char *err, size_t len);
+/* The same in two halves: the file opened (by the parent when
+ * separated: *fd; else -1), on the event loop; then loaded, on any
+ * thread (priv_reload_load() closes fd). */
+int priv_reload_open(const char *path, int *fd, char *err, size_t len);
+struct daemon_conf *
+priv_reload_load(const char *path, int fd, char *err, size_t len);
 /* `write memory` through the parent (conf_save's writer). */
 int priv_save(const char *path, const char *text, char *err, size_t len);
 

@@ -2278,6 +2278,8 @@ tunnels_reload(struct daemon_conf *nc)
 		if (!t->primary)
 			continue;
 		tc = config_find_tunnel(nc, t->conf->name);
+		if (tc != NULL)
+			tc->reload_seen = 1;
 		if (tc == NULL) {
 			log_info("tunnel %s: removed from the configuration",
 			    t->conf->name);
@@ -2306,7 +2308,8 @@ tunnels_reload(struct daemon_conf *nc)
 	tn.conf = nc;
 	(void)listeners_default(nc);
 	TAILQ_FOREACH(tc, &nc->tunnels, entry) {
-		if (tunnel_find(tc->name) != NULL)
+		/* Not tunnel_find(): a walk of every tunnel for each. */
+		if (tc->reload_seen)
 			continue;
 		log_info("tunnel %s: added", tc->name);
 		if (tc->encap == L2TP_ENCAP_IP && tc->mode == TUNNEL_DYNAMIC)

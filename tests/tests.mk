@@ -134,6 +134,13 @@ tests_conf_test_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	-DTOP_SRCDIR=\"$(abs_top_srcdir)\"
 tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
 	$(CMOCKA_LIBS)
+check_PROGRAMS += tests/conf/test_conf_diff
+TESTS += tests/conf/test_conf_diff
+tests_conf_test_conf_diff_SOURCES = tests/conf/test_conf_diff.c \
+	daemon/conf_diff.c daemon/config.c daemon/log.c
+tests_conf_test_conf_diff_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS)
+tests_conf_test_conf_diff_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
+	$(CMOCKA_LIBS)
 
 # Logging: ring buffer, errno handling, suppressed debug.
 check_PROGRAMS += tests/unit/test_log
@@ -245,6 +252,7 @@ NS_TESTS = \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
 	tests/ns/reload-in-place.sh \
+	tests/ns/commit.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
 	tests/ns/tunnel-matrix.sh \
@@ -320,7 +328,7 @@ VM_TESTS = tests/vm/dynamic.sh tests/vm/static-interop.sh \
 	tests/vm/static-daemon.sh tests/vm/static-ipv6.sh tests/vm/lan.sh \
 	tests/vm/vlan-seq.sh tests/vm/ipv6-ll.sh tests/vm/privsep.sh \
 	tests/vm/static-restart.sh tests/vm/startup-order.sh \
-	tests/vm/graceful-restart.sh
+	tests/vm/graceful-restart.sh tests/vm/commit.sh
 TESTS += $(VM_TESTS)
 EXTRA_DIST += $(VM_TESTS) tests/vm/vm-run.sh tests/vm/init tests/vm/lib.sh \
 	tests/vm/README.md docs/vm-tests.md

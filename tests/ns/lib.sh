@@ -367,3 +367,18 @@ assert_ns_continuous() {
 	    END { exit bad }' "$WORK/ns.txt" >"$WORK/ns.bad" ||
 	    fail "$2's Ns jumped: $(cat "$WORK/ns.bad")"
 }
+
+# assert_in_place PCAP SRC MIN: changes that apply in place put no
+# StopCCN or CDN in PCAP, SRC sent at least MIN HELLOs (their count in
+# N_HELLOS), and A logged no restart.
+assert_in_place() {
+	tshark_frames "$1" x \
+	    'l2tp.avp.message_type == 4 or l2tp.avp.message_type == 14'
+	[ -z "$FRAMES" ] || fail "StopCCN or CDN on the wire: frames $FRAMES"
+	tshark_frames "$1" x "ip.src == $2 and l2tp.avp.message_type == 6"
+	N_HELLOS=$(echo "$FRAMES" | wc -w)
+	[ "$N_HELLOS" -ge "$3" ] ||
+	    fail "$2 sent only $N_HELLOS HELLOs with the new intervals"
+	! grep -q "configuration changed, restarting" "$WORK/A.log" ||
+	    fail "A restarted something: $(grep restarting "$WORK/A.log")"
+}

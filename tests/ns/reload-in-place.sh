@@ -63,14 +63,7 @@ capture_stop wire
 [ "$(ids B)" = "$ids_b" ] || fail "B's IDs changed: $ids_b -> $(ids B)"
 wait_json A "show session" "$up" 1 || fail "A: session not up at the end"
 wait_json B "show session" "$up" 1 || fail "B: session not up at the end"
-tshark_frames "$WORK/wire.pcap" x \
-    'l2tp.avp.message_type == 4 or l2tp.avp.message_type == 14'
-[ -z "$FRAMES" ] || fail "StopCCN or CDN on the wire: frames $FRAMES"
 # The hellos A sent: at 1 s, then at 2 s apart.
-tshark_frames "$WORK/wire.pcap" x \
-    "ip.src == $V4_A and l2tp.avp.message_type == 6"
-n=$(echo "$FRAMES" | wc -w)
-[ "$n" -ge 5 ] || fail "A sent only $n HELLOs with the new intervals"
-! grep -q "configuration changed, restarting" "$WORK/A.log" ||
-    fail "A restarted something: $(grep restarting "$WORK/A.log")"
+assert_in_place "$WORK/wire.pcap" "$V4_A" 5
+n=$N_HELLOS
 echo "PASS ($n HELLOs from A, IDs kept: $ids_a)"

@@ -165,7 +165,7 @@ setup(void **state)
 	path_join(fx.rw, sizeof(fx.rw), fx.dir, "l2tpv3d.sock");
 	path_join(fx.ro, sizeof(fx.ro), fx.dir, "l2tpv3d-ro.sock");
 	assert_non_null(fx.base = event_base_new());
-	control_set_dispatch(control_dispatch);
+	control_set_dispatch(control_dispatch, NULL);
 	assert_int_equal(control_listen(fx.base, fx.rw, NULL, 0), 0);
 	assert_int_equal(control_listen(fx.base, fx.ro, NULL, 1), 0);
 	memset(&seen, 0, sizeof(seen));

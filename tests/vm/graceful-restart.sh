@@ -42,32 +42,14 @@ step "the pseudowire comes up"
 # Not in a pipeline: l2d_start's daemon must be this shell's child.
 conf b 2 1 no >"$TESTDIR/b.in"
 conf a 1 2 yes >"$TESTDIR/a.in"
-l2d_start B "$B" <"$TESTDIR/b.in"
-l2d_start A "$A" <"$TESTDIR/a.in"
-up='[.[][] | select(.state == "established" and .kernel != null)] |
-    length == 1'
-l2d_wait A "show session" "$up" 60
-l2d_wait B "show session" "$up" 30
-ping_ok "$A" 10.9.7.2
+l2d_pw_up "$A" "$B" 10.9.7.2
 
-kernel_view()
-{
-	"$IP" -n "$A" l2tp show tunnel
-	"$IP" -n "$A" l2tp show session
-	"$IP" -n "$A" -o link show pw7 | cut -d: -f1
-}
-ids()
-{
-	l2d_get "$1" "show tunnel t" '.t | "\(.localCcid)/\(.remoteCcid)"'
-	l2d_get "$1" "show session" '.t.pw | "\(.localSessionId)/\(.remoteSessionId)"'
-}
-kv=$(kernel_view)
-ids_a=$(ids A)
-ids_b=$(ids B)
+kv=$(pw_kernel_view "$A" pw7)
+ids_a=$(l2d_ids A)
+ids_b=$(l2d_ids B)
 
 step "five graceful restarts of A under 10 Hz pings"
-in_ns "$A" ping -n -i 0.1 -w 40 10.9.7.2 >"$TESTDIR/ping.out" 2>&1 &
-ping_pid=$!
+pings_start "$A" 10.9.7.2 40
 sleep 2
 for n in 1 2 3 4 5; do
 	old=$(cat "$TESTDIR/A.pidfile")
@@ -85,19 +67,14 @@ for n in 1 2 3 4 5; do
 	at_exit "kill -KILL $new 2>/dev/null"
 	echo "restart $n: pid $old -> $new," \
 	    "$(grep -o "pid $new has taken over in [0-9]* ms" "$TESTDIR/A.log")"
-	expect "A's kernel view after restart $n" "$(kernel_view)" "$kv"
-	expect "A's IDs after restart $n" "$(ids A)" "$ids_a"
-	expect "B's IDs after restart $n" "$(ids B)" "$ids_b"
+	expect "A's kernel view after restart $n" \
+	    "$(pw_kernel_view "$A" pw7)" "$kv"
+	expect "A's IDs after restart $n" "$(l2d_ids A)" "$ids_a"
+	expect "B's IDs after restart $n" "$(l2d_ids B)" "$ids_b"
 	sleep 3
 done
 sleep 2
-kill -INT "$ping_pid" 2>/dev/null
-wait "$ping_pid"
-tail -n 3 "$TESTDIR/ping.out"
-sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TESTDIR/ping.out")
-got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TESTDIR/ping.out")
-expect_ge "pings sent" "$sent" 150
-expect "pings lost" "$((sent - got))" 0
+pings_end 150
 ! grep -q "StopCCN\|CDN" "$TESTDIR/B.log" ||
     die "B logged a StopCCN or CDN: $(grep "StopCCN\|CDN" "$TESTDIR/B.log")"
 
@@ -106,4 +83,4 @@ apid=$(cat "$TESTDIR/A.pid")
 kill -TERM "$apid"
 wait_until "A to exit" 15 sh -c "! kill -0 $apid 2>/dev/null"
 l2d_stop B
-echo "PASS: 5 graceful restarts, $sent pings, 0 lost"
+echo "PASS: 5 graceful restarts, $PINGS_SENT pings, 0 lost"

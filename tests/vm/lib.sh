@@ -20,6 +20,9 @@
 #   expect WHAT GOT WANT     fail unless GOT = WANT
 #   expect_ge WHAT GOT MIN   fail unless GOT >= MIN
 #   step MSG                 say what the test does next
+#   pw_kernel_view NS IF     `ip l2tp show` tunnels and sessions, IF's index
+#   pings_start NS DST SECS  pings at 10 Hz in the background
+#   pings_end MIN            stop them; fail unless MIN sent and 0 lost
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -129,6 +132,31 @@ expect_ge()
 	[ "$2" -ge "$3" ] 2>/dev/null || die "$1: got '$2', want at least $3"
 }
 
+pw_kernel_view()
+{
+	"$IP" -n "$1" l2tp show tunnel
+	"$IP" -n "$1" l2tp show session
+	"$IP" -n "$1" -o link show "$2" | cut -d: -f1
+}
+
+pings_start()
+{
+	in_ns "$1" ping -n -i 0.1 -w "$3" "$2" >"$TESTDIR/ping.out" 2>&1 &
+	_ping_pid=$!
+}
+
+pings_end()
+{
+	kill -INT "$_ping_pid" 2>/dev/null
+	wait "$_ping_pid"
+	tail -n 3 "$TESTDIR/ping.out"
+	PINGS_SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' \
+	    "$TESTDIR/ping.out")
+	_got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TESTDIR/ping.out")
+	expect_ge "pings sent" "$PINGS_SENT" "$1"
+	expect "pings lost" "$((PINGS_SENT - _got))" 0
+}
+
 # Two l2tpv3d in namespaces (make_tmpdir first):
 #   l2d_start NAME NS < CONF  start l2tpv3d in NS (foreground, debug log
 #                             $TESTDIR/NAME.log, shown when the test fails)
@@ -137,6 +165,10 @@ expect_ge()
 #   l2d_hup NAME < CONF       replace its configuration and SIGHUP it
 #   l2d_sh NAME CMD           one l2tpsh command
 #   l2d_get NAME CMD EXPR     jq EXPR over `CMD json`
+#   l2d_ids NAME              tunnel t's and session pw's local/remote IDs
+#   l2d_pw_up NS_A NS_B PEER  A and B from $TESTDIR/a.in and b.in, until
+#                             each has its session in the kernel and NS_A
+#                             pings PEER across it
 #   l2d_wait NAME CMD EXPR [S]  poll until jq EXPR over `CMD json` is true
 #   wait_until WHAT S CMD...  poll CMD for up to S seconds
 L2TPV3D=${L2TPV3D:-$top_builddir/daemon/l2tpv3d}
@@ -190,6 +222,24 @@ l2d_get()
 {
 	l2d_sh "$1" "$2 json" | "$JQ" -r "$3" ||
 	    die "$1: $2 json | $3 failed"
+}
+
+l2d_ids()
+{
+	l2d_get "$1" "show tunnel t" '.t | "\(.localCcid)/\(.remoteCcid)"'
+	l2d_get "$1" "show session" \
+	    '.t.pw | "\(.localSessionId)/\(.remoteSessionId)"'
+}
+
+l2d_pw_up()
+{
+	l2d_start B "$2" <"$TESTDIR/b.in"
+	l2d_start A "$1" <"$TESTDIR/a.in"
+	_up='[.[][] | select(.state == "established" and .kernel != null)] |
+	    length == 1'
+	l2d_wait A "show session" "$_up" 60
+	l2d_wait B "show session" "$_up" 30
+	ping_ok "$1" "$3"
 }
 
 l2d_wait()
