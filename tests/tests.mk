@@ -236,6 +236,7 @@ NS_TESTS = \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
+	tests/ns/restart-storm.sh \
 	tests/ns/reload-in-place.sh \
 	tests/ns/wire-judge.sh \
 	tests/ns/wrong-secret.sh \
