@@ -41,7 +41,12 @@ Measured, in this order, each printed as one JSON object per line
                        process); seconds from B's new start until both
                        sides have every tunnel and session established
                        again, and the ratio to the cold start (issue
-                       14: at most 2)
+                       14: at most 2); the cold start is measured in
+                       the same run (one burst, or --ramp K); both
+                       give when 10/50/90 % of the tunnels were up,
+                       the daemons' counters (half-open drops, unknown
+                       CCIDs, SCCRQ retransmissions), receive-buffer
+                       drops, A's logged retries and the load average
   vm_*                 with --vm N: kernel programming in the test VM
                        against `ip l2tp` (bench/vm-kernel.sh)
 Results that are rates of datagrams also give their fraction of the

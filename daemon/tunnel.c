@@ -1273,11 +1273,12 @@ tunnel_act_send_sccrq(struct tunnel *t)
 	t->initiator = 1;
 	t->tie_breaker = (uint64_t)arc4random() << 32 | arc4random();
 	/* The peer is restarting: its port may be closed for seconds.  Our
-	 * SCCRQ is repeated every retransmit-initial, not backed off to
+	 * probe is repeated every retransmit-initial, not backed off to
 	 * retransmit-cap, so that we hear within a second when it is back;
-	 * the opening pace (tunnel_pace.c) keeps these probes to a few per
-	 * peer. */
-	if (t->peer_going)
+	 * the opening pace (tunnel_pace.c) keeps the probes to a few per
+	 * peer.  Once it answers, SCCRQs back off as usual: an LNS busy
+	 * with thousands of them is not sent each again every second. */
+	if (t->peer_going && tunnel_pace_probing(t))
 		rl_set_timers(t->rl, t->conf->timers.retransmit_initial,
 		    t->conf->timers.retransmit_initial,
 		    t->conf->timers.retries);

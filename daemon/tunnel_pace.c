@@ -38,6 +38,7 @@ struct pace_peer {
 	struct sockaddr_storage addr;
 	unsigned int inflight;
 	unsigned int window;
+	int answered; /* a success since the last failure */
 	TAILQ_HEAD(, tunnel) waiting;
 };
 
@@ -132,6 +133,7 @@ tunnel_pace_done(struct tunnel *t, int ok)
 		return;
 	t->pace_counted = 0;
 	p->inflight--;
+	p->answered = ok;
 	if (ok) {
 		p->window += PACE_WINDOW_GROW;
 		if (p->window > PACE_WINDOW_MAX)
@@ -161,4 +163,10 @@ tunnel_pace_forget(struct tunnel *t)
 	}
 	t->pace = NULL;
 	pace_peer_put(p);
+}
+
+int
+tunnel_pace_probing(const struct tunnel *t)
+{
+	return t->pace == NULL || !t->pace->answered;
 }

@@ -16,5 +16,8 @@ void tunnel_pace_done(struct tunnel *t, int ok);
 /* t no longer opens (freed, or busy otherwise): its slot or its place
  * in the queue goes, without a verdict on the peer. */
 void tunnel_pace_forget(struct tunnel *t);
+/* 1 while t's peer has not answered an opening since its last
+ * failure (or t is not paced). */
+int tunnel_pace_probing(const struct tunnel *t);
 
 #endif
