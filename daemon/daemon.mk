@@ -19,6 +19,7 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/transport.c daemon/transport.h \
 	daemon/ctlconn_fsm.c daemon/ctlconn_fsm.h \
 	daemon/tunnel.c daemon/tunnel.h \
+	daemon/tunnel_pace.c daemon/tunnel_pace.h \
 	daemon/tunnel_msg.c \
 	daemon/session.c daemon/session.h \
 	daemon/session_fsm.c daemon/session_fsm.h \

@@ -25,6 +25,7 @@
 #include "daemon/observers.h"
 #include "daemon/reliable.h"
 #include "daemon/tunnel.h"
+#include "daemon/tunnel_pace.h"
 #include "proto/dump.h"
 #include "proto/pktpeek.h"
 #include "proto/schema.h"
@@ -738,6 +739,7 @@ tunnel_free(struct tunnel *t)
 	if (t->conf->mode == TUNNEL_STATIC)
 		NOTIFY(static_stop, t, t->conf->keep_on_exit, NULL);
 	tunnel_conn_release(t);
+	tunnel_pace_forget(t);
 	if (t->in_peer)
 		idt_remove(&tn.by_peer, &t->by_peer);
 	TAILQ_REMOVE(&tn.tunnels, t, entry);
@@ -831,15 +833,27 @@ tunnel_global_value(
 
 static int conf_same(const struct tunnel_conf *, const struct tunnel_conf *);
 
+/*
+ * A configured tunnel's primary, idle until this SCCRQ, holds its
+ * half-open connection in its own slot: one per configured tunnel, so
+ * the configuration bounds them, and the caps (max-half-open,
+ * max-half-open-per-peer) count only the connections an SCCRQ creates
+ * beside a busy primary (candidates).  A concentrator that opens all
+ * its tunnels at once is not cut down to the caps (issue 14's restart
+ * storm: 10 000 tunnels against a cap of 4 096).
+ */
 static void
 half_add(struct tunnel *t)
 {
 	if (t->in_half)
 		return;
 	idt_insert(&tn.by_half, &t->by_half, addr_hash(&t->peer));
+	t->in_half = 1;
+	t->half_own = t->primary;
+	if (t->half_own)
+		return;
 	TAILQ_INSERT_TAIL(&tn.half, t, half_entry);
 	t->half_seq = ++tn.half_seq;
-	t->in_half = 1;
 	tn.nhalf++;
 }
 
@@ -849,8 +863,12 @@ half_remove(struct tunnel *t)
 	if (!t->in_half)
 		return;
 	idt_remove(&tn.by_half, &t->by_half);
-	TAILQ_REMOVE(&tn.half, t, half_entry);
 	t->in_half = 0;
+	if (t->half_own) {
+		t->half_own = 0;
+		return;
+	}
+	TAILQ_REMOVE(&tn.half, t, half_entry);
 	tn.nhalf--;
 }
 
@@ -908,7 +926,7 @@ half_make_room(const struct sockaddr_storage *peer)
 		n = idt_find(&tn.by_half, addr_hash(peer));
 		for (; n != NULL; n = idt_find_next(n)) {
 			t = idt_entry(n, struct tunnel, by_half);
-			if (!addr_equal(&t->peer, peer))
+			if (t->half_own || !addr_equal(&t->peer, peer))
 				continue;
 			count++;
 			if (oldest == NULL || t->half_seq < oldest->half_seq)
@@ -1030,6 +1048,8 @@ tunnel_promote(struct tunnel *c)
  */
 #define TN_FIRST_RETRY_MS 1000
 #define TN_STORM_US 400
+/* Attempts in a row without backoff while the peer restarts. */
+#define TN_PEER_GOING_MAX 30
 
 static uint64_t
 first_retry_ms(uint64_t base_s)
@@ -1048,6 +1068,13 @@ tunnel_schedule_retry(struct tunnel *t)
 	    t->conf->timers.retry_interval ? t->conf->timers.retry_interval : 1;
 	uint64_t delay, ms;
 
+	/* An attempt that went unanswered while the peer restarts is no
+	 * failure of ours either (tunnel_reopen_soon). */
+	if (t->failures > 0 && t->peer_going > 0 &&
+	    t->peer_going < TN_PEER_GOING_MAX) {
+		t->failures = 0;
+		t->peer_going++;
+	}
 	if (t->failures == 0)
 		ms = first_retry_ms(base);
 	else {
@@ -1099,11 +1126,19 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 
 	switch (t->state) {
 	case CC_IDLE:
-		if ((t->conf->initiate || t->recovering) && !tn.shutting_down &&
-		    t->primary) {
-			t->recovering = 0;
-			ccfsm_event(t, CCE_OPEN);
+		if (!(t->conf->initiate || t->recovering) || tn.shutting_down ||
+		    !t->primary) {
+			tunnel_pace_forget(t);
+			break;
 		}
+		/* Full window: the pace arms our timer when it is our
+		 * turn. */
+		if (!tunnel_pace_admit(t))
+			break;
+		t->recovering = 0;
+		ccfsm_event(t, CCE_OPEN);
+		if (t->state != CC_WAIT_CTL_REPLY)
+			tunnel_pace_done(t, 0);
 		break;
 	case CC_ESTABLISHED:
 		/* hello-interval seconds of silence: the HELLO goes out
@@ -1154,7 +1189,6 @@ tunnel_hello_rearm(struct tunnel *t)
  * that restarted gets its tunnels back within seconds, not after the
  * closing hold (31 s).
  */
-#define TN_PEER_GOING_MAX 30
 
 static void
 tunnel_reopen_soon(struct tunnel *t)
@@ -1169,7 +1203,7 @@ tunnel_reopen_soon(struct tunnel *t)
 		return;
 	/* A peer that says it is shutting down is likely restarting: no
 	 * failure of ours, so no backoff for a while (TN_PEER_GOING_MAX
-	 * such refusals in a row, about as many seconds). */
+	 * attempts refused or unanswered in a row). */
 	if (!t->stop_sent && t->stop_result == L2TP_STOPCCN_SHUTTING_DOWN &&
 	    t->peer_going < TN_PEER_GOING_MAX) {
 		n->failures = 0;
@@ -1191,6 +1225,12 @@ tunnel_set_state(struct tunnel *t, int state)
 	evtimer_del(t->ev_state);
 	if (old == CC_WAIT_CTL_CONN)
 		half_remove(t);
+	/* An opening ends; an idle waiter that got busy otherwise leaves
+	 * the queue (tunnel_pace.c). */
+	if (old == CC_WAIT_CTL_REPLY)
+		tunnel_pace_done(t, state == CC_ESTABLISHED);
+	else if (state != CC_WAIT_CTL_REPLY)
+		tunnel_pace_forget(t);
 	/* Answered SCCRQs had no socket of their own until now. */
 	if (state == CC_ESTABLISHED && tunnel_own_socket(t) == -1)
 		log_warnx("tunnel %s: no socket of its own; the kernel "
@@ -1246,6 +1286,16 @@ tunnel_act_send_sccrq(struct tunnel *t)
 		return -1;
 	t->initiator = 1;
 	t->tie_breaker = (uint64_t)arc4random() << 32 | arc4random();
+	/* The peer is restarting: its port may be closed for seconds.  Our
+	 * probe is repeated every retransmit-initial, not backed off to
+	 * retransmit-cap, so that we hear within a second when it is back;
+	 * the opening pace (tunnel_pace.c) keeps the probes to a few per
+	 * peer.  Once it answers, SCCRQs back off as usual: an LNS busy
+	 * with thousands of them is not sent each again every second. */
+	if (t->peer_going && tunnel_pace_probing(t))
+		rl_set_timers(t->rl, t->conf->timers.retransmit_initial,
+		    t->conf->timers.retransmit_initial,
+		    t->conf->timers.retries);
 	return tunnel_send(t, L2TP_MT_SCCRQ);
 }
 
@@ -1837,8 +1887,6 @@ sccrq_input(const struct tp_packet *pkt)
 		    "lost the tie breaker");
 		return;
 	}
-	/* May drop t's own half-open connection: t is idle then. */
-	half_make_room(&pkt->peer);
 	if (t->state == CC_WAIT_CTL_REPLY) {
 		/* Both sides opened at once. */
 		r = tie_break(t, m);
@@ -1886,6 +1934,8 @@ sccrq_input(const struct tp_packet *pkt)
 		    "connection in state %s",
 		    t->conf->name, abuf, addr_port(&pkt->peer),
 		    cc_state_name(t->state));
+		/* Only candidates count against the caps (half_add). */
+		half_make_room(&pkt->peer);
 		if ((t = tunnel_candidate_new(t)) == NULL)
 			return;
 	}

@@ -77,6 +77,8 @@ struct tunnel {
 	 * hash, and on a list oldest first. */
 	struct idt_node by_half;
 	TAILQ_ENTRY(tunnel) half_entry;
+	struct pace_peer *pace; /* opening pace of our peer, when paced */
+	TAILQ_ENTRY(tunnel) pace_entry;
 	uint32_t sccrq_hash; /* of the SCCRQ we answered */
 	uint64_t half_seq; /* order of arrival among half-open ones */
 	/* The tunnel's own copy of its settings: reloads free the
@@ -91,12 +93,15 @@ struct tunnel {
 	unsigned int in_ccid : 1;
 	unsigned int in_peer : 1;
 	unsigned int in_half : 1;
+	unsigned int half_own : 1; /* in_half on the primary: uncapped */
 	unsigned int initiator : 1;
 	unsigned int cisco : 1; /* speaking Cisco's draft dialect */
 	unsigned int stop_sent : 1;
 	unsigned int quiet : 1; /* lost a tie break: send nothing */
 	unsigned int dp_up : 1; /* a kernel tunnel exists (pw.c) */
 	unsigned int recovering : 1; /* opens once though initiate = no */
+	unsigned int pace_counted : 1; /* holds an opening slot */
+	unsigned int pace_queued : 1; /* waits for one (tunnel_pace.c) */
 	uint8_t dp_busy_tries; /* static: kernel IDs still being freed */
 	uint32_t local_ccid;
 	uint32_t peer_ccid;

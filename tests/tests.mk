@@ -78,7 +78,7 @@ tests_unit_test_cmd_LDADD = $(UNIT_LIBS)
 # The daemon core: ID table, control-connection FSM table, built messages.
 DAEMON_UNIT_TESTS = tests/unit/test_idtable tests/unit/test_ctlconn_fsm \
 	tests/unit/test_tunnel_msg tests/unit/test_session_fsm \
-	tests/unit/test_pw_wait
+	tests/unit/test_pw_wait tests/unit/test_tunnel_pace
 check_PROGRAMS += $(DAEMON_UNIT_TESTS)
 TESTS += $(DAEMON_UNIT_TESTS)
 # Least privilege: trusted files, script environment (daemon/priv.c).
@@ -93,6 +93,9 @@ tests_unit_test_idtable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_pw_wait_SOURCES = tests/unit/test_pw_wait.c
 tests_unit_test_pw_wait_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pw_wait_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_tunnel_pace_SOURCES = tests/unit/test_tunnel_pace.c
+tests_unit_test_tunnel_pace_CFLAGS = $(UNIT_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_tunnel_pace_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_ctlconn_fsm_SOURCES = tests/unit/test_ctlconn_fsm.c
 tests_unit_test_ctlconn_fsm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctlconn_fsm_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
@@ -251,6 +254,7 @@ NS_TESTS = \
 	tests/ns/tie-breaker.sh \
 	tests/ns/peer-dead.sh \
 	tests/ns/peer-restart.sh \
+	tests/ns/restart-storm.sh \
 	tests/ns/reload-in-place.sh \
 	tests/ns/commit.sh \
 	tests/ns/wire-judge.sh \

@@ -64,4 +64,18 @@ for name in scrape_hellos_missed scrape_baseline_hellos_missed; do
 	    "$out.scrape.json" >/dev/null ||
 	    { echo "FAIL: no result named $name with HELLOs counted"; exit 1; }
 done
+# --restart-storm: the cold start and the LNS's restart at toy scale,
+# both described (10/50/90 % times, load) and the ratio given.
+"${PYTHON3:-python3}" "$top_srcdir/bench/l2tpbench.py" \
+    --builddir "$top_builddir" --tunnels 10 --sessions 2 --restart-storm \
+    --json "$out.storm.json" >"$out" 2>&1
+rc=$?
+cat "$out"
+[ $rc -eq 0 ] || { echo "FAIL: the driver (--restart-storm) exited $rc"; exit 1; }
+"$JQ" -e -s 'any(.[]; .name == "restart_storm_seconds" and .value > 0 and
+    .parameters.ratioToCold > 0 and .parameters.up90A > 0 and
+    (.parameters.loadavg | length) == 3) and
+    any(.[]; .name == "restart_storm_cold_seconds" and .value > 0 and
+    .parameters.up50B > 0)' "$out.storm.json" >/dev/null ||
+    { echo "FAIL: the restart-storm results are incomplete"; exit 1; }
 echo "PASS"

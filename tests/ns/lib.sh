@@ -29,7 +29,8 @@
 #   assert_pair A TA B TB DIGEST
 #                           both ends established, CCIDs cross-match,
 #                           dialect ietf, digest DIGEST on both
-#   capture_start NAME NS   tcpdump on veth0 in NS into $WORK/NAME.pcap
+#   capture_start NAME NS [FILTER...]
+#                           tcpdump on veth0 in NS into $WORK/NAME.pcap
 #   capture_stop NAME       stop it and flush the file
 #   tshark_frames PCAP SECRET FILTER
 #                           FRAMES = frame numbers matching FILTER
@@ -306,11 +307,16 @@ _pair_side() {
 	    fail "$1: tunnel $2 is not established/ietf/digest $3: $4"
 }
 
-# capture_start NAME NS: tcpdump on NS's veth0 into $WORK/NAME.pcap,
-# returning once the capture is open (bounded wait).
+# capture_start NAME NS [FILTER...]: tcpdump on NS's veth0 into
+# $WORK/NAME.pcap (only what FILTER matches, when given), returning once
+# the capture is open (bounded wait).
 capture_start() {
-	ip netns exec "$2" tcpdump -i veth0 -n -U --immediate-mode -Z root -s 0 \
-	    -w "$WORK/$1.pcap" >"$WORK/$1.tcpdump.log" 2>&1 &
+	_cname=$1
+	_cns=$2
+	shift 2
+	ip netns exec "$_cns" tcpdump -i veth0 -n -U --immediate-mode -Z root \
+	    -s 0 -w "$WORK/$_cname.pcap" "$@" >"$WORK/$_cname.tcpdump.log" 2>&1 &
+	set -- "$_cname"
 	echo $! >"$WORK/$1.cap.pid"
 	BG_PIDFILES="$BG_PIDFILES $WORK/$1.cap.pid"
 	i=0
