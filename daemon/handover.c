@@ -548,3 +548,30 @@ ho_state_free(struct ho_state *st)
 	memset(st, 0, sizeof(*st));
 	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
 }
+
+static void
+fd_add(int32_t *fd, int32_t **out, size_t max, size_t *n)
+{
+	if (*fd < 0)
+		return;
+	if (*n < max)
+		out[*n] = fd;
+	(*n)++;
+}
+
+size_t
+ho_state_fds(struct ho_state *st, int32_t **out, size_t max)
+{
+	size_t i, n = 0;
+
+	fd_add(&st->pid_fd, out, max, &n);
+	fd_add(&st->ctl_lock_fd, out, max, &n);
+	fd_add(&st->metrics_fd, out, max, &n);
+	for (i = 0; i < st->nctl; i++)
+		fd_add(&st->ctl[i].fd, out, max, &n);
+	for (i = 0; i < st->nlisteners; i++)
+		fd_add(&st->listeners[i].fd, out, max, &n);
+	for (i = 0; i < st->ntunnels; i++)
+		fd_add(&st->tunnels[i].fd, out, max, &n);
+	return n;
+}

@@ -433,7 +433,7 @@ main(int argc, char *argv[])
 
 	log_init(1, verbose, "l2tpv3d");
 	if (handover != NULL)
-		restart_handover_load(handover, &st);
+		restart_handover_begin(handover);
 	if ((conf = config_load(d.conf_path, err, sizeof(err))) == NULL) {
 		if (handover != NULL)
 			restart_handover_fail("%s", err);
@@ -457,20 +457,15 @@ main(int argc, char *argv[])
 		fprintf(stderr, "l2tpv3d: %s\n", err);
 		return 1;
 	}
-	if (handover != NULL && priv_engine_uid() != geteuid())
-		restart_handover_fail("graceful restart needs the "
-				      "non-separated mode (user = root)");
 	tp_set_owner(priv_engine_uid());
 	/* Our pid file outlives only a run that did not end cleanly (it is
 	 * created when locked: look first). */
 	unclean = handover == NULL && (!foreground || pid_opt) &&
 	    access(d.pid_path, F_OK) == 0;
 	/* Before the fork: the parent and the engine hold the locks (in a
-	 * graceful restart, the ones passed: still locked). */
-	if (handover != NULL) {
-		d.pid_fd = st.pid_fd;
-		ctl_lock = st.ctl_lock_fd;
-	} else
+	 * graceful restart the engine receives the ones passed, still
+	 * locked, below). */
+	if (handover == NULL)
 		lock_instance(&d, !foreground || pid_opt, &ctl_lock);
 	if (handover != NULL) {
 		/* Detached already, by the first process. */
@@ -487,7 +482,15 @@ main(int argc, char *argv[])
 	socks[1] = d.ro_sock_path;
 	socks[2] = NULL;
 	/* Before anything is opened: the parent holds no socket. */
+	restart_args(argc, argv);
 	priv_fork(d.pid_path, socks);
+	/* Loaded and checked: only now does the old process freeze and
+	 * pass its state and sockets (to the engine, when separated). */
+	if (handover != NULL) {
+		restart_handover_load(&st);
+		d.pid_fd = st.pid_fd;
+		ctl_lock = st.ctl_lock_fd;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	conf_save_clean_stale(d.conf_path);
@@ -504,18 +507,21 @@ main(int argc, char *argv[])
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
 	sigs[3] = add_signal(&d, SIGCHLD, on_sigchld);
 	sigs[4] = add_signal(&d, SIGUSR2, on_sigusr2);
-	restart_init(d.base, argc, argv, d.pid_fd, ctl_lock);
+	restart_init(d.base, d.pid_fd, ctl_lock);
 	handover_inherit(&st);
 	/* Before the tunnels: static ones are created at start. */
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
+	restart_handover_mark("configured");
 	if (handover != NULL &&
 	    tunnels_handover_import(&st, err, sizeof(err)) == -1)
 		restart_handover_fail("%s", err);
+	restart_handover_mark("imported");
 	if (unclean)
 		tunnels_recover();
 	release_parser_memory();
+	restart_handover_mark("trimmed");
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
 	if (d.ro_sock_path != NULL &&

@@ -72,6 +72,9 @@ void priv_run_script(const char *path, const char *action, char *const envp[]);
 /* The configuration file again (reload): NULL and err filled on
  * failure. */
 struct daemon_conf *priv_reload(const char *path, char *err, size_t len);
+/* Graceful restart separated: the parent executes the new binary with
+ * sock (restart.c says the rest).  0, or -1 with err. */
+int priv_restart(int sock, char *err, size_t len);
 /* `write memory` through the parent (conf_save's writer). */
 int priv_save(const char *path, const char *text, char *err, size_t len);
 

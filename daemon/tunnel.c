@@ -2663,24 +2663,80 @@ tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* The configured tunnels by name, for the import: a lookup each, not a
+ * walk over 10 000 (docs/restart.md). */
+struct name_ent {
+	struct idt_node node;
+	struct tunnel *t;
+};
+
+static struct name_ent *
+names_index(struct idtable *ix)
+{
+	struct name_ent *e;
+	struct tunnel *t;
+	size_t n = 0;
+
+	if (idt_init(ix, 10) == -1 ||
+	    (e = calloc(tn.ntunnels + 1, sizeof(*e))) == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+		if (t->primary && n < tn.ntunnels) {
+			e[n].t = t;
+			idt_insert(ix, &e[n].node,
+			    idt_hash_bytes(
+				t->conf->name, strlen(t->conf->name)));
+			n++;
+		}
+	return e;
+}
+
+static struct tunnel *
+names_find(const struct idtable *ix, const char *name)
+{
+	struct idt_node *n;
+	struct name_ent *e;
+
+	for (n = idt_find(ix, idt_hash_bytes(name, strlen(name))); n != NULL;
+	     n = idt_find_next(n)) {
+		e = idt_entry(n, struct name_ent, node);
+		if (strcmp(e->t->conf->name, name) == 0)
+			return e->t;
+	}
+	return NULL;
+}
+
 int
 tunnels_handover_import(struct ho_state *st, char *err, size_t errlen)
 {
 	struct ho_tunnel *h;
-	struct tunnel *t;
+	struct name_ent *ents;
+	struct idtable ix;
+	struct tunnel **ts;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < st->ntunnels; i++) {
-		h = &st->tunnels[i];
-		t = tunnel_find(h->name);
-		if (import_check(t, h, err, errlen) == -1 ||
-		    tunnel_import(t, h, err, errlen) == -1)
-			return -1;
+	ts = calloc(st->ntunnels + 1, sizeof(*ts));
+	if (ts == NULL || (ents = names_index(&ix)) == NULL) {
+		free(ts);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
+	for (i = 0; i < st->ntunnels && rc == 0; i++) {
+		h = &st->tunnels[i];
+		ts[i] = names_find(&ix, h->name);
+		if (import_check(ts[i], h, err, errlen) == -1 ||
+		    tunnel_import(ts[i], h, err, errlen) == -1)
+			rc = -1;
+	}
+	idt_destroy(&ix);
+	free(ents);
 	/* Calls that were being set up: placed again. */
-	for (i = 0; i < st->ntunnels; i++)
-		session_handover_resume(tunnel_find(st->tunnels[i].name));
-	log_info("graceful restart: %zu connection%s taken over", st->ntunnels,
-	    st->ntunnels == 1 ? "" : "s");
-	return 0;
+	for (i = 0; i < st->ntunnels && rc == 0; i++)
+		session_handover_resume(ts[i]);
+	free(ts);
+	if (rc == 0)
+		log_info("graceful restart: %zu connection%s taken over",
+		    st->ntunnels, st->ntunnels == 1 ? "" : "s");
+	return rc;
 }

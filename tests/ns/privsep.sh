@@ -86,20 +86,6 @@ printf 'configure terminal\ntunnel t1\nsession s1\nup-script /bin/sh\n' |
 grep -q "% up-script can be set only in the configuration file" \
     "$WORK/out" || fail "up-script from the shell: $(cat "$WORK/out")"
 
-# Graceful restart is refused when separated, and says why, whether
-# asked by command or by SIGUSR2 (which the parent passes on).
-l2tpsh A "restart graceful" >"$WORK/out" 2>&1 &&
-    fail "restart graceful ran separated: $(cat "$WORK/out")"
-grep -q "graceful restart needs the non-separated mode" "$WORK/out" ||
-    fail "restart graceful: $(cat "$WORK/out")"
-kill -USR2 "$(daemon_pid A)"
-i=0
-until grep -q "graceful restart: graceful restart needs" "$WORK/A.log"; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && fail "SIGUSR2: no refusal logged"
-	sleep 0.1
-done
-
 # Everything still runs: same connection, hellos, the same engine.
 [ "$(json_get A "show tunnel" '.t1.localCcid')" = "$CCID" ] ||
     fail "t1 was restarted"
