@@ -180,11 +180,31 @@ put_state(struct wbuf *w, const struct ho_state *st)
 		put_tunnel(w, &st->tunnels[i]);
 }
 
+/* At least the encoded size: no field is written longer than it is in
+ * memory (a string's length prefix fits in its array's unused NUL, an
+ * address's 19 bytes in a sockaddr_storage), so one pass does at 10 000
+ * tunnels what doubling from 4 KiB did in a dozen. */
+static size_t
+size_bound(const struct ho_state *st)
+{
+	size_t i, j, n = sizeof(*st) + HO_MAGIC_LEN + 64;
+
+	n += st->nlisteners * sizeof(*st->listeners);
+	for (i = 0; i < st->ntunnels; i++) {
+		n += sizeof(st->tunnels[i]) + 64;
+		n +=
+		    st->tunnels[i].nsessions * sizeof(*st->tunnels[i].sessions);
+		for (j = 0; j < st->tunnels[i].nmsgs; j++)
+			n += 4 + st->tunnels[i].msgs[j].len;
+	}
+	return n;
+}
+
 int
 ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 {
 	struct wbuf w;
-	size_t cap = 4096;
+	size_t cap = size_bound(st);
 	uint8_t *buf;
 
 	for (;;) {

@@ -376,7 +376,7 @@ main(int argc, char *argv[])
 		{ "handover", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ho_state st;
+	struct ho_state st, st2;
 	const char *handover = NULL;
 	const char *socks[3];
 	char err[512];
@@ -390,6 +390,7 @@ main(int argc, char *argv[])
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
 	memset(&st, 0, sizeof(st));
+	memset(&st2, 0, sizeof(st2));
 	while ((ch = getopt_long(
 		    argc, argv, "c:dfG:np:R:S:u:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -484,10 +485,10 @@ main(int argc, char *argv[])
 	/* Before anything is opened: the parent holds no socket. */
 	restart_args(argc, argv);
 	priv_fork(d.pid_path, socks);
-	/* Loaded and checked: only now does the old process freeze and
-	 * pass its state and sockets (to the engine, when separated). */
+	/* The old process's locks and listening sockets (to the engine,
+	 * when separated). */
 	if (handover != NULL) {
-		restart_handover_load(&st);
+		restart_handover_base(&st);
 		d.pid_fd = st.pid_fd;
 		ctl_lock = st.ctl_lock_fd;
 	}
@@ -513,15 +514,21 @@ main(int argc, char *argv[])
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
-	restart_handover_mark("configured");
-	if (handover != NULL &&
-	    tunnels_handover_import(&st, err, sizeof(err)) == -1)
-		restart_handover_fail("%s", err);
-	restart_handover_mark("imported");
+	/* Loaded and set up: only now does the old process freeze and
+	 * pass its connections. */
+	if (handover != NULL) {
+		restart_handover_load(&st2);
+		if (tunnels_handover_import(&st2, err, sizeof(err)) == -1)
+			restart_handover_fail("%s", err);
+		restart_handover_mark("imported");
+		ho_state_free(&st2);
+	}
 	if (unclean)
 		tunnels_recover();
-	release_parser_memory();
-	restart_handover_mark("trimmed");
+	/* Handing over, the sockets go unread until we are ready: this
+	 * waits until then. */
+	if (handover == NULL)
+		release_parser_memory();
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
 	if (d.ro_sock_path != NULL &&
@@ -538,6 +545,8 @@ main(int argc, char *argv[])
 	    handover != NULL ? " (graceful restart)" : "");
 	ho_state_free(&st);
 	restart_handover_ready();
+	if (handover != NULL)
+		release_parser_memory();
 	service_init(d.base);
 
 	event_base_dispatch(d.base);

@@ -216,6 +216,10 @@ on_ready(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	n = recv(fd, rs.msg, sizeof(rs.msg) - 1, MSG_DONTWAIT);
+	/* A new process that exits with our state unread resets the pair:
+	 * the error comes first, what it said before still waits. */
+	if (n == -1 && errno == ECONNRESET)
+		n = recv(fd, rs.msg, sizeof(rs.msg) - 1, MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -341,22 +345,72 @@ fds_send(int sock, const int *fds, size_t n)
 	return 0;
 }
 
-/* The state and its descriptors to the new process (frozen already);
- * -1 with err. */
+/* A state to fill: the version, no descriptor yet. */
+static void
+state_init(struct ho_state *st)
+{
+	const char *v;
+
+	memset(st, 0, sizeof(*st));
+	st->version = HO_VERSION;
+	if ((v = getenv(RESTART_VERSION_ENV)) != NULL)
+		st->version = (uint32_t)strtoul(v, NULL, 10);
+	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
+}
+
+/* st in a memfd and the descriptors it names, over the pair; -1 with
+ * err.  *t_state: ms from the freeze when the memfd was written. */
 static int
-handover_send(char *err, size_t errlen)
+state_send(struct ho_state *st, uint64_t *t_state, char *err, size_t errlen)
+{
+	int32_t **ptrs = NULL;
+	int *fds = NULL, ret = -1, state_fd;
+	size_t i, nfds;
+
+	if ((state_fd = state_write(st, err, errlen)) == -1)
+		return -1;
+	*t_state = elapsed_ms(&rs.froze);
+	nfds = ho_state_fds(st, NULL, 0);
+	ptrs = calloc(nfds + 1, sizeof(*ptrs));
+	fds = calloc(nfds + 1, sizeof(*fds));
+	if (ptrs == NULL || fds == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	(void)ho_state_fds(st, ptrs, nfds);
+	fds[0] = state_fd;
+	for (i = 0; i < nfds; i++)
+		fds[i + 1] = *ptrs[i];
+	if (fds_send(rs.ready_fd, fds, nfds + 1) == -1) {
+		snprintf(
+		    err, errlen, "passing the sockets: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(ptrs);
+	free(fds);
+	close(state_fd);
+	return ret;
+}
+
+/*
+ * What does not change while the new process loads (a reload waits for
+ * the restart): the locks, the control and metrics sockets, the
+ * listeners.  Sent at once, so that the new process sets up its tunnels
+ * before it says "loaded"; a state version it cannot read is refused
+ * before anything freezes.
+ */
+static int
+handover_send_base(char *err, size_t errlen)
 {
 	struct ho_state st;
 	const char *paths[HO_CTL_MAX];
-	int32_t **ptrs = NULL;
-	int cfds[HO_CTL_MAX], *fds = NULL, ret = -1, state_fd = -1;
-	const char *v;
-	size_t i, n, nfds;
+	int cfds[HO_CTL_MAX], ret;
+	uint64_t t;
+	size_t i;
 
-	memset(&st, 0, sizeof(st));
-	st.version = HO_VERSION;
-	if ((v = getenv(RESTART_VERSION_ENV)) != NULL)
-		st.version = (uint32_t)strtoul(v, NULL, 10);
+	state_init(&st);
 	st.pid_fd = rs.pid_fd;
 	st.ctl_lock_fd = rs.ctl_lock_fd;
 	st.metrics_fd = metrics_http_fd();
@@ -366,40 +420,54 @@ handover_send(char *err, size_t errlen)
 		    st.ctl[i].path, sizeof(st.ctl[i].path), "%s", paths[i]);
 		st.ctl[i].fd = cfds[i];
 	}
-	if (tunnels_handover_export(&st, err, errlen) == -1 ||
-	    (state_fd = state_write(&st, err, errlen)) == -1)
+	ret = tunnels_handover_listeners(&st, err, errlen);
+	if (ret == 0)
+		ret = state_send(&st, &t, err, errlen);
+	ho_state_free(&st);
+	return ret;
+}
+
+/* The connections and their sockets (frozen already); -1 with err. */
+static int
+handover_send(char *err, size_t errlen)
+{
+	struct ho_state st;
+	uint64_t t_export, t_state;
+	size_t i, n;
+	int ret = -1;
+
+	state_init(&st);
+	if (tunnels_handover_export(&st, err, errlen) == -1)
 		goto out;
-	nfds = ho_state_fds(&st, NULL, 0);
-	ptrs = calloc(nfds + 1, sizeof(*ptrs));
-	fds = calloc(nfds + 1, sizeof(*fds));
-	if (ptrs == NULL || fds == NULL) {
-		snprintf(err, errlen, "out of memory");
+	t_export = elapsed_ms(&rs.froze);
+	if (state_send(&st, &t_state, err, errlen) == -1)
 		goto out;
-	}
-	(void)ho_state_fds(&st, ptrs, nfds);
-	fds[0] = state_fd;
-	for (i = 0; i < nfds; i++)
-		fds[i + 1] = *ptrs[i];
-	if (fds_send(rs.ready_fd, fds, nfds + 1) == -1) {
-		snprintf(
-		    err, errlen, "passing the sockets: %s", strerror(errno));
-		goto out;
-	}
 	for (i = 0, n = 0; i < st.ntunnels; i++)
 		n += st.tunnels[i].rl.in_flight;
 	log_info("graceful restart: %zu connection%s (%zu unacknowledged "
-		 "message%s) and %zu descriptors passed on %llu ms after the "
-		 "freeze",
+		 "message%s) passed on %llu ms after the freeze (exported "
+		 "%llu ms, state written %llu ms)",
 	    st.ntunnels, st.ntunnels == 1 ? "" : "s", n, n == 1 ? "" : "s",
-	    nfds, (unsigned long long)elapsed_ms(&rs.froze));
+	    (unsigned long long)elapsed_ms(&rs.froze),
+	    (unsigned long long)t_export, (unsigned long long)t_state);
 	ret = 0;
 out:
-	free(ptrs);
-	free(fds);
-	if (state_fd != -1)
-		close(state_fd);
 	ho_state_free(&st);
 	return ret;
+}
+
+/* The base state to the new process just started; if that fails it is
+ * called off (killed, or the pair closed). */
+static int
+handover_base_or_stop(char *err, size_t errlen)
+{
+	if (handover_send_base(err, errlen) == 0)
+		return 0;
+	if (rs.child > 0)
+		(void)kill(rs.child, SIGKILL);
+	close(rs.ready_fd);
+	rs.ready_fd = -1;
+	return -1;
 }
 
 /* Fork and exec the new process with one end of a socket pair; -1 with
@@ -432,7 +500,7 @@ handover_start(char *err, size_t errlen)
 		log_info("graceful restart: the privileged parent executes "
 			 "%s",
 		    rs.exe);
-		return 0;
+		return handover_base_or_stop(err, errlen);
 	}
 	switch (rs.child = fork()) {
 	case -1:
@@ -448,7 +516,7 @@ handover_start(char *err, size_t errlen)
 	close(p[1]);
 	log_info("graceful restart: pid %ld (%s) loads its configuration",
 	    (long)rs.child, rs.exe);
-	return 0;
+	return handover_base_or_stop(err, errlen);
 }
 
 int
@@ -560,8 +628,15 @@ restart_handover_fail(const char *fmt, ...)
 	log_warnx("graceful restart refused: %s", msg + n);
 	n = (int)strlen(msg);
 	msg[n++] = '\n';
-	if (rs.handover_ready_fd != -1)
+	if (rs.handover_ready_fd != -1) {
 		(void)!send(rs.handover_ready_fd, msg, (size_t)n, MSG_NOSIGNAL);
+		/* What it sent and we did not read would reset the pair at
+		 * our exit, ahead of the error: read it (and let the exit
+		 * close the descriptors). */
+		while (recv(rs.handover_ready_fd, msg, sizeof(msg),
+			   MSG_DONTWAIT | MSG_CMSG_CLOEXEC) > 0)
+			;
+	}
 	/* Nothing of ours to undo; what we inherited is the old one's. */
 	_exit(1);
 }
@@ -667,20 +742,17 @@ state_read(int sfd, struct ho_state *st)
 	free(buf);
 }
 
-void
-restart_handover_load(struct ho_state *st)
+/* A state and its descriptors from the old process: ours in their
+ * place. */
+static void
+state_recv(struct ho_state *st)
 {
 	int32_t **ptrs;
 	size_t i, n, m;
 	int *fds;
 
-	clock_gettime(CLOCK_MONOTONIC, &rs.loaded);
-	if (send(rs.handover_ready_fd, "loaded\n", 7, MSG_NOSIGNAL) != 7)
-		restart_handover_fail("the old process went away");
 	fds = fds_recv(rs.handover_ready_fd, &n);
-	restart_handover_mark("received");
 	state_read(fds[0], st);
-	restart_handover_mark("decoded");
 	/* The state names the old one's numbers: put ours in their place. */
 	m = ho_state_fds(st, NULL, 0);
 	if (m != n - 1)
@@ -694,6 +766,22 @@ restart_handover_load(struct ho_state *st)
 		*ptrs[i] = fds[i + 1];
 	free(ptrs);
 	free(fds);
+}
+
+void
+restart_handover_base(struct ho_state *st)
+{
+	state_recv(st);
+}
+
+void
+restart_handover_load(struct ho_state *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, &rs.loaded);
+	if (send(rs.handover_ready_fd, "loaded\n", 7, MSG_NOSIGNAL) != 7)
+		restart_handover_fail("the old process went away");
+	state_recv(st);
+	restart_handover_mark("received");
 }
 
 void

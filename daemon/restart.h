@@ -40,13 +40,16 @@ int restart_busy(void);
 int cmd_restart_graceful(const struct cmd_match *, void *);
 
 /* The new process.  arg is --handover's FD, its end of the socket pair
- * to the old process: taken at start.  Once the configuration is loaded
- * and checked, restart_handover_load() says so, the old process freezes
- * and sends the state and the descriptors it names, decoded into st
- * with our descriptor numbers (close-on-exec).  On any failure
- * restart_handover_fail() tells the old process why and exits without
- * touching anything. */
+ * to the old process: taken at start.  restart_handover_base() reads
+ * what the old process sends at once (the locks, the control, metrics
+ * and listening sockets); once the configuration is loaded and the
+ * tunnels are set up, restart_handover_load() says "loaded", the old
+ * process freezes and sends the connections and their sockets.  Both
+ * decode into st with our descriptor numbers (close-on-exec).  On any
+ * failure restart_handover_fail() tells the old process why and exits
+ * without touching anything. */
 void restart_handover_begin(const char *arg);
+void restart_handover_base(struct ho_state *st);
 void restart_handover_load(struct ho_state *st);
 void restart_handover_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));

@@ -1069,9 +1069,11 @@ tunnel_settle(struct tunnel *t)
 		tunnel_schedule_retry(t);
 }
 
-/* Frozen for a graceful restart: the timer waits (the new process has
- * its deadline); at a thaw it fires a moment late. */
-#define TN_FROZEN_POLL_MS 20
+/* Frozen for a graceful restart, a timer that fires waits for the thaw
+ * (the new process has its deadline): no polling, which would take the
+ * CPU the new process needs (10 000 tunnels). */
+#define TN_FIRED_STATE 1
+#define TN_FIRED_RL 2
 
 static void
 tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
@@ -1079,7 +1081,7 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 	struct tunnel *t = arg;
 
 	if (tn.frozen) {
-		timer_arm(t->ev_state, TN_FROZEN_POLL_MS);
+		t->fired_frozen |= TN_FIRED_STATE;
 		return;
 	}
 
@@ -1112,7 +1114,7 @@ tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
 	struct tunnel *t = arg;
 
 	if (tn.frozen) {
-		timer_arm(t->ev_rl, TN_FROZEN_POLL_MS);
+		t->fired_frozen |= TN_FIRED_RL;
 		return;
 	}
 	t->rl_deadline = 0;
@@ -2370,13 +2372,20 @@ tunnels_freeze(int frozen)
 	tn.frozen = frozen;
 	for (i = 0; i < tn.nlisteners; i++)
 		tp_listener_pause(tn.listeners[i], frozen);
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
 		if (t->ev_sock != NULL) {
 			if (frozen)
 				(void)event_del(t->ev_sock);
 			else
 				(void)event_add(t->ev_sock, NULL);
 		}
+		/* Thawed: what fired meanwhile fires now, a moment late. */
+		if (!frozen && (t->fired_frozen & TN_FIRED_STATE))
+			timer_arm(t->ev_state, 0);
+		if (!frozen && (t->fired_frozen & TN_FIRED_RL))
+			timer_arm(t->ev_rl, 0);
+		t->fired_frozen = 0;
+	}
 }
 
 /* The counters, flat, in a fixed order (the format's). */
@@ -2511,22 +2520,20 @@ tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 }
 
 int
-tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+tunnels_handover_listeners(struct ho_state *st, char *err, size_t errlen)
 {
 	struct ho_listener *l;
-	struct tunnel *t;
-	size_t i, n = 0;
+	size_t i;
 
 	if (tn.shutting_down) {
 		snprintf(err, errlen, "the daemon is shutting down");
 		return -1;
 	}
 	st->listeners = calloc(tn.nlisteners + 1, sizeof(*st->listeners));
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-		n++;
-	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
-	if (st->listeners == NULL || st->tunnels == NULL)
-		goto oom;
+	if (st->listeners == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < tn.nlisteners; i++) {
 		l = &st->listeners[st->nlisteners++];
 		l->encap = (uint8_t)tp_listener_encap(tn.listeners[i]);
@@ -2534,6 +2541,24 @@ tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
 		l->fd = tp_listener_fd(tn.listeners[i]);
 		l->addr = *tp_listener_addr(tn.listeners[i]);
 	}
+	return 0;
+}
+
+int
+tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+{
+	struct tunnel *t;
+	size_t n = 0;
+
+	if (tn.shutting_down) {
+		snprintf(err, errlen, "the daemon is shutting down");
+		return -1;
+	}
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+		n++;
+	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
+	if (st->tunnels == NULL)
+		goto oom;
 	/* Established primaries only: a connection being set up or closed
 	 * is left to the peer's retransmissions (docs/restart.md). */
 	TAILQ_FOREACH(t, &tn.tunnels, entry) {
