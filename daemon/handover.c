@@ -184,8 +184,8 @@ put_state(struct wbuf *w, const struct ho_state *st)
  * memory (a string's length prefix fits in its array's unused NUL, an
  * address's 19 bytes in a sockaddr_storage), so one pass does at 10 000
  * tunnels what doubling from 4 KiB did in a dozen. */
-static size_t
-size_bound(const struct ho_state *st)
+size_t
+ho_encode_bound(const struct ho_state *st)
 {
 	size_t i, j, n = sizeof(*st) + HO_MAGIC_LEN + 64;
 
@@ -204,7 +204,7 @@ int
 ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 {
 	struct wbuf w;
-	size_t cap = size_bound(st);
+	size_t cap = ho_encode_bound(st);
 	uint8_t *buf;
 
 	for (;;) {
@@ -220,6 +220,19 @@ ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 		cap *= 2;
 	}
 	*out = buf;
+	*len = wbuf_len(&w);
+	return 0;
+}
+
+int
+ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, buf, cap);
+	put_state(&w, st);
+	if (!wbuf_ok(&w))
+		return -1;
 	*len = wbuf_len(&w);
 	return 0;
 }

@@ -117,6 +117,11 @@ struct ho_state {
 
 /* Bytes of st in a malloc'd buffer (*out, *len); -1 when out of memory. */
 int ho_encode(const struct ho_state *st, uint8_t **out, size_t *len);
+/* At least the bytes st takes, and st into buf (cap bytes): 0, or -1
+ * when it does not fit.  Writes straight into a mapped memfd. */
+size_t ho_encode_bound(const struct ho_state *st);
+int
+ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len);
 /* st from bytes; on failure -1 with the reason in err (a version
  * mismatch says both versions), and st holds nothing to free. */
 int ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,

@@ -251,35 +251,35 @@ fd_inherit(int fd, int on)
 	(void)fcntl(fd, F_SETFD, on ? fl & ~FD_CLOEXEC : fl | FD_CLOEXEC);
 }
 
-/* The state in a memfd; -1 with err. */
+/* The state in a memfd, encoded straight into it (mapped: no copy of
+ * tens of MB at 10 000 tunnels); -1 with err. */
 static int
 state_write(const struct ho_state *st, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len, off = 0;
-	ssize_t n;
-	int fd;
+	size_t cap = ho_encode_bound(st), len = 0;
+	void *map = MAP_FAILED;
+	int fd, rc = -1;
 
-	if (ho_encode(st, &buf, &len) == -1) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	if ((fd = memfd_create("l2tpv3d-handover", MFD_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
-		free(buf);
 		return -1;
 	}
-	while (off < len) {
-		if ((n = write(fd, buf + off, len - off)) <= 0) {
-			snprintf(err, errlen, "state: %s", strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
+	if (ftruncate(fd, (off_t)cap) == -1 ||
+	    (map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 0)) == MAP_FAILED)
+		snprintf(err, errlen, "state: %s", strerror(errno));
+	else if (ho_encode_to(st, map, cap, &len) == -1)
+		snprintf(err, errlen, "state: larger than its bound");
+	else if (ftruncate(fd, (off_t)len) == -1)
+		snprintf(err, errlen, "state: %s", strerror(errno));
+	else
+		rc = 0;
+	if (map != MAP_FAILED)
+		(void)munmap(map, cap);
+	if (rc == -1) {
+		close(fd);
+		return -1;
 	}
-	free(buf);
-	(void)lseek(fd, 0, SEEK_SET);
 	return fd;
 }
 
@@ -717,29 +717,25 @@ fds_recv(int sock, size_t *n)
 	return fds;
 }
 
-/* The memfd's bytes, decoded into st; the memfd is closed. */
+/* The memfd's bytes (mapped, not copied), decoded into st; the memfd is
+ * closed. */
 static void
 state_read(int sfd, struct ho_state *st)
 {
 	char err[RESTART_MSG_MAX];
 	struct stat sb;
-	uint8_t *buf;
-	size_t off = 0;
-	ssize_t n;
+	void *map;
+	int rc;
 
 	if (fstat(sfd, &sb) == -1 || sb.st_size <= 0 ||
-	    (buf = malloc((size_t)sb.st_size)) == NULL)
+	    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, sfd,
+		 0)) == MAP_FAILED)
 		restart_handover_fail("cannot read the state");
-	while (off < (size_t)sb.st_size) {
-		n = pread(sfd, buf + off, (size_t)sb.st_size - off, (off_t)off);
-		if (n <= 0)
-			restart_handover_fail("cannot read the state");
-		off += (size_t)n;
-	}
 	close(sfd);
-	if (ho_decode(buf, off, st, err, sizeof(err)) == -1)
+	rc = ho_decode(map, (size_t)sb.st_size, st, err, sizeof(err));
+	(void)munmap(map, (size_t)sb.st_size);
+	if (rc == -1)
 		restart_handover_fail("%s", err);
-	free(buf);
 }
 
 /* A state and its descriptors from the old process: ours in their
