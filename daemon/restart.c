@@ -728,8 +728,8 @@ state_read(int sfd, struct ho_state *st)
 	int rc;
 
 	if (fstat(sfd, &sb) == -1 || sb.st_size <= 0 ||
-	    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, sfd,
-		 0)) == MAP_FAILED)
+	    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+		 MAP_PRIVATE | MAP_POPULATE, sfd, 0)) == MAP_FAILED)
 		restart_handover_fail("cannot read the state");
 	close(sfd);
 	rc = ho_decode(map, (size_t)sb.st_size, st, err, sizeof(err));

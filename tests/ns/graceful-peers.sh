@@ -28,10 +28,7 @@ zoo_init
 # one in the pid file.
 restart_gracefully() {
 	_old=$(cat "$WORK/$1.pidfile")
-	l2tpsh "$1" "restart graceful" >"$WORK/restart.out" 2>&1 ||
-	    fail "$1: restart graceful: $(cat "$WORK/restart.out")"
-	grep -q "has taken over" "$WORK/restart.out" ||
-	    fail "$1: restart graceful said: $(cat "$WORK/restart.out")"
+	graceful_ask "$1" command
 	wait_gone "$_old" 5 "$1: old process ($_old) still running"
 	_new=$(cat "$WORK/$1.pidfile")
 	[ "$_new" != "$_old" ] || fail "$1: pid did not change"
@@ -85,19 +82,7 @@ rtx=$(awk '$2 == 6 { c[$1]++ } END { n = 0; for (k in c) if (c[k] > 1) n++; prin
 daemon_stop C KILL
 
 # --- 2. a second l2tpv3d retransmitting -------------------------------
-conf() { # NAME LOCAL REMOTE INITIATE
-	ns_conf "$1" t "$2" "$3" "initiate = $4" "hello-interval = 1" \
-	    "session pw1 { remote-end-id = \"101\" }"
-}
-conf lcce-b "$V4_B" "$V4_A" no | daemon_start B "$NS_B"
-conf lcce-a "$V4_A" "$V4_B" yes | daemon_start A "$NS_A"
-up='[.[][] | select(.state == "established")] | length == 1'
-wait_json A "show session" "$up" 15 || fail "A: session not up"
-wait_json B "show session" "$up" 15 || fail "B: session not up"
-ids() {
-	json_get "$1" "show tunnel" '.t | "\(.localCcid)/\(.remoteCcid)"'
-	json_get "$1" "show session" '.t.pw1 | "\(.localSessionId)"'
-}
+graceful_pair
 ids_a=$(ids A)
 ids_b=$(ids B)
 capture_start wire "$NS_B"

@@ -13,13 +13,9 @@
 # last daemon stops cleanly (pid file and control socket removed).
 . "$(dirname "$0")/lib.sh"
 ns_init
-command -v useradd >/dev/null 2>&1 || fail "useradd missing"
 command -v "${TSHARK:-tshark}" >/dev/null 2>&1 || ns_skip "needs tshark"
 ns_pair a b
-U="l2tpg$$"
-useradd -M -N -g nogroup "$U" || fail "useradd"
-trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
-UID_U=$(id -u "$U")
+ns_user l2tpg
 umask 077
 SECRET='graceful-privsep'
 
@@ -71,14 +67,7 @@ capture_start wire "$NS_A"
 restart_a() {
 	old=$(cat "$WORK/A.pidfile")
 	old_e=$(engine_of "$old")
-	if [ "$1" = signal ]; then
-		kill -USR2 "$old"
-	else
-		l2tpsh A "restart graceful" >"$WORK/restart.out" 2>&1 ||
-		    fail "restart graceful: $(cat "$WORK/restart.out")"
-		grep -q "has taken over" "$WORK/restart.out" ||
-		    fail "restart graceful said: $(cat "$WORK/restart.out")"
-	fi
+	graceful_ask A "$1"
 	wait_gone "$old_e" 5 "old engine ($old_e) still running"
 	wait_gone "$old" 5 "old parent ($old) still running"
 	new=$(cat "$WORK/A.pidfile")

@@ -10,13 +10,8 @@
 # configuration file others may write, is refused at start.
 . "$(dirname "$0")/lib.sh"
 ns_init
-command -v useradd >/dev/null 2>&1 || fail "useradd missing"
 ns_pair a b
-U="l2tpp$$"
-useradd -M -N -g nogroup "$U" || fail "useradd"
-# -f: after a failure the engines still run as $U until ns_cleanup.
-trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
-UID_U=$(id -u "$U")
+ns_user l2tpp
 # Configuration files 0600: only root may read them.
 umask 077
 
