@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon/cmd_impl.h"
+#include "daemon/conf_json.h"
 #include "daemon/ctl_cmds.h"
 #include "daemon/log.h"
 #include "daemon/pw.h"
@@ -77,8 +78,16 @@ cmd_show_running(const struct cmd_match *m, void *arg)
 		return CTL_STATUS_ERROR;
 	}
 	if (req->json) {
+		/* The text as it is, and the same as data. */
 		sbuf_puts(req->out, "{\"runningConfig\":");
 		sbuf_json_str(req->out, text);
+		sbuf_puts(req->out, ",\"config\":");
+		if (conf_json(req->out, text) == -1) {
+			free(text);
+			sbuf_puts(
+			    req->err, "% cannot render the configuration");
+			return CTL_STATUS_ERROR;
+		}
 		sbuf_puts(req->out, "}\n");
 	} else
 		sbuf_putn(req->out, text, len);

@@ -25,15 +25,16 @@ daemon_libl2tpd_a_SOURCES = \
 	daemon/priv.c daemon/priv.h daemon/sandbox.c \
 	daemon/pw_wait.c daemon/pw_wait.h \
 	daemon/service.c daemon/service.h \
-	daemon/metrics.c daemon/metrics.h daemon/metrics_http.c
+	daemon/metrics.c daemon/metrics.h daemon/metrics_http.c \
+	daemon/optlib.c daemon/optlib.h \
+	daemon/conf_json.c daemon/conf_json.h
 daemon_libl2tpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) \
 	$(LIBCONFUSE_CFLAGS) $(LIBCRYPTO_CFLAGS) $(LIBNL_CFLAGS) \
 	$(LIBNLGENL_CFLAGS) $(LIBNLROUTE_CFLAGS) $(LIBCAPNG_CFLAGS) \
 	$(LIBSECCOMP_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBMHD_CFLAGS)
 DAEMON_LIBS = daemon/libl2tpd.a $(PROTO_LIBS) $(LIBEVENT_LIBS) \
 	$(LIBCONFUSE_LIBS) $(LIBNLROUTE_LIBS) $(LIBNLGENL_LIBS) $(LIBNL_LIBS) \
-	$(LIBCRYPTO_LIBS) $(LIBCAPNG_LIBS) $(LIBSECCOMP_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBMHD_LIBS)
+	$(LIBCRYPTO_LIBS) $(LIBCAPNG_LIBS) $(LIBSECCOMP_LIBS)
 
 sbin_PROGRAMS += daemon/l2tpv3d
 daemon_l2tpv3d_SOURCES = daemon/l2tpv3d.c

@@ -37,6 +37,7 @@
 #include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/optlib.h"
 #include "daemon/priv.h"
 #include "daemon/pw.h"
 #include "daemon/restart.h"
@@ -482,6 +483,8 @@ main(int argc, char *argv[])
 	socks[0] = d.sock_path;
 	socks[1] = d.ro_sock_path;
 	socks[2] = NULL;
+	/* Both processes notify systemd (the parent for the engine). */
+	optlib_systemd_open();
 	/* Before anything is opened: the parent holds no socket. */
 	restart_args(argc, argv);
 	priv_fork(d.pid_path, socks);

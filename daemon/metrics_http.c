@@ -24,6 +24,7 @@
 
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/optlib.h"
 #include "daemon/transport.h"
 
 /* A graceful restart's listening socket, taken over (or -1). */
@@ -64,6 +65,8 @@ take_inherited(const struct sockaddr_storage *want)
 #define HTTP_CLIENTS_MAX 8 /* a scraper or two, and someone's curl */
 #define HTTP_IDLE_S 10
 
+static const struct optlib_mhd *M; /* libmicrohttpd, opened at start */
+
 static struct {
 	struct MHD_Daemon *mhd;
 	struct event *ev_fd;
@@ -77,17 +80,17 @@ reply(struct MHD_Connection *c, unsigned int code, const char *body)
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
-	r = MHD_create_response_from_buffer(
+	r = M->MHD_create_response_from_buffer(
 	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
-	(void)MHD_add_response_header(
+	(void)M->MHD_add_response_header(
 	    r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		(void)MHD_add_response_header(
+		(void)M->MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	rc = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+	rc = M->MHD_queue_response(c, code, r);
+	M->MHD_destroy_response(r);
 	return rc;
 }
 
@@ -149,16 +152,16 @@ metrics_reply(struct MHD_Connection *c)
 		page_free(p);
 		return MHD_NO; /* out of memory: close the connection */
 	}
-	r = MHD_create_response_from_callback(
+	r = M->MHD_create_response_from_callback(
 	    MHD_SIZE_UNKNOWN, METRICS_SLICE, page_read, p, page_free);
 	if (r == NULL) {
 		page_free(p);
 		return MHD_NO;
 	}
-	(void)MHD_add_response_header(
+	(void)M->MHD_add_response_header(
 	    r, MHD_HTTP_HEADER_CONTENT_TYPE, METRICS_CONTENT_TYPE);
-	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	rc = M->MHD_queue_response(c, MHD_HTTP_OK, r);
+	M->MHD_destroy_response(r);
 	return rc;
 }
 
@@ -185,7 +188,7 @@ rearm(void)
 	struct timeval tv;
 
 	evtimer_del(mh.ev_timer);
-	if (MHD_get_timeout(mh.mhd, &ms) != MHD_YES)
+	if (M->MHD_get_timeout(mh.mhd, &ms) != MHD_YES)
 		return;
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
@@ -195,7 +198,7 @@ rearm(void)
 static void
 on_mhd(evutil_socket_t fd, short what, void *arg)
 {
-	(void)MHD_run(mh.mhd);
+	(void)M->MHD_run(mh.mhd);
 	rearm();
 }
 
@@ -215,25 +218,31 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 	const struct sockaddr_storage *ss = &conf->metrics_listen;
 	const union MHD_DaemonInfo *info;
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-	char a[64];
+	char a[64], err[256];
 
 	int fd = take_inherited(ss);
 
 	if (ss->ss_family == AF_UNSPEC)
 		return 0;
+	if ((M = optlib_mhd_open(err, sizeof(err))) == NULL) {
+		log_warnx("metrics-listen: %s", err);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* A graceful restart's socket is already bound and listening: the
 	 * old process still holds the address, so it cannot be bound. */
 	if (fd >= 0)
-		mh.mhd = MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		mh.mhd = M->MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
 		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
 		    MHD_OPTION_END);
 	else
-		mh.mhd = MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
+		mh.mhd = M->MHD_start_daemon(flags, tp_port(ss), NULL, NULL,
 		    on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CLIENTS_MAX,
@@ -244,7 +253,7 @@ metrics_http_start(struct event_base *base, const struct daemon_conf *conf)
 		    tp_addr_str(ss, a, sizeof(a)), tp_port(ss));
 		return -1;
 	}
-	info = MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	info = M->MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	mh.ev_fd = info != NULL ? event_new(base, info->epoll_fd,
 				      EV_READ | EV_PERSIST, on_mhd, NULL)
 				: NULL;
@@ -270,7 +279,7 @@ metrics_http_stop(void)
 	if (mh.ev_timer != NULL)
 		event_free(mh.ev_timer);
 	if (mh.mhd != NULL)
-		MHD_stop_daemon(mh.mhd);
+		M->MHD_stop_daemon(mh.mhd);
 	memset(&mh, 0, sizeof(mh));
 }
 
@@ -280,8 +289,8 @@ metrics_http_fd(void)
 	const union MHD_DaemonInfo *info;
 
 	if (mh.mhd == NULL ||
-	    (info = MHD_get_daemon_info(mh.mhd, MHD_DAEMON_INFO_LISTEN_FD)) ==
-		NULL)
+	    (info = M->MHD_get_daemon_info(
+		 mh.mhd, MHD_DAEMON_INFO_LISTEN_FD)) == NULL)
 		return -1;
 	return (int)info->listen_fd;
 }

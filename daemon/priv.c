@@ -43,12 +43,10 @@
 #include <unistd.h>
 
 #include <cap-ng.h>
-#ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
 
 #include "daemon/conf_save.h"
 #include "daemon/log.h"
+#include "daemon/optlib.h"
 #include "daemon/priv.h"
 #include "daemon/restart.h"
 #include "daemon/transport.h"
@@ -459,9 +457,7 @@ parent_notify(const struct priv_req *r)
 		if (!notify_line_ok(l, (size_t)(e - l)))
 			return -1;
 	}
-#ifdef HAVE_LIBSYSTEMD
-	rc = sd_notify(0, r->path);
-#endif
+	rc = optlib_sd_notify(r->path);
 	if (rc < 0)
 		log_debug("privileged parent: sd_notify: %s", strerror(-rc));
 	return 0;

@@ -8,11 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 #include "daemon/log.h"
+#include "daemon/optlib.h"
 #include "daemon/priv.h"
 #include "daemon/service.h"
 #include "daemon/session.h"
@@ -71,7 +68,7 @@ notify(const char *msg)
 
 	if (!svc.enabled || priv_notify(msg) == 0)
 		return;
-	if ((rc = sd_notify(0, msg)) < 0)
+	if ((rc = optlib_sd_notify(msg)) < 0)
 		log_debug("sd_notify: %s", strerror(-rc));
 #else
 	(void)msg;
@@ -131,7 +128,7 @@ watchdog_usec(void)
 	const char *pid, *u;
 	char *end;
 
-	if (sd_watchdog_enabled(0, &usec) > 0)
+	if (optlib_sd_watchdog_enabled(&usec) > 0)
 		return usec;
 	if (!priv_active() || (pid = getenv("WATCHDOG_PID")) == NULL ||
 	    (u = getenv("WATCHDOG_USEC")) == NULL ||

@@ -23,9 +23,9 @@ UNIT_PROTO_TESTS = \
 	tests/unit/test_digest \
 	tests/unit/test_data
 check_PROGRAMS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable \
-	tests/unit/test_handover
+	tests/unit/test_handover tests/unit/test_conf_json
 TESTS += $(UNIT_PROTO_TESTS) tests/unit/test_reliable \
-	tests/unit/test_handover
+	tests/unit/test_handover tests/unit/test_conf_json
 
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
@@ -54,6 +54,9 @@ tests_unit_test_reliable_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_handover_SOURCES = tests/unit/test_handover.c
 tests_unit_test_handover_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_handover_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_conf_json_SOURCES = tests/unit/test_conf_json.c
+tests_unit_test_conf_json_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_json_LDADD = $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # The control socket server with a fake command table, and l2tpsh
 # against it; its own sources so it does not need the whole daemon.

@@ -83,6 +83,12 @@ dataplane = none
 CONF
 ns_exec "$NS_B" ss -Htln >"$WORK/ss.out"
 grep -q 9735 "$WORK/ss.out" && fail "C listens on 9735: $(cat "$WORK/ss.out")"
+# libmicrohttpd (and GnuTLS with it) is mapped only by a daemon that
+# serves HTTP (daemon/optlib.c): not by C, by A.
+grep -q libmicrohttpd "/proc/$(daemon_pid A)/maps" ||
+    fail "A serves metrics-listen but has no libmicrohttpd mapped"
+grep -Eq 'libmicrohttpd|libgnutls' "/proc/$(daemon_pid C)/maps" &&
+    fail "C has no metrics-listen but maps libmicrohttpd or GnuTLS"
 # A page of many slices (metrics.c writes about 32 KiB per turn of the
 # loop; this one is some 40 of them): both ways it is valid, whole (a
 # series per tunnel and per session in each family, none twice), and

@@ -68,6 +68,11 @@ ns_conf lcce-b ba "$V4_B" "$V4_A" "initiate = no" | daemon_start B "$NS_B"
 wait_json A "show tunnel" '.ab.state == "established"' ||
     fail "A did not reach established"
 wait_notify 'STATUS=1 of 1 tunnels established, 0 sessions' 5
+# libsystemd is mapped only under systemd (daemon/optlib.c): by A, not B.
+grep -q libsystemd "/proc/$(daemon_pid A)/maps" ||
+    fail "A has NOTIFY_SOCKET but no libsystemd mapped"
+grep -q libsystemd "/proc/$(daemon_pid B)/maps" &&
+    fail "B has no NOTIFY_SOCKET but maps libsystemd"
 
 # watchdog_pings WHAT: at least 5 in 1.5 s with a 200 ms period.
 watchdog_pings() {

@@ -21,6 +21,12 @@ check_json A "show log 5" '{"lines":[]}'
 "$L2TPSH" -S "$WORK/A.sock" -c "show running-config json" |
     "$JQ" -e '.runningConfig | startswith("# l2tpv3d configuration")' \
     >/dev/null || fail "show running-config json"
+# The same as data (daemon/conf_json.c): set-only, and `all`.
+check_json A "show running-config" '{"config":{"global":{"hostname":"lcce-a"},"tunnels":{"t1":{"hello-interval":5,"sessions":{"pw1":{"remote-end-id":"1","cookie-length":4,"l2spec":"default"}}}}}}'
+"$L2TPSH" -S "$WORK/A.sock" -c "show running-config json" |
+    "$JQ" -e '.config.tunnels.t1 | has("retries") | not' >/dev/null ||
+    fail "show running-config json prints a default"
+check_json A "show running-config all" '{"config":{"tunnels":{"t1":{"retries":5,"initiate":true,"sessions":{"pw1":{"sequencing":"none"}}}}}}'
 
 # golden LINE CMD: the first line of CMD's text answer is LINE.
 golden() {
