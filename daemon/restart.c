@@ -2,11 +2,13 @@
  * Graceful restart, both sides (restart.h, docs/restart.md).
  *
  * The old process forks and executes the binary with --handover and one
- * end of a socket pair, and carries on serving while the new process
- * loads and checks its configuration (seconds at 10 000 tunnels).  When
- * the new one says "loaded", the old freezes (no socket read, no timer
- * acts, nothing sent), writes the state to a memfd and sends it and
- * every descriptor the state names over the pair (SCM_RIGHTS).  It keeps
+ * end of a socket pair (separated, its root parent does: PRIV_RESTART),
+ * sends at once what cannot change meanwhile (locks, control sockets,
+ * listeners) and carries on serving while the new process loads its
+ * configuration and sets its tunnels up (seconds at 10 000 tunnels).
+ * When the new one says "loaded", the old freezes (no socket read, no
+ * timer acts, nothing sent), writes the connections to a memfd and sends
+ * it and their sockets over the pair (SCM_RIGHTS).  It keeps
  * its loop running (control clients are served; the frozen timers wait)
  * and reads the pair: "ready" and it exits without closing anything, or
  * an error, end of file (the new process died) or a time-out and it
