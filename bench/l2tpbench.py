@@ -1014,12 +1014,19 @@ class Bench:
         if "has taken over" not in out:
             raise BenchError("restart graceful: " + out.strip())
         took = out.split("has taken over in ", 1)[1].split()[0]
+        # The sockets went unread only from the freeze on: the new
+        # process loads its configuration while the old one serves.
+        unread = None
+        if "sockets unread for " in out:
+            unread = int(out.split("sockets unread for ", 1)[1].split()[0])
         time.sleep(max(0.0, span - answered))
         s2 = self.metric_sums()
         up = min(self.count_established("A"), self.count_established("B"))
         self.result("graceful_restart_seconds", round(int(took) / 1000.0, 3),
                     "s", tunnels=n, sessions=n * m,
                     answeredSeconds=round(answered, 3),
+                    unreadSeconds=(None if unread is None else
+                                   round(unread / 1000.0, 3)),
                     helloInterval=a.hello, establishedAfter=up,
                     target="<= 2 s, no missed hello")
         self.result("graceful_hellos_retransmitted", s2["hello_rtx"] -

@@ -180,11 +180,31 @@ put_state(struct wbuf *w, const struct ho_state *st)
 		put_tunnel(w, &st->tunnels[i]);
 }
 
+/* At least the encoded size: no field is written longer than it is in
+ * memory (a string's length prefix fits in its array's unused NUL, an
+ * address's 19 bytes in a sockaddr_storage), so one pass does at 10 000
+ * tunnels what doubling from 4 KiB did in a dozen. */
+size_t
+ho_encode_bound(const struct ho_state *st)
+{
+	size_t i, j, n = sizeof(*st) + HO_MAGIC_LEN + 64;
+
+	n += st->nlisteners * sizeof(*st->listeners);
+	for (i = 0; i < st->ntunnels; i++) {
+		n += sizeof(st->tunnels[i]) + 64;
+		n +=
+		    st->tunnels[i].nsessions * sizeof(*st->tunnels[i].sessions);
+		for (j = 0; j < st->tunnels[i].nmsgs; j++)
+			n += 4 + st->tunnels[i].msgs[j].len;
+	}
+	return n;
+}
+
 int
 ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 {
 	struct wbuf w;
-	size_t cap = 4096;
+	size_t cap = ho_encode_bound(st);
 	uint8_t *buf;
 
 	for (;;) {
@@ -200,6 +220,19 @@ ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 		cap *= 2;
 	}
 	*out = buf;
+	*len = wbuf_len(&w);
+	return 0;
+}
+
+int
+ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, buf, cap);
+	put_state(&w, st);
+	if (!wbuf_ok(&w))
+		return -1;
 	*len = wbuf_len(&w);
 	return 0;
 }
@@ -547,4 +580,31 @@ ho_state_free(struct ho_state *st)
 	free(st->listeners);
 	memset(st, 0, sizeof(*st));
 	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
+}
+
+static void
+fd_add(int32_t *fd, int32_t **out, size_t max, size_t *n)
+{
+	if (*fd < 0)
+		return;
+	if (*n < max)
+		out[*n] = fd;
+	(*n)++;
+}
+
+size_t
+ho_state_fds(struct ho_state *st, int32_t **out, size_t max)
+{
+	size_t i, n = 0;
+
+	fd_add(&st->pid_fd, out, max, &n);
+	fd_add(&st->ctl_lock_fd, out, max, &n);
+	fd_add(&st->metrics_fd, out, max, &n);
+	for (i = 0; i < st->nctl; i++)
+		fd_add(&st->ctl[i].fd, out, max, &n);
+	for (i = 0; i < st->nlisteners; i++)
+		fd_add(&st->listeners[i].fd, out, max, &n);
+	for (i = 0; i < st->ntunnels; i++)
+		fd_add(&st->tunnels[i].fd, out, max, &n);
+	return n;
 }

@@ -117,11 +117,26 @@ struct ho_state {
 
 /* Bytes of st in a malloc'd buffer (*out, *len); -1 when out of memory. */
 int ho_encode(const struct ho_state *st, uint8_t **out, size_t *len);
+/* At least the bytes st takes, and st into buf (cap bytes): 0, or -1
+ * when it does not fit.  Writes straight into a mapped memfd. */
+size_t ho_encode_bound(const struct ho_state *st);
+int
+ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len);
 /* st from bytes; on failure -1 with the reason in err (a version
  * mismatch says both versions), and st holds nothing to free. */
 int ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,
     size_t errlen);
 /* Frees what ho_decode (or a caller filling st) allocated. */
 void ho_state_free(struct ho_state *st);
+/*
+ * The descriptors st names, in one fixed order (the pid file, the
+ * control socket's lock, metrics-listen, the control sockets, the
+ * listeners, the tunnels; -1 entries left out): pointers to them in
+ * out, at most max, and how many there are.  The old process sends them
+ * in this order, the new one puts what it received back in their place.
+ */
+/* At most this many descriptors are passed (the state's own limits). */
+#define HO_FDS_MAX ((1 << 20) + 2048)
+size_t ho_state_fds(struct ho_state *st, int32_t **out, size_t max);
 
 #endif

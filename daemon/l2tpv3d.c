@@ -176,6 +176,13 @@ shutdown_done(void *arg)
 	event_base_loopexit(d->base, NULL);
 }
 
+/* What the privileged parent does for a graceful restart. */
+static const struct priv_restart_ops restart_parent_ops = {
+	restart_exec,
+	restart_child_exited,
+	restart_handover_close,
+};
+
 static void
 on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
@@ -433,7 +440,7 @@ main(int argc, char *argv[])
 		{ "handover", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ho_state st;
+	struct ho_state st, st2;
 	const char *handover = NULL;
 	const char *socks[3];
 	char err[512];
@@ -447,6 +454,7 @@ main(int argc, char *argv[])
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
 	memset(&st, 0, sizeof(st));
+	memset(&st2, 0, sizeof(st2));
 	while ((ch = getopt_long(
 		    argc, argv, "c:dfG:np:R:S:u:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -490,7 +498,7 @@ main(int argc, char *argv[])
 
 	log_init(1, verbose, "l2tpv3d");
 	if (handover != NULL)
-		restart_handover_load(handover, &st);
+		restart_handover_begin(handover);
 	if ((conf = config_load(d.conf_path, err, sizeof(err))) == NULL) {
 		if (handover != NULL)
 			restart_handover_fail("%s", err);
@@ -514,20 +522,15 @@ main(int argc, char *argv[])
 		fprintf(stderr, "l2tpv3d: %s\n", err);
 		return 1;
 	}
-	if (handover != NULL && priv_engine_uid() != geteuid())
-		restart_handover_fail("graceful restart needs the "
-				      "non-separated mode (user = root)");
 	tp_set_owner(priv_engine_uid());
 	/* Our pid file outlives only a run that did not end cleanly (it is
 	 * created when locked: look first). */
 	unclean = handover == NULL && (!foreground || pid_opt) &&
 	    access(d.pid_path, F_OK) == 0;
 	/* Before the fork: the parent and the engine hold the locks (in a
-	 * graceful restart, the ones passed: still locked). */
-	if (handover != NULL) {
-		d.pid_fd = st.pid_fd;
-		ctl_lock = st.ctl_lock_fd;
-	} else
+	 * graceful restart the engine receives the ones passed, still
+	 * locked, below). */
+	if (handover == NULL)
 		lock_instance(&d, !foreground || pid_opt, &ctl_lock);
 	if (handover != NULL) {
 		/* Detached already, by the first process. */
@@ -546,7 +549,16 @@ main(int argc, char *argv[])
 	/* Both processes notify systemd (the parent for the engine). */
 	optlib_systemd_open();
 	/* Before anything is opened: the parent holds no socket. */
+	restart_args(argc, argv);
+	priv_set_restart_ops(&restart_parent_ops);
 	priv_fork(d.pid_path, socks);
+	/* The old process's locks and listening sockets (to the engine,
+	 * when separated). */
+	if (handover != NULL) {
+		restart_handover_base(&st);
+		d.pid_fd = st.pid_fd;
+		ctl_lock = st.ctl_lock_fd;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	conf_save_clean_stale(d.conf_path);
@@ -563,18 +575,27 @@ main(int argc, char *argv[])
 	sigs[2] = add_signal(&d, SIGHUP, on_sighup);
 	sigs[3] = add_signal(&d, SIGCHLD, on_sigchld);
 	sigs[4] = add_signal(&d, SIGUSR2, on_sigusr2);
-	restart_init(d.base, argc, argv, d.pid_fd, ctl_lock);
+	restart_init(d.base, d.pid_fd, ctl_lock);
 	handover_inherit(&st);
 	/* Before the tunnels: static ones are created at start. */
 	pw_init(d.base, conf);
 	if (tunnels_init(d.base, conf) == -1)
 		fatalx("cannot start: no usable listening socket");
-	if (handover != NULL &&
-	    tunnels_handover_import(&st, err, sizeof(err)) == -1)
-		restart_handover_fail("%s", err);
+	/* Loaded and set up: only now does the old process freeze and
+	 * pass its connections. */
+	if (handover != NULL) {
+		restart_handover_load(&st2);
+		if (tunnels_handover_import(&st2, err, sizeof(err)) == -1)
+			restart_handover_fail("%s", err);
+		restart_handover_mark("imported");
+		ho_state_free(&st2);
+	}
 	if (unclean)
 		tunnels_recover();
-	release_parser_memory();
+	/* Handing over, the sockets go unread until we are ready: this
+	 * waits until then. */
+	if (handover == NULL)
+		release_parser_memory();
 	control_set_dispatch(control_dispatch, control_cli_gone);
 	if (control_listen_opts(d.base, d.sock_path, &d.rw) == -1)
 		fatalx("cannot open the control socket %s", d.sock_path);
@@ -592,6 +613,8 @@ main(int argc, char *argv[])
 	    handover != NULL ? " (graceful restart)" : "");
 	ho_state_free(&st);
 	restart_handover_ready();
+	if (handover != NULL)
+		release_parser_memory();
 	service_init(d.base);
 
 	event_base_dispatch(d.base);

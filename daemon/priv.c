@@ -7,6 +7,7 @@
  *   main channel  engine -> parent  PRIV_SCRIPT (no answer)
  *                                   PRIV_NOTIFY (no answer)
  *                                   PRIV_RELOAD -> answer + memfd
+ *                                   PRIV_RESTART + socket (no answer)
  *   save channel  engine -> parent  PRIV_SAVE + memfd -> answer
  *
  * The save channel is used only by conf_save's thread, the main one only
@@ -49,10 +50,16 @@
 #include "daemon/priv.h"
 #include "daemon/transport.h"
 
+/* restart.c's part, from main() (priv_set_restart_ops()). */
+static const struct priv_restart_ops *restart_ops;
+
 #define PRIV_SCRIPT 1
 #define PRIV_RELOAD 2
 #define PRIV_SAVE 3
 #define PRIV_NOTIFY 4
+/* Graceful restart: the parent executes the new binary (restart.c),
+ * which talks to the engine over the socket passed. */
+#define PRIV_RESTART 5
 
 #define PRIV_ENV_MAX 24
 #define PRIV_ENV_LEN 160
@@ -253,6 +260,7 @@ struct parent {
 	const char *pid_path;
 	const char *const *sockets; /* the control sockets' paths */
 	int chan, save_chan, sigfd;
+	pid_t restart; /* the new process of a graceful restart */
 };
 
 static int
@@ -627,6 +635,13 @@ parent_main_request(struct parent *p)
 		p->chan = -1;
 		return 0;
 	}
+	if (rc == 1 && r.type == PRIV_RESTART && fd != -1 &&
+	    restart_ops != NULL) {
+		/* Its outcome reaches the engine over that socket. */
+		p->restart = restart_ops->exec(fd);
+		close(fd);
+		return 0;
+	}
 	if (rc == -1 || fd != -1) {
 		if (fd != -1)
 			close(fd);
@@ -750,6 +765,12 @@ parent_reap(struct parent *p)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == p->engine)
 			parent_exit(p, status);
+		if (pid == p->restart) {
+			/* It stays the new parent if it takes over. */
+			p->restart = 0;
+			(void)restart_ops->child_exited(pid, status);
+			continue;
+		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			log_debug("script (pid %ld) exited", (long)pid);
 		else if (WIFEXITED(status))
@@ -805,6 +826,12 @@ static void __attribute__((noreturn)) parent_loop(struct parent *p)
 }
 
 void
+priv_set_restart_ops(const struct priv_restart_ops *ops)
+{
+	restart_ops = ops;
+}
+
+void
 priv_fork(const char *pid_path, const char *const *sockets)
 {
 	struct parent p;
@@ -852,6 +879,10 @@ priv_fork(const char *pid_path, const char *const *sockets)
 	}
 	close(main_sv[1]);
 	close(save_sv[1]);
+	/* A graceful restart's socket is the engine's alone: held here, the
+	 * old process would not see the engine's end. */
+	if (restart_ops != NULL)
+		restart_ops->handover_close();
 	memset(&p, 0, sizeof(p));
 	p.engine = pid;
 	p.pid_path = pid_path;
@@ -905,6 +936,20 @@ priv_notify(const char *msg)
 	if (send_fd_msg(priv.chan, &r, sizeof(r), -1) == -1)
 		log_debug("service notification: privileged parent: %s",
 		    strerror(errno));
+	return 0;
+}
+
+int
+priv_restart(int sock, char *err, size_t len)
+{
+	static struct priv_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_RESTART;
+	if (send_fd_msg(priv.chan, &r, sizeof(r), sock) == -1) {
+		snprintf(err, len, "privileged parent: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

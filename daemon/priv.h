@@ -38,6 +38,18 @@ int priv_setup(const struct daemon_conf *, const char *conf_path,
  * sockets (NULL-terminated) if nothing answers there.
  */
 void priv_fork(const char *pid_path, const char *const *sockets);
+/*
+ * The parent's part in a graceful restart (restart.c's functions),
+ * handed over by main() before priv_fork() so that this file does not
+ * call restart.c by name (restart.c calls this file).  Unset, the
+ * parent refuses PRIV_RESTART.
+ */
+struct priv_restart_ops {
+	pid_t (*exec)(int sock); /* run the new binary with sock */
+	int (*child_exited)(pid_t, int status);
+	void (*handover_close)(void); /* the engine's socket, not ours */
+};
+void priv_set_restart_ops(const struct priv_restart_ops *);
 /* 1 in the separated child. */
 int priv_active(void);
 /* In the separated child: pass a service notification (sd_notify's
@@ -78,6 +90,9 @@ struct daemon_conf *priv_reload(const char *path, char *err, size_t len);
 int priv_reload_open(const char *path, int *fd, char *err, size_t len);
 struct daemon_conf *
 priv_reload_load(const char *path, int fd, char *err, size_t len);
+/* Graceful restart separated: the parent executes the new binary with
+ * sock (restart.c says the rest).  0, or -1 with err. */
+int priv_restart(int sock, char *err, size_t len);
 /* `write memory` through the parent (conf_save's writer). */
 int priv_save(const char *path, const char *text, char *err, size_t len);
 

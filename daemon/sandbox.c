@@ -86,6 +86,8 @@ static const int allowed[] = {
 	SCMP_SYS(sendmmsg),
 	SCMP_SYS(recvmmsg),
 	SCMP_SYS(shutdown),
+	/* graceful restart: the pair to the new process */
+	SCMP_SYS(socketpair),
 	/* files: a configuration candidate in a memfd, read again through
 	 * /proc/self/fd; the unlink of the control sockets at exit */
 	SCMP_SYS(openat),

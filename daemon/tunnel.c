@@ -1110,9 +1110,11 @@ tunnel_settle(struct tunnel *t)
 		tunnel_schedule_retry(t);
 }
 
-/* Frozen for a graceful restart: the timer waits (the new process has
- * its deadline); at a thaw it fires a moment late. */
-#define TN_FROZEN_POLL_MS 20
+/* Frozen for a graceful restart, a timer that fires waits for the thaw
+ * (the new process has its deadline): no polling, which would take the
+ * CPU the new process needs (10 000 tunnels). */
+#define TN_FIRED_STATE 1
+#define TN_FIRED_RL 2
 
 static void
 tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
@@ -1120,7 +1122,7 @@ tunnel_state_cb(evutil_socket_t fd, short what, void *arg)
 	struct tunnel *t = arg;
 
 	if (tn.frozen) {
-		timer_arm(t->ev_state, TN_FROZEN_POLL_MS);
+		t->fired_frozen |= TN_FIRED_STATE;
 		return;
 	}
 
@@ -1161,7 +1163,7 @@ tunnel_rl_cb(evutil_socket_t fd, short what, void *arg)
 	struct tunnel *t = arg;
 
 	if (tn.frozen) {
-		timer_arm(t->ev_rl, TN_FROZEN_POLL_MS);
+		t->fired_frozen |= TN_FIRED_RL;
 		return;
 	}
 	t->rl_deadline = 0;
@@ -2456,13 +2458,20 @@ tunnels_freeze(int frozen)
 	tn.frozen = frozen;
 	for (i = 0; i < tn.nlisteners; i++)
 		tp_listener_pause(tn.listeners[i], frozen);
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
 		if (t->ev_sock != NULL) {
 			if (frozen)
 				(void)event_del(t->ev_sock);
 			else
 				(void)event_add(t->ev_sock, NULL);
 		}
+		/* Thawed: what fired meanwhile fires now, a moment late. */
+		if (!frozen && (t->fired_frozen & TN_FIRED_STATE))
+			timer_arm(t->ev_state, 0);
+		if (!frozen && (t->fired_frozen & TN_FIRED_RL))
+			timer_arm(t->ev_rl, 0);
+		t->fired_frozen = 0;
+	}
 }
 
 /* The counters, flat, in a fixed order (the format's). */
@@ -2597,22 +2606,20 @@ tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 }
 
 int
-tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+tunnels_handover_listeners(struct ho_state *st, char *err, size_t errlen)
 {
 	struct ho_listener *l;
-	struct tunnel *t;
-	size_t i, n = 0;
+	size_t i;
 
 	if (tn.shutting_down) {
 		snprintf(err, errlen, "the daemon is shutting down");
 		return -1;
 	}
 	st->listeners = calloc(tn.nlisteners + 1, sizeof(*st->listeners));
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-		n++;
-	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
-	if (st->listeners == NULL || st->tunnels == NULL)
-		goto oom;
+	if (st->listeners == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < tn.nlisteners; i++) {
 		l = &st->listeners[st->nlisteners++];
 		l->encap = (uint8_t)tp_listener_encap(tn.listeners[i]);
@@ -2620,6 +2627,24 @@ tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
 		l->fd = tp_listener_fd(tn.listeners[i]);
 		l->addr = *tp_listener_addr(tn.listeners[i]);
 	}
+	return 0;
+}
+
+int
+tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+{
+	struct tunnel *t;
+	size_t n = 0;
+
+	if (tn.shutting_down) {
+		snprintf(err, errlen, "the daemon is shutting down");
+		return -1;
+	}
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+		n++;
+	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
+	if (st->tunnels == NULL)
+		goto oom;
 	/* Established primaries only: a connection being set up or closed
 	 * is left to the peer's retransmissions (docs/restart.md). */
 	TAILQ_FOREACH(t, &tn.tunnels, entry) {
@@ -2749,24 +2774,80 @@ tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* The configured tunnels by name, for the import: a lookup each, not a
+ * walk over 10 000 (docs/restart.md). */
+struct name_ent {
+	struct idt_node node;
+	struct tunnel *t;
+};
+
+static struct name_ent *
+names_index(struct idtable *ix)
+{
+	struct name_ent *e;
+	struct tunnel *t;
+	size_t n = 0;
+
+	if (idt_init(ix, 10) == -1 ||
+	    (e = calloc(tn.ntunnels + 1, sizeof(*e))) == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &tn.tunnels, entry)
+		if (t->primary && n < tn.ntunnels) {
+			e[n].t = t;
+			idt_insert(ix, &e[n].node,
+			    idt_hash_bytes(
+				t->conf->name, strlen(t->conf->name)));
+			n++;
+		}
+	return e;
+}
+
+static struct tunnel *
+names_find(const struct idtable *ix, const char *name)
+{
+	struct idt_node *n;
+	struct name_ent *e;
+
+	for (n = idt_find(ix, idt_hash_bytes(name, strlen(name))); n != NULL;
+	     n = idt_find_next(n)) {
+		e = idt_entry(n, struct name_ent, node);
+		if (strcmp(e->t->conf->name, name) == 0)
+			return e->t;
+	}
+	return NULL;
+}
+
 int
 tunnels_handover_import(struct ho_state *st, char *err, size_t errlen)
 {
 	struct ho_tunnel *h;
-	struct tunnel *t;
+	struct name_ent *ents;
+	struct idtable ix;
+	struct tunnel **ts;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < st->ntunnels; i++) {
-		h = &st->tunnels[i];
-		t = tunnel_find(h->name);
-		if (import_check(t, h, err, errlen) == -1 ||
-		    tunnel_import(t, h, err, errlen) == -1)
-			return -1;
+	ts = calloc(st->ntunnels + 1, sizeof(*ts));
+	if (ts == NULL || (ents = names_index(&ix)) == NULL) {
+		free(ts);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
+	for (i = 0; i < st->ntunnels && rc == 0; i++) {
+		h = &st->tunnels[i];
+		ts[i] = names_find(&ix, h->name);
+		if (import_check(ts[i], h, err, errlen) == -1 ||
+		    tunnel_import(ts[i], h, err, errlen) == -1)
+			rc = -1;
+	}
+	idt_destroy(&ix);
+	free(ents);
 	/* Calls that were being set up: placed again. */
-	for (i = 0; i < st->ntunnels; i++)
-		session_handover_resume(tunnel_find(st->tunnels[i].name));
-	log_info("graceful restart: %zu connection%s taken over", st->ntunnels,
-	    st->ntunnels == 1 ? "" : "s");
-	return 0;
+	for (i = 0; i < st->ntunnels && rc == 0; i++)
+		session_handover_resume(ts[i]);
+	free(ts);
+	if (rc == 0)
+		log_info("graceful restart: %zu connection%s taken over",
+		    st->ntunnels, st->ntunnels == 1 ? "" : "s");
+	return rc;
 }

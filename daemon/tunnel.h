@@ -119,6 +119,8 @@ struct tunnel {
 	struct event *ev_state; /* hello, retry, closing, SCCCN wait */
 	struct event *ev_dp_busy; /* static: programming again (pw.c) */
 	uint64_t rl_deadline;
+	/* Fired while frozen (graceful restart): fire again at a thaw. */
+	uint8_t fired_frozen;
 	struct l2tp_auth auth;
 	/* The v2-era Challenge (Cisco dialect with a secret): the one the
 	 * peer sent us to answer, and ours, sent in SCCRQ/SCCRP. */
@@ -196,6 +198,9 @@ void tunnels_free(void);
  */
 struct ho_state;
 void tunnels_freeze(int frozen);
+/* The listeners into st (sent before the freeze: they do not change
+ * while a restart is under way). */
+int tunnels_handover_listeners(struct ho_state *, char *err, size_t errlen);
 int tunnels_handover_export(struct ho_state *, char *err, size_t errlen);
 int tunnels_handover_import(struct ho_state *, char *err, size_t errlen);
 const struct daemon_conf *tunnels_conf(void);

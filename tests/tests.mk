@@ -270,7 +270,9 @@ NS_TESTS = \
 	tests/ns/port-lock.sh \
 	tests/ns/privsep.sh \
 	tests/ns/graceful-restart.sh \
-	tests/ns/graceful-restart-fail.sh
+	tests/ns/graceful-restart-fail.sh \
+	tests/ns/graceful-privsep.sh \
+	tests/ns/graceful-peers.sh
 TESTS += $(NS_TESTS)
 EXTRA_DIST += tests/ns/lib.sh $(NS_TESTS) tests/ns/cisco_peer.py \
 	tests/ns/impair.py

@@ -13,19 +13,7 @@ ns_init
 ns_pair a b
 command -v "${TSHARK:-tshark}" >/dev/null 2>&1 || ns_skip "needs tshark"
 
-conf() { # NAME LOCAL REMOTE INITIATE [TUNNEL]
-	ns_conf "$1" "${5:-t}" "$2" "$3" "initiate = $4" "hello-interval = 1" \
-	    "session pw1 { remote-end-id = \"101\" }"
-}
-conf lcce-b "$V4_B" "$V4_A" no | daemon_start B "$NS_B"
-conf lcce-a "$V4_A" "$V4_B" yes | daemon_start A "$NS_A"
-up='[.[][] | select(.state == "established")] | length == 1'
-wait_json A "show session" "$up" 15 || fail "A: session not up"
-wait_json B "show session" "$up" 15 || fail "B: session not up"
-ids() {
-	json_get "$1" "show tunnel" '.t | "\(.localCcid)/\(.remoteCcid)"'
-	json_get "$1" "show session" '.t.pw1 | "\(.localSessionId)"'
-}
+graceful_pair
 
 # must_fail WHY-PATTERN: restart graceful fails saying so; nothing moved.
 must_fail() {
@@ -65,7 +53,7 @@ capture_start wire1 "$NS_A"
 cp "$WORK/A.conf" "$WORK/A.conf.good"
 printf 'tunnel t {\n\tno-such-option = 1\n}\n' >"$WORK/A.conf"
 must_fail "no-such-option"
-conf lcce-a "$V4_A" "$V4_B" yes other >"$WORK/A.conf"
+sed 's/^tunnel t {/tunnel other {/' "$WORK/A.conf.good" >"$WORK/A.conf"
 must_fail "tunnel t .*not in the configuration"
 cp "$WORK/A.conf.good" "$WORK/A.conf"
 pid=$(cat "$WORK/A.pidfile")

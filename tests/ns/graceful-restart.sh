@@ -52,14 +52,7 @@ capture_start wire "$NS_A"
 restart_a() {
 	old=$(cat "$WORK/A.pidfile")
 	t0=$(date +%s%N)
-	if [ "$1" = signal ]; then
-		kill -USR2 "$old"
-	else
-		l2tpsh A "restart graceful" >"$WORK/restart.out" 2>&1 ||
-		    fail "restart graceful: $(cat "$WORK/restart.out")"
-		grep -q "has taken over" "$WORK/restart.out" ||
-		    fail "restart graceful said: $(cat "$WORK/restart.out")"
-	fi
+	graceful_ask A "$1"
 	ta=$(date +%s%N)
 	wait_gone "$old" 3 "old A ($old) still running"
 	new=$(cat "$WORK/A.pidfile")

@@ -228,6 +228,50 @@ wait_gone() {
 	done
 }
 
+# ns_user PREFIX: a throwaway user (U, its uid UID_U) for the engine of
+# a separated daemon, removed at exit (-f: after a failure the engines
+# still run as $U until ns_cleanup).
+ns_user() {
+	command -v useradd >/dev/null 2>&1 || fail "useradd missing"
+	U="$1$$"
+	useradd -M -N -g nogroup "$U" || fail "useradd"
+	trap '_rc=$?; userdel -f "$U" 2>/dev/null; (exit $_rc); ns_cleanup' EXIT
+	UID_U=$(id -u "$U")
+}
+
+# graceful_ask NAME command|signal: one graceful restart of NAME asked
+# by `restart graceful` (which must say "has taken over"; its answer in
+# $WORK/restart.out) or by SIGUSR2 to the pid in its pid file.
+graceful_ask() {
+	if [ "$2" = signal ]; then
+		kill -USR2 "$(cat "$WORK/$1.pidfile")"
+		return
+	fi
+	l2tpsh "$1" "restart graceful" >"$WORK/restart.out" 2>&1 ||
+	    fail "$1: restart graceful: $(cat "$WORK/restart.out")"
+	grep -q "has taken over" "$WORK/restart.out" ||
+	    fail "$1: restart graceful said: $(cat "$WORK/restart.out")"
+}
+
+# graceful_pair: A (initiator) and B, dataplane none, one tunnel t with
+# a session pw1, 1 s hellos, both up; ids NAME prints the IDs, and $up
+# is the jq test for "the session is established".
+graceful_pair() {
+	_gconf() { # NAME LOCAL REMOTE INITIATE
+		ns_conf "$1" t "$2" "$3" "initiate = $4" "hello-interval = 1" \
+		    "session pw1 { remote-end-id = \"101\" }"
+	}
+	_gconf lcce-b "$V4_B" "$V4_A" no | daemon_start B "$NS_B"
+	_gconf lcce-a "$V4_A" "$V4_B" yes | daemon_start A "$NS_A"
+	up='[.[][] | select(.state == "established")] | length == 1'
+	wait_json A "show session" "$up" 15 || fail "A: session not up"
+	wait_json B "show session" "$up" 15 || fail "B: session not up"
+}
+ids() {
+	json_get "$1" "show tunnel" '.t | "\(.localCcid)/\(.remoteCcid)"'
+	json_get "$1" "show session" '.t.pw1 | "\(.localSessionId)"'
+}
+
 l2tpsh() {
 	"$L2TPSH" -S "$WORK/$1.sock" -c "$2"
 }

@@ -381,6 +381,19 @@ class Peer:
         self.hellos_got = 0
         self.events = []  # what the daemon sent, for the report
         self.inbox = []  # messages that came while we waited for an ack
+        # For the graceful-restart checks (zoo.py --graceful): fail on a
+        # gap in the daemon's Ns or an Nr of its going back; take no
+        # acknowledgement (so that we retransmit, every rtx_interval s
+        # when set); leave the daemon's new messages unacknowledged (as
+        # if lost, so that they stay outstanding).
+        self.strict_seq = False
+        self.ignore_acks = False
+        self.withhold_acks = False
+        self.rtx_interval = None
+        self.retransmits = 0
+        self.withheld = 0
+        self.daemon_nr = None
+        self.zlbs = []  # (monotonic time, Nr) of each pure ack
 
     def preload(self):
         """Read the captures now, before the daemon's clock runs."""
@@ -435,7 +448,9 @@ class Peer:
                 # Nr as it is now, as every implementation does.
                 raw = u[1][:10] + struct.pack("!H", self.nr) + u[1][12:]
                 self.tp.send(raw)
-                u[3] = min(u[3] * 2, 4.0)
+                self.retransmits += 1
+                log(f"-> retransmission Ns {u[0]} Nr {self.nr}")
+                u[3] = self.rtx_interval or min(u[3] * 2, 4.0)
                 u[2] = now + u[3]
 
     # --- receiving ------------------------------------------------------
@@ -470,8 +485,19 @@ class Peer:
                 raise Fail(f"{m.name()} Ns {m.ns} Nr {m.nr} acknowledges "
                            f"messages we never sent (our next Ns is "
                            f"{self.ns}): another connection's numbers")
+            if self.strict_seq:
+                self.check_seq(m)
+            if self.withhold_acks and not m.is_ack() and m.ns == self.nr:
+                self.withheld += 1
+                log(f"   {m.name()} Ns {m.ns} left unacknowledged")
+                continue
             before = len(self.unacked)
-            self.acked(m.nr)
+            if m.is_ack():
+                self.zlbs.append((time.monotonic(), m.nr))
+                if self.ignore_acks:
+                    log(f"<- {m.name()} Ns {m.ns} Nr {m.nr}: not taken")
+            if not self.ignore_acks:
+                self.acked(m.nr)
             if m.is_ack():
                 if len(self.unacked) < before:
                     log(f"<- {m.name()} Ns {m.ns} Nr {m.nr}: acknowledges "
@@ -493,6 +519,20 @@ class Peer:
                 self.hellos_got += 1
                 continue
             return m
+
+    def check_seq(self, m):
+        """The peer's view of a graceful restart: the daemon's Nr never
+        goes back, and each new message carries the next Ns (an earlier
+        one is a retransmission; a later one, a gap)."""
+        if self.daemon_nr is not None and \
+                ((m.nr - self.daemon_nr) & 0xFFFF) >= 0x8000:
+            raise Fail(f"{m.name()} Nr {m.nr} after Nr {self.daemon_nr}: "
+                       f"the daemon's Nr went back")
+        self.daemon_nr = m.nr
+        ahead = (m.ns - self.nr) & 0xFFFF
+        if not m.is_ack() and 0 < ahead < 0x8000:
+            raise Fail(f"{m.name()} Ns {m.ns} where Ns {self.nr} was due: "
+                       f"a gap in the daemon's Ns")
 
     def expect(self, mtype, timeout=5.0):
         deadline = time.monotonic() + timeout

@@ -127,6 +127,48 @@ test_roundtrip(void **state)
 	ho_state_free(&out);
 }
 
+/* The descriptors go in one fixed order, -1 left out, so that the new
+ * process can put what it received back where the old one's were. */
+static void
+test_fds_order(void **state)
+{
+	static const struct {
+		int metrics_fd, listener_fd, tunnel_fd;
+		size_t n;
+		int32_t want[6];
+	} cases[] = {
+		{ 9, 6, 12, 6, { 3, 4, 9, 5, 6, 12 } },
+		{ -1, 6, 12, 5, { 3, 4, 5, 6, 12 } },
+		{ -1, -1, -1, 3, { 3, 4, 5 } },
+		{ 9, -1, 12, 5, { 3, 4, 9, 5, 12 } },
+	};
+	struct ho_state st;
+	int32_t *ptrs[8];
+	size_t c, i, n;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		sample(&st);
+		st.metrics_fd = cases[c].metrics_fd;
+		st.listeners[0].fd = cases[c].listener_fd;
+		st.tunnels[0].fd = cases[c].tunnel_fd;
+		assert_int_equal(ho_state_fds(&st, NULL, 0), cases[c].n);
+		/* A short array: the count is still the whole. */
+		assert_int_equal(ho_state_fds(&st, ptrs, 2), cases[c].n);
+		n = ho_state_fds(&st, ptrs, 8);
+		assert_int_equal(n, cases[c].n);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(*ptrs[i], cases[c].want[i]);
+			*ptrs[i] = (int32_t)(100 + i);
+		}
+		/* The pointers are the state's own fields. */
+		assert_int_equal(st.pid_fd, 100);
+		assert_int_equal(st.tunnels[0].fd,
+		    cases[c].tunnel_fd == -1 ? -1 : (int32_t)(100 + n - 1));
+		ho_state_free(&st);
+	}
+}
+
 static void
 test_version_refused(void **state)
 {
@@ -270,6 +312,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_fds_order),
 		cmocka_unit_test(test_version_refused),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_rl_carried_over),
