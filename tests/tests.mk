@@ -140,7 +140,8 @@ tests_conf_test_config_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
 check_PROGRAMS += tests/conf/test_conf_diff
 TESTS += tests/conf/test_conf_diff
 tests_conf_test_conf_diff_SOURCES = tests/conf/test_conf_diff.c \
-	daemon/conf_diff.c daemon/config.c daemon/log.c
+	daemon/conf_diff.c daemon/config.c daemon/log.c \
+	daemon/addr.c daemon/idtable.c
 tests_conf_test_conf_diff_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFUSE_CFLAGS)
 tests_conf_test_conf_diff_LDADD = $(PROTO_LIBS) $(LIBCONFUSE_LIBS) \
 	$(CMOCKA_LIBS)
