@@ -118,7 +118,8 @@ TESTS += tests/l2tpdump/captures.sh
 
 # No loops between the daemon's files (scripts/check-deps over nm).
 TESTS += tests/check-deps.sh
-EXTRA_DIST += tests/check-deps.sh scripts/check-deps scripts/check-deps.allow
+EXTRA_DIST += tests/check-deps.sh scripts/check-deps scripts/check-deps.allow \
+	tests/bump-version.py
 
 # Configuration: golden round trips and error messages.  conftest is
 # config_load + config_print alone, so these tests need no other part of

@@ -104,14 +104,7 @@ wait_json B "show session" "$up" 5 || fail "B: sessions down at the end"
 # over it) by one whose version string differs, and the graceful
 # restart executes the new one.
 old_version=$(l2tpsh A "show version")
-"${PYTHON3:-python3}" - "$WORK/l2tpv3d" "$WORK/l2tpv3d.new" <<'PY'
-import sys
-data = open(sys.argv[1], "rb").read()
-old = b"0.1.0\0"
-assert old in data, "no version string to change"
-open(sys.argv[2], "wb").write(data.replace(old, b"9.9.9\0"))
-PY
-chmod 755 "$WORK/l2tpv3d.new"
+"${PYTHON3:-python3}" "$top_srcdir/tests/bump-version.py" "$WORK/l2tpv3d" "$WORK/l2tpv3d.new"
 mv "$WORK/l2tpv3d.new" "$WORK/l2tpv3d"
 n=7
 restart_a command
