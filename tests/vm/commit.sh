@@ -17,32 +17,10 @@ make_tmpdir
 wan_pair "$A" "$B" 10.1.0
 no_ipv6_links "$A" "$B"
 
-# conf SIDE ME PEER INITIATE [tunnel lines] [session lines]
-conf()
-{
-	cat <<CONF
-hostname = "pe-$1"
-dataplane = kernel
-tunnel t {
-	local = 10.1.0.$2
-	remote = 10.1.0.$3
-	initiate = $4
-	hello-interval = 2
-	$5
-	session pw {
-		remote-end-id = "7"
-		interface = pw7
-		address = "10.9.7.$2 peer 10.9.7.$3"
-		$6
-	}
-}
-CONF
-}
-
 step "the pseudowire comes up"
 # Not in a pipeline: l2d_start's daemon must be this shell's child.
-conf b 2 1 no >"$TESTDIR/b.in"
-conf a 1 2 yes >"$TESTDIR/a.in"
+pw_conf b 2 1 no >"$TESTDIR/b.in"
+pw_conf a 1 2 yes >"$TESTDIR/a.in"
 l2d_pw_up "$A" "$B" 10.9.7.2
 
 kv=$(pw_kernel_view "$A" pw7)
@@ -77,7 +55,7 @@ expect "A's IDs after the commit" "$(l2d_ids A)" "$ids_a"
 sleep 4
 printf '#!/bin/sh\nexit 0\n' >"$TESTDIR/up.sh"
 chmod 755 "$TESTDIR/up.sh"
-conf a 1 2 yes "hello-interval = 3
+pw_conf a 1 2 yes "hello-interval = 3
 	retries = 6" "up-script = \"$TESTDIR/up.sh\"
 		down-script = \"$TESTDIR/up.sh\"" | l2d_hup A
 l2d_wait A "show tunnel t" '.t.helloInterval == 3' 10

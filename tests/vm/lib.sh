@@ -23,6 +23,8 @@
 #   pw_kernel_view NS IF     `ip l2tp show` tunnels and sessions, IF's index
 #   pings_start NS DST SECS  pings at 10 Hz in the background
 #   pings_end MIN            stop them; fail unless MIN sent and 0 lost
+#   pw_conf SIDE ME PEER INIT [T] [S]  a configuration: tunnel t, session
+#                            pw over wan_pair's addresses (below)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -155,6 +157,31 @@ pings_end()
 	_got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TESTDIR/ping.out")
 	expect_ge "pings sent" "$PINGS_SENT" "$1"
 	expect "pings lost" "$((PINGS_SENT - _got))" 0
+}
+
+# pw_conf SIDE ME PEER INITIATE [TUNNEL-LINES] [SESSION-LINES]: l2tpv3d
+# "pe-SIDE" with tunnel t from 10.1.0.ME to 10.1.0.PEER (wan_pair's
+# addresses; hellos every 2 s) and its one pseudowire pw (remote-end-id
+# 7, interface pw7, 10.9.7.ME peer 10.9.7.PEER), plus the lines given.
+pw_conf()
+{
+	cat <<CONF
+hostname = "pe-$1"
+dataplane = kernel
+tunnel t {
+	local = 10.1.0.$2
+	remote = 10.1.0.$3
+	initiate = $4
+	hello-interval = 2
+	${5:-}
+	session pw {
+		remote-end-id = "7"
+		interface = pw7
+		address = "10.9.7.$2 peer 10.9.7.$3"
+		${6:-}
+	}
+}
+CONF
 }
 
 # Two l2tpv3d in namespaces (make_tmpdir first):

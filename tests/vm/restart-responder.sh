@@ -20,25 +20,10 @@ make_tmpdir
 wan_pair "$A" "$B" 10.1.0
 no_ipv6_links "$A" "$B"
 
-# conf SIDE ME PEER INITIATE
+# conf SIDE ME PEER INITIATE: persistent where it initiates.
 conf()
 {
-	cat <<CONF
-hostname = "pe-$1"
-dataplane = kernel
-tunnel t {
-	local = 10.1.0.$2
-	remote = 10.1.0.$3
-	initiate = $4
-	persist = $4
-	hello-interval = 2
-	session pw {
-		remote-end-id = "7"
-		interface = pw7
-		address = "10.9.7.$2 peer 10.9.7.$3"
-	}
-}
-CONF
+	pw_conf "$1" "$2" "$3" "$4" "persist = $4"
 }
 
 step "A initiates, B only answers; the pseudowire comes up"
