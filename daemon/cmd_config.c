@@ -387,7 +387,7 @@ diff_done(void *arg)
 	} else if (apply && cli == NULL)
 		log_warnx("a control client left with a candidate "
 			  "configuration: %s",
-		    STALE_MSG + 2);
+		    &STALE_MSG[2]);
 	if (cli != NULL && (stale || !apply)) {
 		/* Back to its client. */
 		cli->candidate = j->cand;
