@@ -240,7 +240,7 @@ diff_session(const struct daemon_conf *a, const struct tunnel_conf *ta,
 static int
 diff_tunnel(const struct daemon_conf *a, const struct tunnel_conf *ta,
     const struct daemon_conf *b, const struct tunnel_conf *tb,
-    struct sbuf *diff, struct sbuf *what)
+    struct sbuf *diff, struct sbuf *what, int *restart)
 {
 	const char *name = ta != NULL ? ta->name : tb->name;
 	const struct session_conf *s;
@@ -251,14 +251,17 @@ diff_tunnel(const struct daemon_conf *a, const struct tunnel_conf *ta,
 
 	memset(&e, 0, sizeof(e));
 	snprintf(obj, sizeof(obj), "tunnel %s", name);
-	if (ta != NULL && tb != NULL &&
-	    object_effect(&e, CONF_SCOPE_TUNNEL, a, ta, NULL, b, tb, NULL) ==
-		0 &&
-	    e.any) {
-		n = 1;
-		restarts = e.names[CONF_APPLY_TUNNEL][0] != '\0';
-		effect_say(what, obj, &e, obj);
-	} else if (ta == NULL || tb == NULL) {
+	if (ta != NULL && tb != NULL) {
+		/* Out of memory: unknown, so it restarts (the safe side). */
+		if (object_effect(
+			&e, CONF_SCOPE_TUNNEL, a, ta, NULL, b, tb, NULL) == -1)
+			restarts = 1;
+		else if (e.any) {
+			n = 1;
+			restarts = e.names[CONF_APPLY_TUNNEL][0] != '\0';
+			effect_say(what, obj, &e, obj);
+		}
+	} else {
 		n = 1;
 		sbuf_printf(what, "%s: %s\n", obj,
 		    ta == NULL ? "added (starts)" : "removed (StopCCN)");
@@ -280,6 +283,7 @@ diff_tunnel(const struct daemon_conf *a, const struct tunnel_conf *ta,
 				(struct tunnel_conf *)ta, s->name) == NULL)
 				n += diff_session(a, ta, NULL, b, tb, s, &body,
 				    what, restarts);
+	*restart = restarts;
 	if (diff != NULL)
 		block_out(diff,
 		    ta == NULL	     ? '+'
@@ -291,13 +295,13 @@ diff_tunnel(const struct daemon_conf *a, const struct tunnel_conf *ta,
 }
 
 int
-conf_diff(const struct daemon_conf *a, const struct daemon_conf *b,
-    struct sbuf *diff, struct sbuf *what)
+conf_diff(const struct daemon_conf *a, struct daemon_conf *b, struct sbuf *diff,
+    struct sbuf *what)
 {
-	const struct tunnel_conf *t, *prev = NULL;
+	const struct tunnel_conf *t, *tb, *prev = NULL;
 	struct sbuf scratch;
 	struct effect e;
-	int n = 0;
+	int n = 0, restart;
 
 	sbuf_init(&scratch);
 	if (what == NULL)
@@ -310,13 +314,18 @@ conf_diff(const struct daemon_conf *a, const struct daemon_conf *b,
 		n++;
 		effect_say(what, "global", &e, "the tunnels that use it");
 	}
-	TAILQ_FOREACH(t, &a->tunnels, entry)
-		n += diff_tunnel(
-		    a, t, b, match_tunnel(b, &prev, t->name), diff, what);
+	TAILQ_FOREACH(t, &a->tunnels, entry) {
+		tb = match_tunnel(b, &prev, t->name);
+		n += diff_tunnel(a, t, b, tb, diff, what, &restart);
+		/* b's own tunnel, found through a const walk. */
+		if (tb != NULL)
+			((struct tunnel_conf *)tb)->reload =
+			    restart ? CONF_RELOAD_RESTART : CONF_RELOAD_KEEP;
+	}
 	prev = NULL;
 	TAILQ_FOREACH(t, &b->tunnels, entry)
 		if (match_tunnel(a, &prev, t->name) == NULL)
-			n += diff_tunnel(a, NULL, b, t, diff, what);
+			n += diff_tunnel(a, NULL, b, t, diff, what, &restart);
 	sbuf_free(&scratch);
 	return n;
 }

@@ -15,9 +15,11 @@
  * lines in the file's syntax, "-" for a's, "+" for b's, inside their
  * tunnel and session blocks; what gets one line per changed object:
  * "tunnel t: in place (hello-interval)", "... restarts tunnel t
- * (StopCCN): remote", and so on.  Returns how many objects changed.
+ * (StopCCN): remote", and so on.  Each of b's tunnels that a has too
+ * gets the verdict in its `reload` (tunnels_reload() acts on it).
+ * Returns how many objects changed.
  */
-int conf_diff(const struct daemon_conf *a, const struct daemon_conf *b,
+int conf_diff(const struct daemon_conf *a, struct daemon_conf *b,
     struct sbuf *diff, struct sbuf *what);
 
 #endif

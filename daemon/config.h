@@ -183,6 +183,15 @@ struct tunnel_conf {
 	uint32_t remote_tunnel_id; /* static mode */
 	int debug; /* debug logging for this tunnel */
 	int keep_on_exit; /* static: leave it in the kernel */
+	/* What applying this configuration does to the running tunnel of
+	 * the name, as conf_diff() found from the option table's apply
+	 * classes: tunnels_reload() follows it. */
+	enum {
+		CONF_RELOAD_UNKNOWN =
+		    0, /* not diffed: restart, the safe side */
+		CONF_RELOAD_KEEP, /* in place, or nothing changed */
+		CONF_RELOAD_RESTART, /* StopCCN and a new connection */
+	} reload;
 	uint32_t set; /* options the file set: bit i = config_opt(TUNNEL, i) */
 	int reload_seen; /* tunnels_reload(): a running tunnel took it */
 	struct session_conf_list sessions; /* in file order */

@@ -2215,9 +2215,10 @@ sockaddr_same(
 		(addr_equal(a, b) && addr_port(a) == addr_port(b)));
 }
 
-/* Does a change need the connection restarted?  Timers and debug do not
- * (tunnel_reload_timers); everything the peer saw or the kernel holds
- * does. */
+/* Are two settings of a tunnel one connection (a candidate and the
+ * primary it would replace: tunnel_owner)?  Everything the peer saw or
+ * the kernel holds must match.  Whether a reload restarts a tunnel is
+ * the option table's to say, through conf_diff() (tunnels_reload). */
 static int
 conf_same(const struct tunnel_conf *a, const struct tunnel_conf *b)
 {
@@ -2336,7 +2337,7 @@ tunnels_reload(struct daemon_conf *nc)
 			log_info("tunnel %s: removed from the configuration",
 			    t->conf->name);
 			tunnel_retire(t, "removed from configuration", NULL);
-		} else if (!conf_same(t->conf, tc) ||
+		} else if (tc->reload != CONF_RELOAD_KEEP ||
 		    t->conf->mode == TUNNEL_STATIC) {
 			/* A static tunnel is always re-applied: what is
 			 * unchanged in the kernel is adopted as it is. */
