@@ -37,9 +37,6 @@ void cmd_no_such_session(struct control_req *, const struct cmd_match *,
     const char *var, struct tunnel *in);
 
 /* cmd_show.c */
-/* The configuration text as config_print_flags() writes it with flags
- * (CONF_PRINT_*; 0: what the operator set), malloc'd. */
-char *cmd_running_text(size_t *len, int flags);
 /* Where the tunnel talks: the live connection's addresses, else the
  * configured ones. */
 void

@@ -103,34 +103,15 @@ cmd_show_version(const struct cmd_match *m, void *arg)
 	return CTL_STATUS_OK;
 }
 
-/* The configuration text in one of config_print_flags()'s forms; 0 is
- * what `write memory` writes. */
-char *
-cmd_running_text(size_t *len, int flags)
-{
-	char *text = NULL;
-	FILE *fp;
-
-	if ((fp = open_memstream(&text, len)) == NULL)
-		return NULL;
-	config_print_flags(tunnels_conf(), fp, flags);
-	if (fclose(fp) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 int
 cmd_show_running(const struct cmd_match *m, void *arg)
 {
 	struct control_req *req = arg;
-	size_t len;
 	char *text;
 
 	/* What the operator set, or with `all` every value in effect.  The
 	 * read-only socket is a lower tier: no secrets there. */
-	if ((text = cmd_running_text(&len,
+	if ((text = config_text(tunnels_conf(),
 		 (cmd_has(m, "all") ? CONF_PRINT_ALL : 0) |
 		     (req->readonly ? CONF_PRINT_HIDE : 0))) == NULL) {
 		sbuf_puts(req->err, "% out of memory");
@@ -149,7 +130,7 @@ cmd_show_running(const struct cmd_match *m, void *arg)
 		}
 		sbuf_puts(req->out, "}\n");
 	} else
-		sbuf_putn(req->out, text, len);
+		sbuf_puts(req->out, text);
 	free(text);
 	return CTL_STATUS_OK;
 }

@@ -153,19 +153,6 @@ conf_load_queue(struct event_base *base, conf_load_work_fn *work,
 	return 0;
 }
 
-int
-conf_load_pending(void)
-{
-	struct conf_job *j;
-	int n = cl.running != NULL;
-
-	if (!cl.init)
-		return 0;
-	TAILQ_FOREACH(j, &cl.queue, entry)
-		n++;
-	return n;
-}
-
 void
 conf_load_shutdown(void)
 {

@@ -22,8 +22,6 @@ typedef void conf_load_done_fn(void *arg);
 /* Queue a job; 0, or -1 (out of memory: nothing was queued). */
 int conf_load_queue(struct event_base *, conf_load_work_fn *work,
     conf_load_done_fn *done, void *arg);
-/* Jobs queued or running. */
-int conf_load_pending(void);
 /* At exit: wait for the running job, then run the queued ones here;
  * every done callback is called, and conf_apply() applies nothing
  * more. */

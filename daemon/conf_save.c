@@ -337,12 +337,6 @@ conf_save_start(struct event_base *base, const char *path, char *text,
 	return 0;
 }
 
-int
-conf_save_busy(void)
-{
-	return running_save != NULL;
-}
-
 void
 conf_save_shutdown(void)
 {

@@ -40,8 +40,6 @@ void conf_save_set_writer(conf_save_writer_fn *);
 /* The same steps as a save, synchronously (the privileged parent). */
 int
 conf_save_file(const char *path, const char *text, char *err, size_t errlen);
-/* A save is running: its callback has not been called yet. */
-int conf_save_busy(void);
 /* At exit: wait for a running save to end; its callback is called
  * (with the outcome) so the caller can release what it holds. */
 void conf_save_shutdown(void);

@@ -1022,16 +1022,6 @@ priv_reload_load(const char *path, int fd, char *err, size_t len)
 	return nc;
 }
 
-struct daemon_conf *
-priv_reload(const char *path, char *err, size_t len)
-{
-	int fd;
-
-	if (priv_reload_open(path, &fd, err, len) == -1)
-		return NULL;
-	return priv_reload_load(path, fd, err, len);
-}
-
 int
 priv_save(const char *path, const char *text, char *err, size_t len)
 {

@@ -81,9 +81,6 @@ int priv_env_ok(const char *);
 /* Run path with argv {path, action} and envp, as script-user: through
  * the parent when separated.  Returns at once. */
 void priv_run_script(const char *path, const char *action, char *const envp[]);
-/* The configuration file again (reload): NULL and err filled on
- * failure. */
-struct daemon_conf *priv_reload(const char *path, char *err, size_t len);
 /* The same in two halves: the file opened (by the parent when
  * separated: *fd; else -1), on the event loop; then loaded, on any
  * thread (priv_reload_load() closes fd). */
