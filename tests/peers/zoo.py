@@ -77,14 +77,19 @@ def wait_until(peer, cond, seconds, what):
 def graceful_round(peer, args, k):
     peer.hold(peer.hellos_got + 1)
     peer.withhold_acks = peer.ignore_acks = True
+    # The daemon's HELLO first: it comes after hello-interval of
+    # silence, and our retransmissions every 0.2 s would never let the
+    # link fall silent (a race the first version of this lost).
+    held = peer.withheld
+    wait_until(peer, lambda: peer.withheld > held, 10,
+               "no HELLO of the daemon outstanding")
     peer.rtx_interval = 0.2
     peer.send("hello")
     peer.hellos_sent += 1
     ours = (peer.ns - 1) & 0xFFFF
-    held, rtx = peer.withheld, peer.retransmits
-    wait_until(peer, lambda: peer.withheld > held and
-               peer.retransmits > rtx, 10,
-               "no HELLO of the daemon outstanding and none of ours resent")
+    rtx = peer.retransmits
+    wait_until(peer, lambda: peer.retransmits > rtx, 10,
+               "none of our HELLOs resent")
     due = peer.nr
     log(f"ROUND {k}: the daemon's Ns {due} outstanding, our HELLO Ns "
         f"{ours} retransmitted {peer.retransmits - rtx} times")
