@@ -393,6 +393,7 @@ class Peer:
         self.retransmits = 0
         self.withheld = 0
         self.daemon_nr = None
+        self.daemon_ns_max = None
         self.zlbs = []  # (monotonic time, Nr) of each pure ack
 
     def preload(self):
@@ -529,10 +530,20 @@ class Peer:
             raise Fail(f"{m.name()} Nr {m.nr} after Nr {self.daemon_nr}: "
                        f"the daemon's Nr went back")
         self.daemon_nr = m.nr
-        ahead = (m.ns - self.nr) & 0xFFFF
-        if not m.is_ack() and 0 < ahead < 0x8000:
-            raise Fail(f"{m.name()} Ns {m.ns} where Ns {self.nr} was due: "
+        if m.is_ack():
+            return
+        # Due is the next after the highest Ns seen, not our Nr: a
+        # message we left unacknowledged was still sent, and the daemon
+        # may send the next one (a HELLO after hello-interval) in its
+        # window before it resends that one.
+        due = self.nr if self.daemon_ns_max is None else \
+            (self.daemon_ns_max + 1) & 0xFFFF
+        ahead = (m.ns - due) & 0xFFFF
+        if 0 < ahead < 0x8000:
+            raise Fail(f"{m.name()} Ns {m.ns} where Ns {due} was due: "
                        f"a gap in the daemon's Ns")
+        if ahead == 0:
+            self.daemon_ns_max = m.ns
 
     def expect(self, mtype, timeout=5.0):
         deadline = time.monotonic() + timeout
