@@ -548,6 +548,8 @@ main(int argc, char *argv[])
 	socks[2] = NULL;
 	/* Both processes notify systemd (the parent for the engine). */
 	optlib_systemd_open();
+	if (handover != NULL)
+		optlib_sd_hold_until_parent_exits();
 	/* Before anything is opened: the parent holds no socket. */
 	restart_args(argc, argv);
 	priv_set_restart_ops(&restart_parent_ops);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
@@ -31,8 +32,23 @@
 static struct {
 	__typeof__(sd_notify) *notify;
 	__typeof__(sd_watchdog_enabled) *watchdog_enabled;
+	__typeof__(sd_notify_barrier) *notify_barrier; /* systemd >= 246 */
 } sd;
 #endif
+
+/*
+ * The new process of a graceful restart is a child of the old main
+ * process, and systemd (NotifyAccess=main) takes its notifications only
+ * once the old one has named it (MAINPID=) and exited: until its parent
+ * changes, what it would send is held, the last of each kind.
+ */
+#define GATE_LINES 5
+#define GATE_LINE_MAX 160
+static struct {
+	pid_t old_main; /* 0: not held */
+	size_t n;
+	char line[GATE_LINES][GATE_LINE_MAX];
+} gate;
 
 void
 optlib_systemd_open(void)
@@ -51,6 +67,8 @@ optlib_systemd_open(void)
 	sd.notify = (__typeof__(sd_notify) *)dlsym(h, "sd_notify");
 	sd.watchdog_enabled =
 	    (__typeof__(sd_watchdog_enabled) *)dlsym(h, "sd_watchdog_enabled");
+	sd.notify_barrier =
+	    (__typeof__(sd_notify_barrier) *)dlsym(h, "sd_notify_barrier");
 	if (sd.notify == NULL || sd.watchdog_enabled == NULL) {
 		log_warnx("%s lacks sd_notify: no readiness or watchdog "
 			  "notifications",
@@ -60,16 +78,119 @@ optlib_systemd_open(void)
 #endif
 }
 
+#ifdef HAVE_LIBSYSTEMD
+/* One assignment into the held ones: it replaces one of its kind (the
+ * text up to '='). */
+static void
+gate_hold_line(const char *l, size_t n)
+{
+	size_t i, key;
+
+	if (n == 0 || n >= GATE_LINE_MAX)
+		return;
+	key = strcspn(l, "=");
+	for (i = 0; i < gate.n; i++)
+		if (strncmp(gate.line[i], l, key + 1) == 0)
+			break;
+	if (i == gate.n) {
+		if (gate.n == GATE_LINES)
+			return;
+		gate.n++;
+	}
+	memcpy(gate.line[i], l, n);
+	gate.line[i][n] = '\0';
+}
+
+static void
+gate_hold(const char *state)
+{
+	const char *e;
+
+	for (; *state != '\0'; state = *e == '\0' ? e : e + 1) {
+		e = state + strcspn(state, "\n");
+		gate_hold_line(state, (size_t)(e - state));
+	}
+}
+
+/* What was held, in one datagram; the gate opens. */
+static int
+gate_release(void)
+{
+	char msg[GATE_LINES * GATE_LINE_MAX];
+	size_t i, len = 0;
+
+	gate.old_main = 0;
+	if (gate.n == 0)
+		return 0;
+	for (i = 0; i < gate.n; i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s",
+		    i > 0 ? "\n" : "", gate.line[i]);
+	gate.n = 0;
+	return sd.notify(0, msg);
+}
+#endif
+
+void
+optlib_sd_hold_until_parent_exits(void)
+{
+	gate.old_main = getppid();
+	gate.n = 0;
+}
+
+int
+optlib_sd_gate_poll(void)
+{
+#ifdef HAVE_LIBSYSTEMD
+	if (gate.old_main == 0)
+		return 0;
+	if (getppid() != gate.old_main) {
+		if (sd.notify != NULL)
+			(void)gate_release();
+		gate.old_main = 0;
+		return 0;
+	}
+	return 1;
+#else
+	return 0;
+#endif
+}
+
 int
 optlib_sd_notify(const char *state)
 {
 #ifdef HAVE_LIBSYSTEMD
-	if (sd.notify != NULL)
-		return sd.notify(0, state);
+	if (sd.notify == NULL)
+		return 0;
+	if (optlib_sd_gate_poll()) {
+		gate_hold(state);
+		return 0;
+	}
+	return sd.notify(0, state);
 #else
 	(void)state;
-#endif
 	return 0;
+#endif
+}
+
+int
+optlib_sd_main_pid(long pid)
+{
+#ifdef HAVE_LIBSYSTEMD
+	char msg[32];
+	int rc;
+
+	if (sd.notify == NULL)
+		return 0;
+	snprintf(msg, sizeof(msg), "MAINPID=%ld", pid);
+	if ((rc = sd.notify(0, msg)) <= 0 || sd.notify_barrier == NULL)
+		return rc;
+	/* Processed before our exit, or systemd would take that exit for
+	 * the service's. */
+	return sd.notify_barrier(0, OPTLIB_BARRIER_USEC);
+#else
+	(void)pid;
+	return 0;
+#endif
 }
 
 int

@@ -19,6 +19,20 @@ void optlib_systemd_open(void);
 int optlib_sd_notify(const char *state);
 /* sd_watchdog_enabled(0, usec); 0 when libsystemd is not open. */
 int optlib_sd_watchdog_enabled(uint64_t *usec);
+/*
+ * Graceful restart.  The old main process names its successor
+ * (MAINPID=pid) and waits until systemd has taken it (a barrier, at
+ * most OPTLIB_BARRIER_USEC) before it exits.  The new process, a child
+ * of the old one, holds its notifications until its parent is gone
+ * (optlib.c says why): optlib_sd_gate_poll() sends what was held once
+ * it is, and says whether it still holds (poll again, every
+ * OPTLIB_GATE_POLL_MS).
+ */
+#define OPTLIB_BARRIER_USEC 5000000
+#define OPTLIB_GATE_POLL_MS 50
+int optlib_sd_main_pid(long pid);
+void optlib_sd_hold_until_parent_exits(void);
+int optlib_sd_gate_poll(void);
 
 #ifdef HAVE_LIBMICROHTTPD
 /* The libmicrohttpd functions metrics_http.c calls. */

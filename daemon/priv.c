@@ -748,6 +748,12 @@ static void __attribute__((noreturn)) parent_exit(struct parent *p, int status)
 			: "");
 		code = 128 + WTERMSIG(status);
 	}
+	/* An engine that exits 0 while the process it had us execute runs
+	 * has handed over (a failed restart abandons that process first,
+	 * and SIGTERM waits for the restart): as systemd's main process we
+	 * name the new parent, and wait until systemd has taken it. */
+	if (code == 0 && p->restart > 0 && kill(p->restart, 0) == 0)
+		(void)optlib_sd_main_pid((long)p->restart);
 	/* A pid file left behind tells the next start that this run did
 	 * not end cleanly. */
 	if (code == 0)
@@ -804,7 +810,12 @@ static void __attribute__((noreturn)) parent_loop(struct parent *p)
 		pfd[0] = (struct pollfd){ p->sigfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ p->chan, POLLIN, 0 };
 		pfd[2] = (struct pollfd){ p->save_chan, POLLIN, 0 };
-		if ((n = poll(pfd, 3, -1)) == -1 && errno != EINTR)
+		/* Started by a graceful restart: held notifications go
+		 * once the old parent is gone (optlib.h). */
+		if ((n = poll(pfd, 3,
+			 optlib_sd_gate_poll() ? OPTLIB_GATE_POLL_MS : -1)) ==
+			-1 &&
+		    errno != EINTR)
 			fatal("privileged parent: poll");
 		if (n <= 0)
 			continue;

@@ -37,6 +37,7 @@
 #include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/optlib.h"
 #include "daemon/priv.h"
 #include "daemon/restart.h"
 #include "daemon/tunnel.h"
@@ -124,6 +125,10 @@ exit_now(evutil_socket_t fd, short what, void *arg)
 {
 	log_info("graceful restart: exiting, pid %ld has taken over",
 	    (long)rs.newpid);
+	/* systemd's main process names its successor; separated, that is
+	 * our parent, which does it when we exit (priv.c). */
+	if (!priv_active())
+		(void)optlib_sd_main_pid((long)rs.newpid);
 	/* Nothing is closed, sent or unlinked: it is all the new one's. */
 	_exit(0);
 }
@@ -285,6 +290,21 @@ state_write(const struct ho_state *st, char *err, size_t errlen)
 	return fd;
 }
 
+/* systemd names the process it watches in WATCHDOG_PID: when that is
+ * the process we are forked from, the one we become takes its place
+ * (it pings for the service once it is the main process). */
+static void
+watchdog_pid_follow(void)
+{
+	const char *v = getenv("WATCHDOG_PID");
+	char pid[24];
+
+	if (v == NULL || strtol(v, NULL, 10) != (long)getppid())
+		return;
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	(void)setenv("WATCHDOG_PID", pid, 1);
+}
+
 static void __attribute__((noreturn)) child_exec(int sock)
 {
 	char arg[32], msg[RESTART_MSG_MAX];
@@ -292,6 +312,7 @@ static void __attribute__((noreturn)) child_exec(int sock)
 	int i, n;
 
 	fd_inherit(sock, 1);
+	watchdog_pid_follow();
 	snprintf(arg, sizeof(arg), "%d", sock);
 	argv[0] = rs.exe;
 	for (i = 1; i < rs.argc; i++)

@@ -22,6 +22,7 @@ static struct {
 	struct event *ev_ready;
 	struct event *ev_status;
 	struct event *ev_watchdog;
+	struct event *ev_gate;
 	int enabled; /* NOTIFY_SOCKET was set */
 	int ready;
 	char last[128]; /* the last STATUS= sent */
@@ -112,6 +113,28 @@ static void
 on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	notify("WATCHDOG=1");
+}
+
+/* Started by a graceful restart: what was held goes once the old
+ * process has exited (optlib.h). */
+static void
+on_gate(evutil_socket_t fd, short what, void *arg)
+{
+	if (!optlib_sd_gate_poll())
+		event_del(svc.ev_gate);
+}
+
+static void
+gate_start(void)
+{
+	struct timeval tv = { 0, OPTLIB_GATE_POLL_MS * 1000 };
+
+	/* Separated, the parent sends and holds. */
+	if (priv_active() || !optlib_sd_gate_poll())
+		return;
+	svc.ev_gate = event_new(svc.base, -1, EV_PERSIST, on_gate, NULL);
+	if (svc.ev_gate == NULL || event_add(svc.ev_gate, &tv) == -1)
+		fatalx("cannot create the service notification timers");
 }
 
 #ifdef HAVE_LIBSYSTEMD
@@ -205,6 +228,7 @@ service_init(struct event_base *base)
 	    evtimer_add(svc.ev_ready, &zero) == -1)
 		fatalx("cannot create the service notification timers");
 	watchdog_start();
+	gate_start();
 }
 
 void
@@ -246,5 +270,7 @@ service_free(void)
 		event_free(svc.ev_status);
 	if (svc.ev_watchdog != NULL)
 		event_free(svc.ev_watchdog);
+	if (svc.ev_gate != NULL)
+		event_free(svc.ev_gate);
 	memset(&svc, 0, sizeof(svc));
 }

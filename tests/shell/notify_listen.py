@@ -6,7 +6,9 @@ notify_listen.py SOCKET LOG L2TPSH CONTROL-SOCKET PIDFILE
 Binds an AF_UNIX datagram socket at SOCKET (what systemd passes as
 NOTIFY_SOCKET) and appends every datagram to LOG, one line per
 assignment, prefixed with the monotonic time and the sender's pid
-(SCM_CREDENTIALS, as systemd checks it against NotifyAccess=main).  When a datagram carries
+(SCM_CREDENTIALS, as systemd checks it against NotifyAccess=main);
+descriptors passed with BARRIER=1 are closed, which completes the
+sender's barrier as systemd does.  When a datagram carries
 READY=1 it immediately asks the daemon's control socket for `show
 version` through l2tpsh and logs `CHECK ok` or `CHECK failed ...`: a
 daemon that announced readiness before its control socket answers
@@ -73,13 +75,22 @@ def main():
         for _ in range(nfill):
             s.recv(16)
         while True:
-            raw, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+            raw, anc, _, _ = s.recvmsg(
+                4096, socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4 * 8))
             data = raw.decode("utf-8", "replace")
             pid = -1
+            fds = []
             for level, kind, cdata in anc:
                 if level == socket.SOL_SOCKET and \
                         kind == socket.SCM_CREDENTIALS and len(cdata) >= 12:
                     pid = struct.unpack("=iII", cdata[:12])[0]
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    fds += struct.unpack("=%di" % (len(cdata) // 4),
+                                         cdata[:len(cdata) // 4 * 4])
+            # BARRIER=1 carries a pipe's end: systemd closes it once
+            # everything before it is processed, as we have.
+            for fd in fds:
+                os.close(fd)
             t = time.monotonic()
             for line in data.split("\n"):
                 if line:

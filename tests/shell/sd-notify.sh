@@ -4,7 +4,8 @@
 # READY=1 arrives once, and only when the control socket answers;
 # STATUS= follows the tunnel count as the tunnel comes up and goes
 # down; WATCHDOG=1 arrives every WATCHDOG_USEC/2; SIGHUP is bracketed by
-# RELOADING=1 and READY=1; SIGTERM sends STOPPING=1.
+# RELOADING=1 and READY=1; SIGTERM sends STOPPING=1; a graceful restart
+# hands the main pid and the watchdog on (MAINPID=, a barrier).
 . "$(dirname "$0")/lib.sh"
 ns_init
 grep -q '^#define HAVE_LIBSYSTEMD 1' "$top_builddir/config.h" ||
@@ -133,4 +134,57 @@ daemon_stop C
 wait_notify 'STOPPING=1' 5
 others=$(grep -E '^[0-9.]+ pid=' "$NLOG" | grep -v "^[0-9.]* pid=$main ") &&
     fail "notifications not from the main process $main (engine $engine): $others"
+
+# Graceful restart under systemd (NotifyAccess=main, a watchdog): the old
+# main process names the new one (MAINPID=) and waits on a barrier
+# before it exits, or systemd would take its exit for the service's and
+# kill the new one; the new one sends nothing until then (systemd would
+# drop it), then READY=1 and its STATUS, and pings the watchdog
+# (WATCHDOG_PID handed on: systemd named the old pid there).  Without
+# and with privilege separation.
+# graceful_notify NAME [DAEMON-OPTION...]
+graceful_notify() {
+	_n=$1
+	shift
+	NLOG=$WORK/notify-$_n.log
+	listen "$_n"
+	L2TPV3D=$WORK/l2tpv3d-wd
+	export NOTIFY_SOCKET="$WORK/notify-$_n.sock" WATCHDOG_USEC=400000
+	ns_conf lcce-a ab "$V4_A" "$V4_B" "initiate = yes" \
+	    "retry-interval = 1" | daemon_start "$_n" "$NS_A" "$@"
+	unset NOTIFY_SOCKET WATCHDOG_USEC
+	L2TPV3D=$real
+	wait_notify 'READY=1'
+	old=$(cat "$WORK/$_n.pid")
+	graceful_ask "$_n" command
+	wait_gone "$old" 10 "$_n: the old main process $old still runs"
+	new=$(cat "$WORK/$_n.pidfile")
+	[ "$new" != "$old" ] || fail "$_n: the pid file still names $old"
+	echo "$new" >"$WORK/$_n.pid"
+	grep -q "pid=$old MAINPID=$new\$" "$NLOG" ||
+	    fail "$_n: no MAINPID=$new from $old: $(cat "$NLOG")"
+	grep -q "pid=$old BARRIER=1\$" "$NLOG" ||
+	    fail "$_n: the old process did not wait on a barrier: $(cat "$NLOG")"
+	wait_notify "pid=$new READY=1" 5
+	wait_notify "pid=$new STATUS=" 5
+	# Nothing from the new process before the old one named it.
+	_named=$(grep -n "pid=$old BARRIER=1\$" "$NLOG" | head -n 1 | cut -d: -f1)
+	_first=$(grep -n "pid=$new " "$NLOG" | head -n 1 | cut -d: -f1)
+	[ "$_first" -gt "$_named" ] ||
+	    fail "$_n: the new process notified before it was named: $(cat "$NLOG")"
+	_b=$(grep -c "pid=$new WATCHDOG=1" "$NLOG")
+	sleep 1.5
+	_a=$(grep -c "pid=$new WATCHDOG=1" "$NLOG")
+	[ $((_a - _b)) -ge 5 ] ||
+	    fail "$_n: the new process pinged the watchdog $((_a - _b)) times in 1.5 s"
+	_others=$(grep -E '^[0-9.]+ pid=' "$NLOG" |
+	    grep -Ev "^[0-9.]+ pid=($old|$new) ") &&
+	    fail "$_n: notifications from neither main process: $_others"
+	echo "$_n: $old -> $new:"
+	grep -E "pid=$old (MAINPID|BARRIER)|pid=$new (READY|STATUS)" "$NLOG"
+	daemon_stop "$_n"
+	wait_notify "pid=$new STOPPING=1" 5
+}
+graceful_notify G
+graceful_notify H -u "$U"
 exit 0
