@@ -1,8 +1,9 @@
 /*
  * The graceful-restart state format (handover.h).  Written with the
- * bounded writer into a buffer that doubles until the state fits; read
- * with the bounded reader, whose failures stick (struct rd), so each
- * record is read whole and checked once.
+ * bounded writer into a buffer sized from counts; read with the bounded
+ * reader, whose failures stick (struct ho_rd), so each record is read
+ * whole and checked once.  One tunnel at a time both ways: the whole
+ * state's ho_encode/ho_decode are loops over the same writer/reader.
  */
 #include <netinet/in.h>
 
@@ -153,8 +154,9 @@ put_tunnel(struct wbuf *w, const struct ho_tunnel *t)
 		put_session(w, &t->sessions[i]);
 }
 
+/* Everything but the tunnels, which follow their count. */
 static void
-put_state(struct wbuf *w, const struct ho_state *st)
+put_head(struct wbuf *w, const struct ho_state *st)
 {
 	size_t i;
 
@@ -175,78 +177,151 @@ put_state(struct wbuf *w, const struct ho_state *st)
 		(void)wbuf_put_u32(w, (uint32_t)st->listeners[i].fd);
 		put_addr(w, &st->listeners[i].addr);
 	}
-	(void)wbuf_put_u32(w, (uint32_t)st->ntunnels);
-	for (i = 0; i < st->ntunnels; i++)
-		put_tunnel(w, &st->tunnels[i]);
+}
+
+void
+ho_write_begin(
+    struct ho_writer *wr, uint8_t *buf, size_t cap, const struct ho_state *head)
+{
+	wbuf_init(&wr->w, buf, cap);
+	wr->ntunnels = 0;
+	wr->in_flight = 0;
+	wr->count_off = 0;
+	put_head(&wr->w, head);
+	(void)wbuf_reserve(&wr->w, 4, &wr->count_off);
+}
+
+void
+ho_write_tunnel(struct ho_writer *wr, const struct ho_tunnel *t)
+{
+	put_tunnel(&wr->w, t);
+	wr->ntunnels++;
+	wr->in_flight += t->rl.in_flight;
+}
+
+int
+ho_write_end(struct ho_writer *wr, size_t *len)
+{
+	if (!wbuf_ok(&wr->w) || wr->ntunnels > UINT32_MAX ||
+	    wbuf_patch_u32(&wr->w, wr->count_off, (uint32_t)wr->ntunnels) == -1)
+		return -1;
+	*len = wbuf_len(&wr->w);
+	return 0;
 }
 
 /* At least the encoded size: no field is written longer than it is in
  * memory (a string's length prefix fits in its array's unused NUL, an
- * address's 19 bytes in a sockaddr_storage), so one pass does at 10 000
- * tunnels what doubling from 4 KiB did in a dozen. */
+ * address's 19 bytes in a sockaddr_storage), so the memfd is sized once
+ * from counts, before anything is encoded. */
+size_t
+ho_head_bound(const struct ho_state *st)
+{
+	return sizeof(*st) + HO_MAGIC_LEN + 64 +
+	    st->nlisteners * sizeof(*st->listeners);
+}
+
+size_t
+ho_tunnel_bound(size_t nsessions, size_t msg_bytes)
+{
+	return sizeof(struct ho_tunnel) + 64 +
+	    nsessions * sizeof(struct ho_session) + msg_bytes;
+}
+
 size_t
 ho_encode_bound(const struct ho_state *st)
 {
-	size_t i, j, n = sizeof(*st) + HO_MAGIC_LEN + 64;
+	size_t i, j, m, n = ho_head_bound(st);
 
-	n += st->nlisteners * sizeof(*st->listeners);
 	for (i = 0; i < st->ntunnels; i++) {
-		n += sizeof(st->tunnels[i]) + 64;
-		n +=
-		    st->tunnels[i].nsessions * sizeof(*st->tunnels[i].sessions);
-		for (j = 0; j < st->tunnels[i].nmsgs; j++)
-			n += 4 + st->tunnels[i].msgs[j].len;
+		for (j = 0, m = 0; j < st->tunnels[i].nmsgs; j++)
+			m += 4 + st->tunnels[i].msgs[j].len;
+		n += ho_tunnel_bound(st->tunnels[i].nsessions, m);
 	}
 	return n;
 }
 
 int
-ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
+ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len)
 {
-	struct wbuf w;
-	size_t cap = ho_encode_bound(st);
-	uint8_t *buf;
+	struct ho_writer wr;
+	size_t i;
 
-	for (;;) {
-		if ((buf = malloc(cap)) == NULL)
-			return -1;
-		wbuf_init(&w, buf, cap);
-		put_state(&w, st);
-		if (wbuf_ok(&w))
-			break;
-		free(buf);
-		if (cap > SIZE_MAX / 2)
-			return -1;
-		cap *= 2;
-	}
-	*out = buf;
-	*len = wbuf_len(&w);
-	return 0;
+	ho_write_begin(&wr, buf, cap, st);
+	for (i = 0; i < st->ntunnels; i++)
+		ho_write_tunnel(&wr, &st->tunnels[i]);
+	return ho_write_end(&wr, len);
 }
 
 int
-ho_encode_to(const struct ho_state *st, uint8_t *buf, size_t cap, size_t *len)
+ho_encode(const struct ho_state *st, uint8_t **out, size_t *len)
 {
-	struct wbuf w;
+	size_t cap = ho_encode_bound(st);
+	uint8_t *buf;
 
-	wbuf_init(&w, buf, cap);
-	put_state(&w, st);
-	if (!wbuf_ok(&w))
+	if ((buf = malloc(cap)) == NULL)
 		return -1;
-	*len = wbuf_len(&w);
+	if (ho_encode_to(st, buf, cap, len) == -1) {
+		/* The bound is wrong: a bug, not a state too big. */
+		free(buf);
+		return -1;
+	}
+	*out = buf;
 	return 0;
+}
+
+/* Room for n of sz bytes, doubling from cap; 0 when too large. */
+static size_t
+next_cap(size_t cap, size_t n, size_t sz)
+{
+	size_t c = cap > 0 ? cap : 8;
+
+	while (c < n && c <= SIZE_MAX / 2)
+		c *= 2;
+	return c < n || c > SIZE_MAX / sz ? 0 : c;
+}
+
+int
+ho_tunnel_reserve(struct ho_tunnel *t, size_t nmsgs, size_t nsessions)
+{
+	struct ho_session *s;
+	struct ho_msg *m;
+	size_t c;
+
+	if (nmsgs > t->msgs_cap) {
+		if ((c = next_cap(t->msgs_cap, nmsgs, sizeof(*m))) == 0 ||
+		    (m = realloc(t->msgs, c * sizeof(*m))) == NULL)
+			return -1;
+		t->msgs = m;
+		t->msgs_cap = c;
+	}
+	if (nsessions > t->sessions_cap) {
+		if ((c = next_cap(t->sessions_cap, nsessions, sizeof(*s))) ==
+			0 ||
+		    (s = realloc(t->sessions, c * sizeof(*s))) == NULL)
+			return -1;
+		t->sessions = s;
+		t->sessions_cap = c;
+	}
+	return 0;
+}
+
+void
+ho_tunnel_release(struct ho_tunnel *t)
+{
+	free(t->msgs);
+	free(t->sessions);
+	t->msgs = NULL;
+	t->sessions = NULL;
+	t->nmsgs = t->nsessions = t->msgs_cap = t->sessions_cap = 0;
 }
 
 /* --- reading ------------------------------------------------------- */
 
-/* A reader whose first failure sticks: read a record, check once. */
-struct rd {
-	struct rbuf r;
-	int bad;
-};
+/* A reader whose first failure sticks (struct ho_rd): read a record,
+ * check once. */
 
 static uint8_t
-get_u8(struct rd *d)
+get_u8(struct ho_rd *d)
 {
 	uint8_t v = 0;
 
@@ -256,7 +331,7 @@ get_u8(struct rd *d)
 }
 
 static uint16_t
-get_u16(struct rd *d)
+get_u16(struct ho_rd *d)
 {
 	uint16_t v = 0;
 
@@ -266,7 +341,7 @@ get_u16(struct rd *d)
 }
 
 static uint32_t
-get_u32(struct rd *d)
+get_u32(struct ho_rd *d)
 {
 	uint32_t v = 0;
 
@@ -276,7 +351,7 @@ get_u32(struct rd *d)
 }
 
 static uint64_t
-get_u64(struct rd *d)
+get_u64(struct ho_rd *d)
 {
 	uint64_t v = 0;
 
@@ -286,7 +361,7 @@ get_u64(struct rd *d)
 }
 
 static void
-get_bytes(struct rd *d, void *p, size_t n)
+get_bytes(struct ho_rd *d, void *p, size_t n)
 {
 	if (rbuf_get_bytes(&d->r, p, n) == -1) {
 		memset(p, 0, n);
@@ -295,7 +370,7 @@ get_bytes(struct rd *d, void *p, size_t n)
 }
 
 static void
-get_str(struct rd *d, char *s, size_t max)
+get_str(struct ho_rd *d, char *s, size_t max)
 {
 	uint16_t n = get_u16(d);
 
@@ -309,7 +384,7 @@ get_str(struct rd *d, char *s, size_t max)
 }
 
 static uint8_t
-get_len(struct rd *d, size_t max)
+get_len(struct ho_rd *d, size_t max)
 {
 	uint8_t n = get_u8(d);
 
@@ -319,7 +394,7 @@ get_len(struct rd *d, size_t max)
 }
 
 static void
-get_addr(struct rd *d, struct sockaddr_storage *ss)
+get_addr(struct ho_rd *d, struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -342,7 +417,7 @@ get_addr(struct rd *d, struct sockaddr_storage *ss)
 }
 
 static void
-get_rl(struct rd *d, struct rl_snapshot *r)
+get_rl(struct ho_rd *d, struct rl_snapshot *r)
 {
 	struct rl_params *p = &r->params;
 	struct rl_stats *s = &r->stats;
@@ -378,7 +453,7 @@ get_rl(struct rd *d, struct rl_snapshot *r)
 }
 
 static void
-get_session(struct rd *d, struct ho_session *s)
+get_session(struct ho_rd *d, struct ho_session *s)
 {
 	get_str(d, s->name, sizeof(s->name));
 	s->local_id = get_u32(d);
@@ -407,7 +482,7 @@ get_session(struct rd *d, struct ho_session *s)
 
 /* A count that the rest of the buffer could hold at min bytes each. */
 static size_t
-get_count(struct rd *d, size_t max, size_t min)
+get_count(struct ho_rd *d, size_t max, size_t min)
 {
 	uint32_t n = get_u32(d);
 
@@ -418,36 +493,41 @@ get_count(struct rd *d, size_t max, size_t min)
 	return n;
 }
 
-static int
-get_msgs(struct rd *d, struct ho_tunnel *t)
+/* The send queue: its bytes stay in the buffer (borrowed). */
+static void
+get_msgs(struct ho_rd *d, struct ho_tunnel *t)
 {
 	size_t i, n = get_count(d, HO_MSGS_MAX, 4);
+	const uint8_t *p;
 	uint32_t len;
 
-	if (n == 0)
-		return d->bad ? -1 : 0;
-	if ((t->msgs = calloc(n, sizeof(*t->msgs))) == NULL)
-		return -1;
-	for (i = 0; i < n && !d->bad; i++) {
+	t->nmsgs = 0;
+	if (d->bad || n == 0)
+		return;
+	if (ho_tunnel_reserve(t, n, 0) == -1) {
+		d->bad = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
 		len = get_u32(d);
 		if (d->bad || len == 0 || len > HO_MSG_LEN_MAX ||
-		    len > rbuf_left(&d->r) ||
-		    (t->msgs[i].data = malloc(len)) == NULL) {
+		    rbuf_view(&d->r, len, &p) == -1) {
 			d->bad = 1;
-			break;
+			return;
 		}
-		t->nmsgs = i + 1;
+		t->msgs[i].data = p;
 		t->msgs[i].len = len;
-		get_bytes(d, t->msgs[i].data, len);
+		t->nmsgs = i + 1;
 	}
-	return d->bad ? -1 : 0;
 }
 
+/* One tunnel into t, whose arrays are reused (grown as needed). */
 static int
-get_tunnel(struct rd *d, struct ho_tunnel *t)
+get_tunnel(struct ho_rd *d, struct ho_tunnel *t)
 {
 	size_t i, n;
 
+	t->nmsgs = t->nsessions = 0;
 	get_str(d, t->name, sizeof(t->name));
 	t->local_ccid = get_u32(d);
 	t->peer_ccid = get_u32(d);
@@ -474,15 +554,14 @@ get_tunnel(struct rd *d, struct ho_tunnel *t)
 	t->up_since = (int64_t)get_u64(d);
 	t->hello_deadline = get_u64(d);
 	get_rl(d, &t->rl);
-	if (d->bad || get_msgs(d, t) == -1)
+	if (d->bad)
 		return -1;
+	get_msgs(d, t);
 	t->nctr = get_count(d, HO_NCTR_MAX, 8);
 	for (i = 0; i < t->nctr; i++)
 		t->ctr[i] = get_u64(d);
 	n = get_count(d, 1 << 20, 40);
-	if (d->bad)
-		return -1;
-	if (n > 0 && (t->sessions = calloc(n, sizeof(*t->sessions))) == NULL)
+	if (d->bad || ho_tunnel_reserve(t, 0, n) == -1)
 		return -1;
 	t->nsessions = n;
 	for (i = 0; i < n && !d->bad; i++)
@@ -490,8 +569,9 @@ get_tunnel(struct rd *d, struct ho_tunnel *t)
 	return d->bad ? -1 : 0;
 }
 
+/* Everything before the tunnels' count. */
 static int
-get_state(struct rd *d, struct ho_state *st)
+get_head(struct ho_rd *d, struct ho_state *st)
 {
 	size_t i, n;
 
@@ -516,49 +596,152 @@ get_state(struct rd *d, struct ho_state *st)
 		st->listeners[i].fd = (int32_t)get_u32(d);
 		get_addr(d, &st->listeners[i].addr);
 	}
-	n = get_count(d, 1 << 20, 64);
-	if (d->bad)
-		return -1;
-	if (n > 0 && (st->tunnels = calloc(n, sizeof(*st->tunnels))) == NULL)
-		return -1;
-	st->ntunnels = n;
-	for (i = 0; i < n; i++)
-		if (get_tunnel(d, &st->tunnels[i]) == -1)
-			return -1;
-	if (rbuf_left(&d->r) != 0)
-		d->bad = 1;
 	return d->bad ? -1 : 0;
 }
 
+static int
+read_fail(struct ho_reader *rd, char *err, size_t errlen)
+{
+	rd->d.bad = 1;
+	snprintf(err, errlen,
+	    "handover state truncated or malformed near byte %zu",
+	    rbuf_pos(&rd->d.r));
+	return -1;
+}
+
 int
-ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,
-    size_t errlen)
+ho_read_begin(struct ho_reader *rd, const uint8_t *buf, size_t len,
+    struct ho_state *st, char *err, size_t errlen)
 {
 	char magic[HO_MAGIC_LEN];
-	struct rd d;
 
+	memset(rd, 0, sizeof(*rd));
 	memset(st, 0, sizeof(*st));
 	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
-	rbuf_init(&d.r, buf, len);
-	d.bad = 0;
-	get_bytes(&d, magic, sizeof(magic));
-	if (d.bad || memcmp(magic, HO_MAGIC, HO_MAGIC_LEN) != 0) {
+	rbuf_init(&rd->d.r, buf, len);
+	get_bytes(&rd->d, magic, sizeof(magic));
+	if (rd->d.bad || memcmp(magic, HO_MAGIC, HO_MAGIC_LEN) != 0) {
 		snprintf(err, errlen, "not a handover state (no %s magic)",
 		    HO_MAGIC);
 		return -1;
 	}
-	st->version = get_u32(&d);
-	if (d.bad || st->version != HO_VERSION) {
+	st->version = get_u32(&rd->d);
+	if (rd->d.bad || st->version != HO_VERSION) {
 		snprintf(err, errlen,
 		    "handover state format version %u, this build reads "
 		    "version %u only",
 		    st->version, HO_VERSION);
 		return -1;
 	}
-	if (get_state(&d, st) == -1) {
-		snprintf(err, errlen,
-		    "handover state truncated or malformed near byte %zu",
-		    rbuf_pos(&d.r));
+	if (get_head(&rd->d, st) == -1 ||
+	    (rd->ntunnels = get_count(&rd->d, 1 << 20, 64), rd->d.bad)) {
+		(void)read_fail(rd, err, errlen);
+		ho_state_free(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ho_read_fds(struct ho_reader *rd, const int32_t *fds, size_t n)
+{
+	rd->fds = fds;
+	rd->nfds = n;
+	rd->fd_next = 0;
+}
+
+int
+ho_read_tunnel(
+    struct ho_reader *rd, struct ho_tunnel **t, char *err, size_t errlen)
+{
+	if (rd->d.bad)
+		return read_fail(rd, err, errlen);
+	if (rd->nread == rd->ntunnels) {
+		if (rbuf_left(&rd->d.r) != 0)
+			return read_fail(rd, err, errlen);
+		if (rd->fds != NULL && rd->fd_next != rd->nfds) {
+			rd->d.bad = 1;
+			snprintf(err, errlen,
+			    "the state names %zu tunnel descriptors, %zu "
+			    "were passed",
+			    rd->fd_next, rd->nfds);
+			return -1;
+		}
+		return 0;
+	}
+	if (get_tunnel(&rd->d, &rd->t) == -1)
+		return read_fail(rd, err, errlen);
+	rd->nread++;
+	/* The old one's number: ours, passed in the same order. */
+	if (rd->fds != NULL && rd->t.fd >= 0) {
+		if (rd->fd_next == rd->nfds) {
+			rd->d.bad = 1;
+			snprintf(err, errlen,
+			    "the state names more tunnel descriptors than "
+			    "the %zu passed",
+			    rd->nfds);
+			return -1;
+		}
+		rd->t.fd = rd->fds[rd->fd_next++];
+	}
+	*t = &rd->t;
+	return 1;
+}
+
+void
+ho_read_free(struct ho_reader *rd)
+{
+	ho_tunnel_release(&rd->t);
+}
+
+/* A tunnel the reader lent, into a whole state's own memory. */
+static int
+tunnel_copy(struct ho_tunnel *dst, const struct ho_tunnel *src)
+{
+	uint8_t *p;
+	size_t i;
+
+	*dst = *src;
+	dst->msgs = NULL;
+	dst->sessions = NULL;
+	dst->nmsgs = dst->nsessions = dst->msgs_cap = dst->sessions_cap = 0;
+	if (ho_tunnel_reserve(dst, src->nmsgs, src->nsessions) == -1)
+		return -1;
+	for (i = 0; i < src->nmsgs; i++) {
+		if ((p = malloc(src->msgs[i].len)) == NULL)
+			return -1;
+		memcpy(p, src->msgs[i].data, src->msgs[i].len);
+		dst->msgs[i].data = p;
+		dst->msgs[i].len = src->msgs[i].len;
+		dst->nmsgs = i + 1;
+	}
+	if (src->nsessions > 0)
+		memcpy(dst->sessions, src->sessions,
+		    src->nsessions * sizeof(*src->sessions));
+	dst->nsessions = src->nsessions;
+	return 0;
+}
+
+int
+ho_decode(const uint8_t *buf, size_t len, struct ho_state *st, char *err,
+    size_t errlen)
+{
+	struct ho_reader rd;
+	struct ho_tunnel *t;
+	int rc = 0;
+
+	if (ho_read_begin(&rd, buf, len, st, err, errlen) == -1)
+		return -1;
+	if (rd.ntunnels > 0 &&
+	    (st->tunnels = calloc(rd.ntunnels, sizeof(*st->tunnels))) == NULL)
+		rc = -1;
+	while (rc != -1 && (rc = ho_read_tunnel(&rd, &t, err, errlen)) == 1)
+		if (tunnel_copy(&st->tunnels[st->ntunnels++], t) == -1)
+			rc = -1;
+	if (rc == -1 && !rd.d.bad)
+		snprintf(err, errlen, "out of memory");
+	ho_read_free(&rd);
+	if (rc == -1) {
 		ho_state_free(st);
 		return -1;
 	}
@@ -572,9 +755,8 @@ ho_state_free(struct ho_state *st)
 
 	for (i = 0; i < st->ntunnels; i++) {
 		for (j = 0; j < st->tunnels[i].nmsgs; j++)
-			free(st->tunnels[i].msgs[j].data);
-		free(st->tunnels[i].msgs);
-		free(st->tunnels[i].sessions);
+			free((void *)(uintptr_t)st->tunnels[i].msgs[j].data);
+		ho_tunnel_release(&st->tunnels[i]);
 	}
 	free(st->tunnels);
 	free(st->listeners);

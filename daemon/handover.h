@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "daemon/reliable.h"
+#include "proto/buf.h"
 
 #define HO_MAGIC "L2TPHOVR"
 #define HO_MAGIC_LEN 8
@@ -53,7 +54,10 @@ struct ho_session {
 };
 
 struct ho_msg {
-	uint8_t *data; /* malloc'd */
+	/* Borrowed in the streaming writer and reader (the reliable
+	 * layer's bytes, the decoded buffer's); malloc'd in a whole state
+	 * (ho_decode's, or a caller's for ho_state_free). */
+	const uint8_t *data;
 	size_t len;
 };
 
@@ -88,6 +92,10 @@ struct ho_tunnel {
 	uint64_t ctr[HO_NCTR_MAX];
 	size_t nsessions;
 	struct ho_session *sessions;
+	/* Not encoded: what msgs and sessions hold room for (a struct
+	 * reused from one tunnel to the next, ho_tunnel_reserve()). */
+	size_t msgs_cap;
+	size_t sessions_cap;
 };
 
 struct ho_listener {
@@ -114,6 +122,64 @@ struct ho_state {
 	size_t ntunnels;
 	struct ho_tunnel *tunnels;
 };
+
+/*
+ * Streaming, one tunnel at a time (what a graceful restart does: no
+ * whole state is built on either side).  The writer: the head (st less
+ * its tunnels: version, descriptors, control sockets, listeners), then
+ * each tunnel, then the count of tunnels patched in; the bytes are
+ * those of ho_encode() (which is written with it).  The reader: the
+ * head into a state of its own (tunnels NULL), then each tunnel into one
+ * reused struct (its messages pointing into buf), the descriptors
+ * passed put in place of the ones the state names as it goes.
+ */
+struct ho_writer {
+	struct wbuf w;
+	size_t count_off; /* where the tunnel count goes */
+	size_t ntunnels; /* written so far */
+	size_t in_flight; /* their unacknowledged messages (for the log) */
+};
+void ho_write_begin(
+    struct ho_writer *, uint8_t *buf, size_t cap, const struct ho_state *head);
+void ho_write_tunnel(struct ho_writer *, const struct ho_tunnel *);
+/* 0 and the length, or -1 when it did not fit in cap. */
+int ho_write_end(struct ho_writer *, size_t *len);
+/* Upper bounds of the bytes: the head (st's tunnels not counted), and
+ * one tunnel with n sessions whose send queue holds msg_bytes (each
+ * message's length plus at least 4: rl_memory() is such a bound). */
+size_t ho_head_bound(const struct ho_state *head);
+size_t ho_tunnel_bound(size_t nsessions, size_t msg_bytes);
+/* Room in t for nmsgs messages and nsessions sessions (kept, grown);
+ * -1 when out of memory.  ho_tunnel_release() frees the arrays, not
+ * the messages (borrowed). */
+int ho_tunnel_reserve(struct ho_tunnel *t, size_t nmsgs, size_t nsessions);
+void ho_tunnel_release(struct ho_tunnel *t);
+
+struct ho_rd { /* private to handover.c */
+	struct rbuf r;
+	int bad;
+};
+struct ho_reader {
+	struct ho_rd d;
+	size_t ntunnels; /* the count the state announces */
+	size_t nread; /* read so far */
+	const int32_t *fds; /* the tunnels' descriptors passed, in order */
+	size_t nfds, fd_next;
+	struct ho_tunnel t; /* the tunnel read last */
+};
+/* Magic, version and head: 0, or -1 with the reason in err (a version
+ * mismatch says both versions) and nothing to free.  head as from
+ * ho_decode() with no tunnels: ho_state_free() it. */
+int ho_read_begin(struct ho_reader *, const uint8_t *buf, size_t len,
+    struct ho_state *head, char *err, size_t errlen);
+/* The descriptors received for the tunnels (after the head's, in
+ * ho_state_fds() order); without it the state's numbers are left. */
+void ho_read_fds(struct ho_reader *, const int32_t *fds, size_t n);
+/* 1 and the next tunnel in *t (valid until the next call), 0 at the end
+ * (no byte and no descriptor left over), -1 with err. */
+int ho_read_tunnel(
+    struct ho_reader *, struct ho_tunnel **t, char *err, size_t errlen);
+void ho_read_free(struct ho_reader *);
 
 /* Bytes of st in a malloc'd buffer (*out, *len); -1 when out of memory. */
 int ho_encode(const struct ho_state *st, uint8_t **out, size_t *len);

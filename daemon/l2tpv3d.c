@@ -440,7 +440,7 @@ main(int argc, char *argv[])
 		{ "handover", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ho_state st, st2;
+	struct ho_state st;
 	const char *handover = NULL;
 	const char *socks[3];
 	char err[512];
@@ -454,7 +454,6 @@ main(int argc, char *argv[])
 	d.sock_path = CONTROL_SOCKET_DEFAULT;
 	d.pid_path = L2TPV3D_PIDFILE;
 	memset(&st, 0, sizeof(st));
-	memset(&st2, 0, sizeof(st2));
 	while ((ch = getopt_long(
 		    argc, argv, "c:dfG:np:R:S:u:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -585,13 +584,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start: no usable listening socket");
 	/* Loaded and set up: only now does the old process freeze and
 	 * pass its connections. */
-	if (handover != NULL) {
-		restart_handover_load(&st2);
-		if (tunnels_handover_import(&st2, err, sizeof(err)) == -1)
-			restart_handover_fail("%s", err);
-		restart_handover_mark("imported");
-		ho_state_free(&st2);
-	}
+	if (handover != NULL)
+		restart_handover_load();
 	if (unclean)
 		tunnels_recover();
 	/* Handing over, the sockets go unread until we are ready: this

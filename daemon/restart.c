@@ -258,36 +258,59 @@ fd_inherit(int fd, int on)
 	(void)fcntl(fd, F_SETFD, on ? fl & ~FD_CLOEXEC : fl | FD_CLOEXEC);
 }
 
-/* The state in a memfd, encoded straight into it (mapped: no copy of
- * tens of MB at 10 000 tunnels); -1 with err. */
+/* A memfd of cap bytes, mapped (pages cost only once written); its
+ * descriptor, or -1 with err. */
 static int
-state_write(const struct ho_state *st, char *err, size_t errlen)
+memfd_map(size_t cap, void **map, char *err, size_t errlen)
 {
-	size_t cap = ho_encode_bound(st), len = 0;
-	void *map = MAP_FAILED;
-	int fd, rc = -1;
+	int fd;
 
 	if ((fd = memfd_create("l2tpv3d-handover", MFD_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
 	}
 	if (ftruncate(fd, (off_t)cap) == -1 ||
-	    (map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 0)) == MAP_FAILED)
+	    (*map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 0)) == MAP_FAILED) {
 		snprintf(err, errlen, "state: %s", strerror(errno));
-	else if (ho_encode_to(st, map, cap, &len) == -1)
-		snprintf(err, errlen, "state: larger than its bound");
-	else if (ftruncate(fd, (off_t)len) == -1)
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Unmapped and cut to the len bytes written (rc 0), or closed (rc -1):
+ * the descriptor, or -1 with err. */
+static int
+memfd_done(
+    int fd, void *map, size_t cap, size_t len, int rc, char *err, size_t errlen)
+{
+	(void)munmap(map, cap);
+	if (rc == 0 && ftruncate(fd, (off_t)len) == -1) {
 		snprintf(err, errlen, "state: %s", strerror(errno));
-	else
-		rc = 0;
-	if (map != MAP_FAILED)
-		(void)munmap(map, cap);
+		rc = -1;
+	}
 	if (rc == -1) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* The state in a memfd, encoded straight into it (mapped); -1 with
+ * err. */
+static int
+state_write(const struct ho_state *st, char *err, size_t errlen)
+{
+	size_t cap = ho_encode_bound(st), len = 0;
+	void *map;
+	int fd, rc;
+
+	if ((fd = memfd_map(cap, &map, err, errlen)) == -1)
+		return -1;
+	if ((rc = ho_encode_to(st, map, cap, &len)) == -1)
+		snprintf(err, errlen, "state: larger than its bound");
+	return memfd_done(fd, map, cap, len, rc, err, errlen);
 }
 
 /* systemd names the process it watches in WATCHDOG_PID: when that is
@@ -450,33 +473,59 @@ handover_send_base(char *err, size_t errlen)
 	return ret;
 }
 
-/* The connections and their sockets (frozen already); -1 with err. */
+/*
+ * The connections and their sockets (frozen already); -1 with err.
+ * Streamed: the memfd is sized from counts, and each connection is
+ * exported into one reused struct and encoded into it at once (its
+ * queued messages pointed at, not copied), its socket collected in the
+ * same pass; no whole state is built.
+ */
 static int
 handover_send(char *err, size_t errlen)
 {
-	struct ho_state st;
-	uint64_t t_export, t_state;
-	size_t i, n;
-	int ret = -1;
+	struct ho_state head;
+	struct ho_writer w;
+	size_t cap, ntunnels, nfds = 0, len = 0;
+	uint64_t t_state;
+	int32_t *fds;
+	void *map;
+	int rc, sfd;
 
-	state_init(&st);
-	if (tunnels_handover_export(&st, err, errlen) == -1)
-		goto out;
-	t_export = elapsed_ms(&rs.froze);
-	if (state_send(&st, &t_state, err, errlen) == -1)
-		goto out;
-	for (i = 0, n = 0; i < st.ntunnels; i++)
-		n += st.tunnels[i].rl.in_flight;
-	log_info("graceful restart: %zu connection%s (%zu unacknowledged "
-		 "message%s) passed on %llu ms after the freeze (exported "
-		 "%llu ms, state written %llu ms)",
-	    st.ntunnels, st.ntunnels == 1 ? "" : "s", n, n == 1 ? "" : "s",
-	    (unsigned long long)elapsed_ms(&rs.froze),
-	    (unsigned long long)t_export, (unsigned long long)t_state);
-	ret = 0;
-out:
-	ho_state_free(&st);
-	return ret;
+	state_init(&head);
+	cap = ho_head_bound(&head) + tunnels_handover_bound(&ntunnels);
+	if ((fds = calloc(ntunnels + 1, sizeof(*fds))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((sfd = memfd_map(cap, &map, err, errlen)) == -1) {
+		free(fds);
+		return -1;
+	}
+	ho_write_begin(&w, map, cap, &head);
+	rc = tunnels_handover_export(&w, fds + 1, ntunnels, &nfds, err, errlen);
+	if (rc == 0 && (rc = ho_write_end(&w, &len)) == -1)
+		snprintf(err, errlen, "state: larger than its bound");
+	if ((sfd = memfd_done(sfd, map, cap, len, rc, err, errlen)) == -1) {
+		free(fds);
+		return -1;
+	}
+	t_state = elapsed_ms(&rs.froze);
+	fds[0] = sfd;
+	rc = fds_send(rs.ready_fd, fds, nfds + 1);
+	if (rc == -1)
+		snprintf(
+		    err, errlen, "passing the sockets: %s", strerror(errno));
+	else
+		log_info("graceful restart: %zu connection%s (%zu "
+			 "unacknowledged message%s, %zu bytes) passed on %llu "
+			 "ms after the freeze (exported and written %llu ms)",
+		    w.ntunnels, w.ntunnels == 1 ? "" : "s", w.in_flight,
+		    w.in_flight == 1 ? "" : "s", len,
+		    (unsigned long long)elapsed_ms(&rs.froze),
+		    (unsigned long long)t_state);
+	close(sfd);
+	free(fds);
+	return rc;
 }
 
 /* The base state to the new process just started; if that fails it is
@@ -740,23 +789,35 @@ fds_recv(int sock, size_t *n)
 	return fds;
 }
 
-/* The memfd's bytes (mapped, not copied), decoded into st; the memfd is
- * closed. */
-static void
-state_read(int sfd, struct ho_state *st)
+/* The memfd's bytes, mapped (not copied; its size in *size); the
+ * memfd is closed. */
+static void *
+state_map(int sfd, size_t *size)
 {
-	char err[RESTART_MSG_MAX];
 	struct stat sb;
 	void *map;
-	int rc;
 
 	if (fstat(sfd, &sb) == -1 || sb.st_size <= 0 ||
 	    (map = mmap(NULL, (size_t)sb.st_size, PROT_READ,
 		 MAP_PRIVATE | MAP_POPULATE, sfd, 0)) == MAP_FAILED)
 		restart_handover_fail("cannot read the state");
 	close(sfd);
-	rc = ho_decode(map, (size_t)sb.st_size, st, err, sizeof(err));
-	(void)munmap(map, (size_t)sb.st_size);
+	*size = (size_t)sb.st_size;
+	return map;
+}
+
+/* The memfd's bytes decoded into st; the memfd is closed. */
+static void
+state_read(int sfd, struct ho_state *st)
+{
+	char err[RESTART_MSG_MAX];
+	size_t size;
+	void *map;
+	int rc;
+
+	map = state_map(sfd, &size);
+	rc = ho_decode(map, size, st, err, sizeof(err));
+	(void)munmap(map, size);
 	if (rc == -1)
 		restart_handover_fail("%s", err);
 }
@@ -793,14 +854,41 @@ restart_handover_base(struct ho_state *st)
 	state_recv(st);
 }
 
+/*
+ * "loaded", then the connections: each decoded from the mapped memfd
+ * into one reused struct and imported at once (no whole state built),
+ * its socket the next one passed.  Any failure is restart_handover_fail.
+ */
 void
-restart_handover_load(struct ho_state *st)
+restart_handover_load(void)
 {
+	char err[RESTART_MSG_MAX];
+	struct ho_reader rd;
+	struct ho_state head;
+	size_t n, size;
+	int *fds;
+	void *map;
+
 	clock_gettime(CLOCK_MONOTONIC, &rs.loaded);
 	if (send(rs.handover_ready_fd, "loaded\n", 7, MSG_NOSIGNAL) != 7)
 		restart_handover_fail("the old process went away");
-	state_recv(st);
+	fds = fds_recv(rs.handover_ready_fd, &n);
+	map = state_map(fds[0], &size);
+	if (ho_read_begin(&rd, map, size, &head, err, sizeof(err)) == -1)
+		restart_handover_fail("%s", err);
+	/* Only tunnels' sockets: the rest came with the base state. */
+	if (ho_state_fds(&head, NULL, 0) != 0)
+		restart_handover_fail("the connections' state names other "
+				      "descriptors");
+	ho_read_fds(&rd, fds + 1, n - 1);
 	restart_handover_mark("received");
+	if (tunnels_handover_import(&rd, err, sizeof(err)) == -1)
+		restart_handover_fail("%s", err);
+	restart_handover_mark("imported");
+	ho_read_free(&rd);
+	ho_state_free(&head);
+	(void)munmap(map, size);
+	free(fds);
 }
 
 void

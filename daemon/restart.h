@@ -44,13 +44,15 @@ int cmd_restart_graceful(const struct cmd_match *, void *);
  * what the old process sends at once (the locks, the control, metrics
  * and listening sockets); once the configuration is loaded and the
  * tunnels are set up, restart_handover_load() says "loaded", the old
- * process freezes and sends the connections and their sockets.  Both
- * decode into st with our descriptor numbers (close-on-exec).  On any
+ * process freezes and sends the connections and their sockets, which
+ * it imports one at a time as it decodes them (tunnels.c), with our
+ * descriptor numbers (close-on-exec).  restart_handover_base() decodes
+ * into st, with ours too.  On any
  * failure restart_handover_fail() tells the old process why and exits
  * without touching anything. */
 void restart_handover_begin(const char *arg);
 void restart_handover_base(struct ho_state *st);
-void restart_handover_load(struct ho_state *st);
+void restart_handover_load(void);
 void restart_handover_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 /* Logged with the time since "loaded" when ready (where the frozen

@@ -2519,22 +2519,17 @@ counters_unpack(struct tunnel_counters *c, const uint64_t *v, size_t nv)
 	c->retransmits = all[n++];
 }
 
-static void
-count_msg(void *arg, const uint8_t *dgram, size_t len)
-{
-	(*(size_t *)arg)++;
-}
-
+/* A queued datagram, pointed at, not copied: the connection is frozen
+ * and encoded before the loop turns again. */
 static void
 export_msg(void *arg, const uint8_t *dgram, size_t len)
 {
 	struct ho_tunnel *h = arg;
-	struct ho_msg *m = &h->msgs[h->nmsgs];
 
-	if ((m->data = malloc(len)) == NULL)
+	if (ho_tunnel_reserve(h, h->nmsgs + 1, 0) == -1)
 		return; /* the count stays short: the export fails */
-	memcpy(m->data, dgram, len);
-	m->len = len;
+	h->msgs[h->nmsgs].data = dgram;
+	h->msgs[h->nmsgs].len = len;
 	h->nmsgs++;
 }
 
@@ -2554,6 +2549,7 @@ hello_deadline(const struct tunnel *t)
 	return now_ms() + (uint64_t)(left > 0 ? left : 0);
 }
 
+/* t into h, whose arrays are reused from one tunnel to the next. */
 static int
 tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 {
@@ -2586,10 +2582,7 @@ tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 	memcpy(h->peer_nonce, t->auth.peer_nonce, sizeof(h->peer_nonce));
 	h->up_since = (int64_t)t->up_since;
 	h->hello_deadline = hello_deadline(t);
-	n = 0;
-	rl_export(t->rl, &h->rl, count_msg, &n);
-	if (n > 0 && (h->msgs = calloc(n, sizeof(*h->msgs))) == NULL)
-		return -1;
+	h->nmsgs = h->nsessions = 0;
 	rl_export(t->rl, &h->rl, export_msg, h);
 	if ((uint16_t)(h->rl.tx_ns - h->rl.tx_una) != h->nmsgs)
 		return -1;
@@ -2597,7 +2590,7 @@ tunnel_export(const struct tunnel *t, struct ho_tunnel *h)
 	n = 0;
 	TAILQ_FOREACH(s, &t->sessions, entry)
 		n++;
-	if (n > 0 && (h->sessions = calloc(n, sizeof(*h->sessions))) == NULL)
+	if (ho_tunnel_reserve(h, 0, n) == -1)
 		return -1;
 	TAILQ_FOREACH(s, &t->sessions, entry)
 		if (s->state == SS_ESTABLISHED)
@@ -2631,34 +2624,73 @@ tunnels_handover_listeners(struct ho_state *st, char *err, size_t errlen)
 	return 0;
 }
 
-int
-tunnels_handover_export(struct ho_state *st, char *err, size_t errlen)
+/* Handed over: established primaries only; a connection being set up
+ * or closed is left to the peer's retransmissions (docs/restart.md). */
+static int
+tunnel_handed_over(const struct tunnel *t)
+{
+	return t->primary && t->state == CC_ESTABLISHED &&
+	    t->conf->mode == TUNNEL_DYNAMIC && t->rl != NULL;
+}
+
+size_t
+tunnels_handover_bound(size_t *ntunnels)
 {
 	struct tunnel *t;
-	size_t n = 0;
+	struct session *s;
+	size_t n, bytes = 0;
 
+	*ntunnels = 0;
+	TAILQ_FOREACH(t, &tn.tunnels, entry) {
+		if (!tunnel_handed_over(t))
+			continue;
+		n = 0;
+		TAILQ_FOREACH(s, &t->sessions, entry)
+			n++;
+		/* rl_memory(): the queued bytes and more than 4 each. */
+		bytes += ho_tunnel_bound(n, rl_memory(t->rl));
+		(*ntunnels)++;
+	}
+	return bytes;
+}
+
+int
+tunnels_handover_export(struct ho_writer *w, int32_t *fds, size_t max,
+    size_t *nfds, char *err, size_t errlen)
+{
+	struct ho_tunnel h;
+	struct tunnel *t;
+	int rc = 0;
+
+	*nfds = 0;
 	if (tn.shutting_down) {
 		snprintf(err, errlen, "the daemon is shutting down");
 		return -1;
 	}
-	TAILQ_FOREACH(t, &tn.tunnels, entry)
-		n++;
-	st->tunnels = calloc(n + 1, sizeof(*st->tunnels));
-	if (st->tunnels == NULL)
-		goto oom;
-	/* Established primaries only: a connection being set up or closed
-	 * is left to the peer's retransmissions (docs/restart.md). */
+	memset(&h, 0, sizeof(h));
 	TAILQ_FOREACH(t, &tn.tunnels, entry) {
-		if (!t->primary || t->state != CC_ESTABLISHED ||
-		    t->conf->mode != TUNNEL_DYNAMIC || t->rl == NULL)
+		if (!tunnel_handed_over(t))
 			continue;
-		if (tunnel_export(t, &st->tunnels[st->ntunnels++]) == -1)
-			goto oom;
+		if (tunnel_export(t, &h) == -1) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+			break;
+		}
+		/* In ho_state_fds() order: the tunnels' after the head's
+		 * (none in this state). */
+		if (h.fd >= 0) {
+			if (*nfds == max) {
+				snprintf(
+				    err, errlen, "more tunnels than counted");
+				rc = -1;
+				break;
+			}
+			fds[(*nfds)++] = h.fd;
+		}
+		ho_write_tunnel(w, &h);
 	}
-	return 0;
-oom:
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	ho_tunnel_release(&h);
+	return rc;
 }
 
 static int
@@ -2699,17 +2731,22 @@ tunnel_import(struct tunnel *t, struct ho_tunnel *h, char *err, size_t errlen)
 	uint64_t now;
 
 	evtimer_del(t->ev_state); /* no SCCRQ: it is open */
+	/* The queue's bytes are the state's (borrowed): the layer gets
+	 * copies of its own. */
 	dgrams = calloc(h->nmsgs + 1, sizeof(*dgrams));
 	lens = calloc(h->nmsgs + 1, sizeof(*lens));
-	if (dgrams != NULL && lens != NULL)
-		for (i = 0; i < h->nmsgs; i++) {
-			dgrams[i] = h->msgs[i].data;
-			lens[i] = h->msgs[i].len;
-			h->msgs[i].data = NULL;
-		}
-	if (dgrams != NULL && lens != NULL)
+	for (i = 0; dgrams != NULL && lens != NULL && i < h->nmsgs; i++) {
+		if ((dgrams[i] = malloc(h->msgs[i].len)) == NULL)
+			break;
+		memcpy(dgrams[i], h->msgs[i].data, h->msgs[i].len);
+		lens[i] = h->msgs[i].len;
+	}
+	if (dgrams != NULL && lens != NULL && i == h->nmsgs)
 		t->rl = rl_import(
 		    &h->rl, dgrams, lens, h->nmsgs, &tunnel_rl_ops, t);
+	else if (dgrams != NULL)
+		while (i > 0)
+			free(dgrams[--i]);
 	free(dgrams);
 	free(lens);
 	if (t->rl == NULL) {
@@ -2819,36 +2856,41 @@ names_find(const struct idtable *ix, const char *name)
 }
 
 int
-tunnels_handover_import(struct ho_state *st, char *err, size_t errlen)
+tunnels_handover_import(struct ho_reader *rd, char *err, size_t errlen)
 {
 	struct ho_tunnel *h;
 	struct name_ent *ents;
 	struct idtable ix;
-	struct tunnel **ts;
-	size_t i;
-	int rc = 0;
+	struct tunnel **ts, *t;
+	size_t i, n = 0;
+	int rc;
 
-	ts = calloc(st->ntunnels + 1, sizeof(*ts));
+	/* The count announced is bounded by the bytes (64 a tunnel). */
+	ts = calloc(rd->ntunnels + 1, sizeof(*ts));
 	if (ts == NULL || (ents = names_index(&ix)) == NULL) {
 		free(ts);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < st->ntunnels && rc == 0; i++) {
-		h = &st->tunnels[i];
-		ts[i] = names_find(&ix, h->name);
-		if (import_check(ts[i], h, err, errlen) == -1 ||
-		    tunnel_import(ts[i], h, err, errlen) == -1)
+	/* Each one as it is read: no whole state is built. */
+	while ((rc = ho_read_tunnel(rd, &h, err, errlen)) == 1) {
+		t = names_find(&ix, h->name);
+		if (import_check(t, h, err, errlen) == -1 ||
+		    tunnel_import(t, h, err, errlen) == -1) {
 			rc = -1;
+			break;
+		}
+		ts[n++] = t;
 	}
 	idt_destroy(&ix);
 	free(ents);
-	/* Calls that were being set up: placed again. */
-	for (i = 0; i < st->ntunnels && rc == 0; i++)
+	/* Calls that were being set up: placed again (only now: nothing
+	 * is sent before every connection is ours). */
+	for (i = 0; i < n && rc == 0; i++)
 		session_handover_resume(ts[i]);
 	free(ts);
 	if (rc == 0)
-		log_info("graceful restart: %zu connection%s taken over",
-		    st->ntunnels, st->ntunnels == 1 ? "" : "s");
+		log_info("graceful restart: %zu connection%s taken over", n,
+		    n == 1 ? "" : "s");
 	return rc;
 }

@@ -197,12 +197,22 @@ void tunnels_free(void);
  * -1 with the reason in err when anything does not match.
  */
 struct ho_state;
+struct ho_writer;
+struct ho_reader;
 void tunnels_freeze(int frozen);
 /* The listeners into st (sent before the freeze: they do not change
  * while a restart is under way). */
 int tunnels_handover_listeners(struct ho_state *, char *err, size_t errlen);
-int tunnels_handover_export(struct ho_state *, char *err, size_t errlen);
-int tunnels_handover_import(struct ho_state *, char *err, size_t errlen);
+/* Bytes the connections take at most (ho_tunnel_bound()), and how many
+ * there are, from counts: nothing is exported. */
+size_t tunnels_handover_bound(size_t *ntunnels);
+/* Each connection exported into one reused struct and written to w at
+ * once, its socket appended to fds (at most max; *nfds). */
+int tunnels_handover_export(struct ho_writer *w, int32_t *fds, size_t max,
+    size_t *nfds, char *err, size_t errlen);
+/* Each connection read from rd (after ho_read_begin/ho_read_fds) and
+ * taken up at once; -1 at the first that fails. */
+int tunnels_handover_import(struct ho_reader *, char *err, size_t errlen);
 const struct daemon_conf *tunnels_conf(void);
 struct event_base *tunnels_base(void);
 const struct tunnel_global_stats *tunnels_global_stats(void);
