@@ -159,10 +159,12 @@ TESTS += tests/unit/test_log
 # libFuzzer binaries run for a bounded time.  ctrl and data: the codec;
 # reliable: the reliable layer alone; tunnel, session and cmd: the daemon
 # without sockets (tests/fuzz/harness.c: transport.c's socket calls are
-# wrapped at link time, the clock is fake); config: the loader.
+# wrapped at link time, the clock is fake); config: the loader;
+# handover: the graceful-restart state decoder.
 FUZZ_TARGETS = tests/fuzz/fuzz_ctrl tests/fuzz/fuzz_data \
 	tests/fuzz/fuzz_reliable tests/fuzz/fuzz_tunnel \
-	tests/fuzz/fuzz_session tests/fuzz/fuzz_cmd tests/fuzz/fuzz_config
+	tests/fuzz/fuzz_session tests/fuzz/fuzz_cmd tests/fuzz/fuzz_config \
+	tests/fuzz/fuzz_handover
 FUZZ_WRAP = -Wl,--wrap=tp_listen,--wrap=tp_listener_close \
 	-Wl,--wrap=tp_set_rcvbuf,--wrap=tp_listener_kind \
 	-Wl,--wrap=tp_listener_family,--wrap=tp_listener_encap \
@@ -182,7 +184,7 @@ FUZZ_CONFIG_LIBS = $(PROTO_LIBS) $(LIBCONFUSE_LIBS)
 check_PROGRAMS += tests/fuzz/replay_ctrl tests/fuzz/replay_data \
 	tests/fuzz/replay_reliable tests/fuzz/replay_tunnel \
 	tests/fuzz/replay_session tests/fuzz/replay_cmd \
-	tests/fuzz/replay_config
+	tests/fuzz/replay_config tests/fuzz/replay_handover
 tests_fuzz_replay_ctrl_SOURCES = tests/fuzz/fuzz_ctrl.c tests/fuzz/replay.c \
 	tests/fuzz/json_check.c tests/fuzz/json_check.h \
 	tests/fuzz/fuzz_check.h
@@ -213,6 +215,9 @@ tests_fuzz_replay_config_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	$(FUZZ_NOTHREAD)
 tests_fuzz_replay_config_LDFLAGS = $(AM_LDFLAGS) -pthread
 tests_fuzz_replay_config_LDADD = $(FUZZ_CONFIG_LIBS)
+tests_fuzz_replay_handover_SOURCES = tests/fuzz/fuzz_handover.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz_check.h
+tests_fuzz_replay_handover_LDADD = $(DAEMON_LIBS)
 TESTS += tests/fuzz/replay.sh
 if FUZZING
 check_PROGRAMS += $(FUZZ_TARGETS)
@@ -245,6 +250,9 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(LIBCONFUSE_CFLAGS) \
 	$(FUZZ_NOTHREAD)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -pthread -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = $(FUZZ_CONFIG_LIBS)
+tests_fuzz_fuzz_handover_SOURCES = tests/fuzz/fuzz_handover.c
+tests_fuzz_fuzz_handover_LDADD = $(DAEMON_LIBS)
+tests_fuzz_fuzz_handover_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 TESTS += tests/fuzz/run-fuzz.sh
 endif
 

@@ -5,7 +5,7 @@ set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 corpus=$top_srcdir/tests/fuzz/corpus
 status=0
-for t in ctrl data reliable tunnel session cmd config; do
+for t in ctrl data reliable tunnel session cmd config handover; do
 	bin=$top_builddir/tests/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then
 		echo "replay.sh: $bin not built" >&2

@@ -3,8 +3,9 @@
 # copy of the seed corpus (the committed seeds stay as they are), with the
 # dictionary where it applies.  Any crash, leak or broken invariant fails
 # the test and leaves the input that triggered it next to the log.
-#   FUZZ_SECONDS  time per target (default: 100 s in all, CI time being
-#                 limited: the codec's ctrl 20, data 10, the others 14)
+#   FUZZ_SECONDS  time per target (default: 110 s in all, CI time being
+#                 limited: the codec's ctrl 20, data 10, the hand-over
+#                 state's 10, the others 14)
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/l2tp-fuzz.XXXXXX") || exit 1
@@ -13,7 +14,7 @@ cleanup() { [ $keep -eq 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
 status=0
-for t in ctrl data reliable tunnel session cmd config; do
+for t in ctrl data reliable tunnel session cmd config handover; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "run-fuzz.sh: $bin not built (configure --enable-fuzzing)" >&2
@@ -21,7 +22,7 @@ for t in ctrl data reliable tunnel session cmd config; do
 	fi
 	case $t in
 	ctrl) seconds=${FUZZ_SECONDS:-20} ;;
-	data) seconds=${FUZZ_SECONDS:-10} ;;
+	data | handover) seconds=${FUZZ_SECONDS:-10} ;;
 	*) seconds=${FUZZ_SECONDS:-14} ;;
 	esac
 	# The L2TP dictionary is for the targets that read datagrams.

@@ -3,6 +3,11 @@
  * survives encode/decode exactly; another format version, a wrong
  * magic, every truncation and every single-byte corruption are refused
  * (or decoded into something bounded) without a crash or a leak (ASan).
+ * The streaming writer and reader (what a graceful restart uses), over a
+ * table of states: the same bytes as ho_encode, the same tunnels as
+ * ho_decode, input cut at every tunnel boundary (and a byte either side)
+ * refused cleanly, a writer out of room failing, the descriptors passed
+ * put in place in order and their count checked.
  * Also rl_export/rl_import: a layer carried over keeps its sequence
  * numbers and send queue.
  */
@@ -235,6 +240,303 @@ test_truncated_and_corrupt(void **state)
 	ho_state_free(&in);
 }
 
+/* --- streaming ----------------------------------------------------- */
+
+#define SC_MAX 6
+
+/* A state of n tunnels: tunnel i has nmsgs[i] queued messages (lengths
+ * 1 + 7i + j), nsess[i] sessions, socket fd[i] (-1: none). */
+struct scase {
+	const char *what;
+	size_t n;
+	size_t nmsgs[SC_MAX];
+	size_t nsess[SC_MAX];
+	int32_t fd[SC_MAX];
+};
+
+static const struct scase scases[] = {
+	{ "no tunnel", 0, { 0 }, { 0 }, { 0 } },
+	{ "one bare tunnel", 1, { 0 }, { 0 }, { 7 } },
+	{ "one with queue and sessions", 1, { 3 }, { 10 }, { 7 } },
+	{ "IP tunnel without socket", 2, { 1, 0 }, { 2, 0 }, { -1, 8 } },
+	{ "growing then shrinking", 4, { 0, 5, 1, 0 }, { 1, 40, 0, 3 },
+	    { 5, 6, -1, 7 } },
+	{ "six", 6, { 2, 2, 2, 0, 0, 9 }, { 0, 1, 2, 3, 4, 5 },
+	    { 10, 11, 12, 13, 14, 15 } },
+};
+
+static void
+sc_build(struct ho_state *st, const struct scase *c)
+{
+	struct ho_tunnel *t;
+	uint8_t *p;
+	size_t i, j;
+
+	memset(st, 0, sizeof(*st));
+	st->version = HO_VERSION;
+	st->pid_fd = st->ctl_lock_fd = st->metrics_fd = -1;
+	st->tunnels = calloc(c->n + 1, sizeof(*st->tunnels));
+	assert_non_null(st->tunnels);
+	st->ntunnels = c->n;
+	for (i = 0; i < c->n; i++) {
+		t = &st->tunnels[i];
+		snprintf(t->name, sizeof(t->name), "t%zu", i);
+		t->local_ccid = 100 + (uint32_t)i;
+		t->fd = c->fd[i];
+		t->nctr = i * 10;
+		t->ctr[0] = i;
+		t->rl.tx_ns = (uint16_t)c->nmsgs[i];
+		t->msgs = calloc(c->nmsgs[i] + 1, sizeof(*t->msgs));
+		t->nmsgs = c->nmsgs[i];
+		for (j = 0; j < c->nmsgs[i]; j++) {
+			t->msgs[j].len = 1 + 7 * i + j;
+			p = malloc(t->msgs[j].len);
+			assert_non_null(p);
+			memset(p, (int)(i * 16 + j), t->msgs[j].len);
+			t->msgs[j].data = p;
+		}
+		t->sessions = calloc(c->nsess[i] + 1, sizeof(*t->sessions));
+		t->nsessions = c->nsess[i];
+		for (j = 0; j < c->nsess[i]; j++) {
+			snprintf(t->sessions[j].name,
+			    sizeof(t->sessions[j].name), "s%zu.%zu", i, j);
+			t->sessions[j].local_id = (uint32_t)(i * 1000 + j);
+		}
+	}
+}
+
+/* The stream writer's bytes of st, and where each tunnel ends
+ * (ends[0]: the head and count; ends[i + 1]: tunnel i). */
+static uint8_t *
+sc_write(const struct ho_state *st, size_t *len, size_t *ends)
+{
+	struct ho_writer w;
+	size_t cap = ho_encode_bound(st), i;
+	uint8_t *buf = malloc(cap);
+
+	assert_non_null(buf);
+	ho_write_begin(&w, buf, cap, st);
+	ends[0] = wbuf_len(&w.w);
+	for (i = 0; i < st->ntunnels; i++) {
+		ho_write_tunnel(&w, &st->tunnels[i]);
+		ends[i + 1] = wbuf_len(&w.w);
+	}
+	assert_int_equal(ho_write_end(&w, len), 0);
+	assert_int_equal(w.ntunnels, st->ntunnels);
+	return buf;
+}
+
+static void
+sc_same(const struct ho_tunnel *a, const struct ho_tunnel *b)
+{
+	size_t j;
+
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->local_ccid, b->local_ccid);
+	assert_int_equal(a->nctr, b->nctr);
+	assert_int_equal(a->nmsgs, b->nmsgs);
+	for (j = 0; j < a->nmsgs; j++) {
+		assert_int_equal(a->msgs[j].len, b->msgs[j].len);
+		assert_memory_equal(
+		    a->msgs[j].data, b->msgs[j].data, a->msgs[j].len);
+	}
+	assert_int_equal(a->nsessions, b->nsessions);
+	for (j = 0; j < a->nsessions; j++) {
+		assert_string_equal(a->sessions[j].name, b->sessions[j].name);
+		assert_int_equal(
+		    a->sessions[j].local_id, b->sessions[j].local_id);
+	}
+}
+
+/* Read buf (len bytes) with the stream reader; the tunnels read in *n,
+ * each checked against want's; the reader's last result. */
+static int
+sc_read(const uint8_t *buf, size_t len, const struct ho_state *want,
+    const int32_t *fds, size_t nfds, size_t *n, char *err, size_t errlen)
+{
+	struct ho_reader rd;
+	struct ho_state head;
+	struct ho_tunnel *t;
+	int rc;
+
+	*n = 0;
+	if (ho_read_begin(&rd, buf, len, &head, err, errlen) == -1)
+		return -1;
+	assert_int_equal(head.ntunnels, 0);
+	if (fds != NULL)
+		ho_read_fds(&rd, fds, nfds);
+	while ((rc = ho_read_tunnel(&rd, &t, err, errlen)) == 1) {
+		assert_true(*n < want->ntunnels);
+		sc_same(t, &want->tunnels[*n]);
+		if (fds == NULL)
+			assert_int_equal(t->fd, want->tunnels[*n].fd);
+		(*n)++;
+	}
+	ho_read_free(&rd);
+	ho_state_free(&head);
+	return rc;
+}
+
+static void
+test_stream_roundtrip(void **state)
+{
+	size_t c, len, len2, n, ends[SC_MAX + 1];
+	struct ho_state st, out;
+	uint8_t *buf, *buf2;
+	char err[256];
+
+	(void)state;
+	for (c = 0; c < sizeof(scases) / sizeof(scases[0]); c++) {
+		print_message("%s\n", scases[c].what);
+		sc_build(&st, &scases[c]);
+		buf = sc_write(&st, &len, ends);
+		/* The whole-state encoder writes the same bytes. */
+		assert_int_equal(ho_encode(&st, &buf2, &len2), 0);
+		assert_int_equal(len, len2);
+		assert_memory_equal(buf, buf2, len);
+		assert_int_equal(ends[st.ntunnels], len);
+		/* The reader reads what ho_decode does. */
+		assert_int_equal(
+		    ho_decode(buf, len, &out, err, sizeof(err)), 0);
+		assert_int_equal(out.ntunnels, st.ntunnels);
+		assert_int_equal(
+		    sc_read(buf, len, &out, NULL, 0, &n, err, sizeof(err)), 0);
+		assert_int_equal(n, st.ntunnels);
+		free(buf);
+		free(buf2);
+		ho_state_free(&out);
+		ho_state_free(&st);
+	}
+}
+
+/* Cut at every tunnel boundary, and a byte either side: the reader
+ * reads no more than the whole tunnels before the cut, then fails
+ * (never a clean end), and ho_decode refuses it. */
+static void
+test_stream_truncated(void **state)
+{
+	size_t c, i, len, n, cut, ends[SC_MAX + 1];
+	struct ho_state st, out;
+	uint8_t *buf, *copy;
+	char err[256];
+	int d;
+
+	(void)state;
+	for (c = 0; c < sizeof(scases) / sizeof(scases[0]); c++) {
+		sc_build(&st, &scases[c]);
+		buf = sc_write(&st, &len, ends);
+		for (i = 0; i <= st.ntunnels; i++)
+			for (d = -1; d <= 1; d++) {
+				cut = ends[i] + (size_t)d;
+				if (cut >= len)
+					continue;
+				copy = malloc(cut + 1);
+				memcpy(copy, buf, cut);
+				err[0] = '\0';
+				assert_int_equal(sc_read(copy, cut, &st, NULL,
+						     0, &n, err, sizeof(err)),
+				    -1);
+				assert_non_null(strstr(err, "truncated"));
+				/* At most the tunnels wholly before the cut
+				 * (the count is checked against the bytes
+				 * left first: 64 a tunnel). */
+				assert_true(
+				    n <= (d >= 0 ? i : (i > 0 ? i - 1 : 0)));
+				assert_int_equal(ho_decode(copy, cut, &out, err,
+						     sizeof(err)),
+				    -1);
+				assert_null(out.tunnels);
+				free(copy);
+			}
+		free(buf);
+		ho_state_free(&st);
+	}
+}
+
+/* A writer out of room fails at its end, wherever it ran out. */
+static void
+test_stream_no_room(void **state)
+{
+	size_t c, i, len, len2, ends[SC_MAX + 1];
+	struct ho_writer w;
+	struct ho_state st;
+	uint8_t *buf, *small;
+
+	(void)state;
+	for (c = 0; c < sizeof(scases) / sizeof(scases[0]); c++) {
+		sc_build(&st, &scases[c]);
+		buf = sc_write(&st, &len, ends);
+		for (i = 0; i <= st.ntunnels; i++) {
+			small = malloc(ends[i]);
+			ho_write_begin(&w, small, ends[i] - 1, &st);
+			for (size_t j = 0; j < st.ntunnels; j++)
+				ho_write_tunnel(&w, &st.tunnels[j]);
+			assert_int_equal(ho_write_end(&w, &len2), -1);
+			free(small);
+		}
+		free(buf);
+		ho_state_free(&st);
+	}
+}
+
+/* The descriptors passed go in place of the state's numbers, in order,
+ * and their count must be exactly the state's. */
+static void
+test_stream_fds(void **state)
+{
+	static const int32_t fds[] = { 40, 41, 42, 43, 44, 45, 46 };
+	static const struct {
+		size_t scase, nfds;
+		int ok;
+		const char *err;
+	} cases[] = {
+		{ 1, 1, 1, NULL },
+		{ 1, 0, 0, "more tunnel descriptors than the 0 passed" },
+		{ 1, 2, 0, "names 1 tunnel descriptors, 2 were passed" },
+		{ 0, 0, 1, NULL },
+		{ 0, 1, 0, "names 0 tunnel descriptors, 1 were passed" },
+		{ 3, 1, 1, NULL },
+		{ 4, 3, 1, NULL },
+		{ 4, 2, 0, "more tunnel descriptors than the 2 passed" },
+		{ 5, 6, 1, NULL },
+		{ 5, 7, 0, "names 6 tunnel descriptors, 7 were passed" },
+	};
+	size_t c, len, k, ends[SC_MAX + 1];
+	struct ho_reader rd;
+	struct ho_state st, head;
+	struct ho_tunnel *t;
+	uint8_t *buf;
+	char err[256];
+	int rc;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		sc_build(&st, &scases[cases[c].scase]);
+		buf = sc_write(&st, &len, ends);
+		assert_int_equal(
+		    ho_read_begin(&rd, buf, len, &head, err, sizeof(err)), 0);
+		ho_read_fds(&rd, fds, cases[c].nfds);
+		k = 0;
+		while ((rc = ho_read_tunnel(&rd, &t, err, sizeof(err))) == 1)
+			if (t->fd >= 0)
+				assert_int_equal(t->fd, fds[k++]);
+			else
+				assert_int_equal(
+				    st.tunnels[rd.nread - 1].fd, -1);
+		assert_int_equal(rc, cases[c].ok ? 0 : -1);
+		if (!cases[c].ok) {
+			assert_non_null(strstr(err, cases[c].err));
+			/* A failure sticks. */
+			assert_int_equal(
+			    ho_read_tunnel(&rd, &t, err, sizeof(err)), -1);
+		}
+		ho_read_free(&rd);
+		ho_state_free(&head);
+		free(buf);
+		ho_state_free(&st);
+	}
+}
+
 static void
 nop_tx(void *a, uint8_t *d, size_t l, int r)
 {
@@ -315,6 +617,10 @@ main(void)
 		cmocka_unit_test(test_fds_order),
 		cmocka_unit_test(test_version_refused),
 		cmocka_unit_test(test_truncated_and_corrupt),
+		cmocka_unit_test(test_stream_roundtrip),
+		cmocka_unit_test(test_stream_truncated),
+		cmocka_unit_test(test_stream_no_room),
+		cmocka_unit_test(test_stream_fds),
 		cmocka_unit_test(test_rl_carried_over),
 	};
 
