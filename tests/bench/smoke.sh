@@ -78,4 +78,19 @@ cat "$out"
     any(.[]; .name == "restart_storm_cold_seconds" and .value > 0 and
     .parameters.up50B > 0)' "$out.storm.json" >/dev/null ||
     { echo "FAIL: the restart-storm results are incomplete"; exit 1; }
+# --graceful: a graceful restart of A at toy scale; the frozen window,
+# the whole command and the HELLOs retransmitted around it.
+"${PYTHON3:-python3}" "$top_srcdir/bench/l2tpbench.py" \
+    --builddir "$top_builddir" --tunnels 10 --sessions 2 --graceful \
+    --json "$out.graceful.json" >"$out" 2>&1
+rc=$?
+cat "$out"
+[ $rc -eq 0 ] || { echo "FAIL: the driver (--graceful) exited $rc"; exit 1; }
+"$JQ" -e -s 'any(.[]; .name == "graceful_restart_unread_seconds" and
+    .value >= 0 and .value < 2) and
+    any(.[]; .name == "graceful_restart_seconds" and .value > 0 and
+    .parameters.establishedAfter == 10) and
+    any(.[]; .name == "graceful_hellos_retransmitted" and
+    .parameters.hellosReceived > 0)' "$out.graceful.json" >/dev/null ||
+    { echo "FAIL: the graceful-restart results are incomplete"; exit 1; }
 echo "PASS"

@@ -24,18 +24,6 @@
 ns_init
 zoo_init
 
-# restart_gracefully NAME: `restart graceful`; the old pid gone, a new
-# one in the pid file.
-restart_gracefully() {
-	_old=$(cat "$WORK/$1.pidfile")
-	graceful_ask "$1" command
-	wait_gone "$_old" 5 "$1: old process ($_old) still running"
-	_new=$(cat "$WORK/$1.pidfile")
-	[ "$_new" != "$_old" ] || fail "$1: pid did not change"
-	echo "$_new" >"$WORK/$1.pid"
-	echo "$1: $_old -> $_new: $(cat "$WORK/restart.out")"
-}
-
 # --- 1. the scripted Cisco peer ---------------------------------------
 ZOO_SESSION_LINES="	cookie-length = 4"
 zoo_conf initiator udp "peer-dialect = auto" >"$WORK/C.in"

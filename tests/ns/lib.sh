@@ -253,6 +253,18 @@ graceful_ask() {
 	    fail "$1: restart graceful said: $(cat "$WORK/restart.out")"
 }
 
+# restart_gracefully NAME: `restart graceful`; the old pid ($RG_OLD)
+# gone, a new one ($RG_NEW) in the pid file and in $WORK/NAME.pid.
+restart_gracefully() {
+	RG_OLD=$(cat "$WORK/$1.pidfile")
+	graceful_ask "$1" command
+	wait_gone "$RG_OLD" 10 "$1: old process ($RG_OLD) still running"
+	RG_NEW=$(cat "$WORK/$1.pidfile")
+	[ "$RG_NEW" != "$RG_OLD" ] || fail "$1: pid did not change"
+	echo "$RG_NEW" >"$WORK/$1.pid"
+	echo "$1: $RG_OLD -> $RG_NEW: $(cat "$WORK/restart.out")"
+}
+
 # graceful_pair: A (initiator) and B, dataplane none, one tunnel t with
 # a session pw1, 1 s hellos, both up; ids NAME prints the IDs, and $up
 # is the jq test for "the session is established".

@@ -155,12 +155,9 @@ graceful_notify() {
 	unset NOTIFY_SOCKET WATCHDOG_USEC
 	L2TPV3D=$real
 	wait_notify 'READY=1'
-	old=$(cat "$WORK/$_n.pid")
-	graceful_ask "$_n" command
-	wait_gone "$old" 10 "$_n: the old main process $old still runs"
-	new=$(cat "$WORK/$_n.pidfile")
-	[ "$new" != "$old" ] || fail "$_n: the pid file still names $old"
-	echo "$new" >"$WORK/$_n.pid"
+	restart_gracefully "$_n"
+	old=$RG_OLD
+	new=$RG_NEW
 	grep -q "pid=$old MAINPID=$new\$" "$NLOG" ||
 	    fail "$_n: no MAINPID=$new from $old: $(cat "$NLOG")"
 	grep -q "pid=$old BARRIER=1\$" "$NLOG" ||
@@ -180,7 +177,6 @@ graceful_notify() {
 	_others=$(grep -E '^[0-9.]+ pid=' "$NLOG" |
 	    grep -Ev "^[0-9.]+ pid=($old|$new) ") &&
 	    fail "$_n: notifications from neither main process: $_others"
-	echo "$_n: $old -> $new:"
 	grep -E "pid=$old (MAINPID|BARRIER)|pid=$new (READY|STATUS)" "$NLOG"
 	daemon_stop "$_n"
 	wait_notify "pid=$new STOPPING=1" 5
